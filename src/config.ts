@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
+
+/** Raised when the environment holds a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const ROLES = ['submitter', 'reviewer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export interface ApiToken {
+  name: string;
+  role: Role;
+  token: string;
+}
+
+const optionalNumber = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.coerce.number().pipe(schema).optional());
+
+const tokensSchema = z
+  .string()
+  .transform((raw, ctx): ApiToken[] => {
+    const tokens: ApiToken[] = [];
+    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [name, role, ...rest] = entry.split(':');
+      const token = rest.join(':');
+      if (!name || !role || !token || !(ROLES as readonly string[]).includes(role)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entries must be name:role:token with role one of ${ROLES.join(', ')}; got "${name ?? ''}:${role ?? ''}:…"`,
+        });
+        return z.NEVER;
+      }
+      if (token.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `the token of "${name}" is shorter than 16 characters` });
+        return z.NEVER;
+      }
+      tokens.push({ name, role: role as Role, token });
+    }
+    return tokens;
+  })
+  .optional();
+
+const taxonomiesSchema = z
+  .string()
+  .transform((raw, ctx): Taxonomy[] => {
+    try {
+      const parsed = z.record(z.string().min(1), z.array(z.string().min(1)).min(2)).parse(JSON.parse(raw));
+      return Object.entries(parsed).map(([name, categories]) => ({ name, categories }));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"support":["billing","bug","other"]}' });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
+/**
+ * Every environment variable Docket reads, with its default (DESIGN.md §2). Parsed once at start-up by the
+ * entry points; everything else receives the typed `Config`.
+ */
+export const envSchema = z.object({
+  /** Temporal frontend. @default localhost:7233 */
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  /** @default default */
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Unset together with OPENAI_BASE_URL: `npm start` runs the simulator. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, LiteLLM, a gateway). */
+  OPENAI_BASE_URL: z.url().optional(),
+  /** PostgreSQL. Unset in `npm start`: an embedded PGlite is served over the wire protocol. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** API port. @default 3000 */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** API bind address. @default 127.0.0.1 */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Comma-separated `name:role:token`. */
+  DOCKET_API_TOKENS: tokensSchema,
+  /** @default gpt-4o-mini */
+  DOCKET_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Valid answers below this confidence go to review. @default 0.5 */
+  DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /** Unset: no cap. */
+  DOCKET_DAILY_BUDGET_USD: optionalNumber(z.number().positive()),
+  /** @default 1 MiB */
+  DOCKET_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Documents per batch request. @default 10000 */
+  DOCKET_MAX_BATCH_DOCUMENTS: z.coerce.number().int().positive().default(10_000),
+  /** Provider requests per minute Docket paces itself to. Unset: no pacing. */
+  DOCKET_LLM_RPM: optionalNumber(z.number().int().positive()),
+  /** Provider tokens per minute Docket paces itself to. Unset: no pacing. */
+  DOCKET_LLM_TPM: optionalNumber(z.number().int().positive()),
+  /** LLM calls in flight per worker. @default 16 */
+  DOCKET_LLM_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** HTTP timeout of one LLM call, in milliseconds. @default 60000 */
+  DOCKET_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Output token cap of one LLM call. @default 400 */
+  DOCKET_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(400),
+  /** Consecutive server errors (5xx, resets, timeouts) on one document before it pauses. @default 6 */
+  DOCKET_SERVER_ERROR_CEILING: z.coerce.number().int().positive().default(6),
+  /** Named taxonomies as JSON, beside the built-in `default`. */
+  DOCKET_TAXONOMIES: taxonomiesSchema,
+  /** Where `npm start` keeps the Temporal and PGlite data. @default .data */
+  DOCKET_DATA_DIR: z.string().min(1).default('.data'),
+  /** Temporal Web UI, for links from the API and the review page. @default http://localhost:8233 */
+  DOCKET_WEB_UI_URL: z.url().default('http://localhost:8233'),
+  /** @default info */
+  DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+/** The names of every variable in the configuration schema. */
+export const CONFIG_ENV_VARS = Object.keys(envSchema.shape) as (keyof Env)[];
+
+export interface Config {
+  temporal: { address: string; namespace: string };
+  openai: { apiKey?: string; baseUrl?: string; timeoutMs: number };
+  databaseUrl?: string;
+  api: { port: number; host: string; tokens?: ApiToken[]; maxDocumentBytes: number; maxBatchDocuments: number };
+  llm: {
+    model: string;
+    confidenceThreshold: number;
+    maxOutputTokens: number;
+    rpm?: number;
+    tpm?: number;
+    concurrency: number;
+    serverErrorCeiling: number;
+  };
+  dailyBudgetUsd?: number;
+  taxonomies: Taxonomy[];
+  dataDir: string;
+  webUiUrl: string;
+  logLevel: Env['DOCKET_LOG_LEVEL'];
+}
+
+/** Parses the environment once; throws `ConfigError` naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const named = e.DOCKET_TAXONOMIES ?? [];
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, timeoutMs: e.DOCKET_LLM_TIMEOUT_MS },
+    databaseUrl: e.DATABASE_URL,
+    api: {
+      port: e.PORT,
+      host: e.HOST,
+      tokens: e.DOCKET_API_TOKENS,
+      maxDocumentBytes: e.DOCKET_MAX_DOCUMENT_BYTES,
+      maxBatchDocuments: e.DOCKET_MAX_BATCH_DOCUMENTS,
+    },
+    llm: {
+      model: e.DOCKET_MODEL,
+      confidenceThreshold: e.DOCKET_CONFIDENCE_THRESHOLD,
+      maxOutputTokens: e.DOCKET_MAX_OUTPUT_TOKENS,
+      rpm: e.DOCKET_LLM_RPM,
+      tpm: e.DOCKET_LLM_TPM,
+      concurrency: e.DOCKET_LLM_CONCURRENCY,
+      serverErrorCeiling: e.DOCKET_SERVER_ERROR_CEILING,
+    },
+    dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
+    taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
+    dataDir: e.DOCKET_DATA_DIR,
+    webUiUrl: e.DOCKET_WEB_UI_URL,
+    logLevel: e.DOCKET_LOG_LEVEL,
+  };
+}

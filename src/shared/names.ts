@@ -1,0 +1,49 @@
+/** Wire names of DESIGN.md §3. They never change once shipped: version behaviour with `patched()` instead. */
+
+export const TASK_QUEUE = 'docket';
+export const LLM_TASK_QUEUE = 'docket-llm';
+
+export const WORKFLOW_TYPES = {
+  classifyDocument: 'classifyDocumentWorkflow',
+  classifyBatch: 'classifyBatchWorkflow',
+} as const;
+
+/** Workflow ID of a document's classification. */
+export function documentWorkflowId(documentId: string): string {
+  return `classify-${documentId}`;
+}
+
+/** Workflow ID of a batch. */
+export function batchWorkflowId(batchId: string): string {
+  return `batch-${batchId}`;
+}
+
+export const SEARCH_ATTRIBUTES = {
+  status: 'DocketStatus',
+  category: 'DocketCategory',
+  confidence: 'DocketConfidence',
+  reviewReason: 'DocketReviewReason',
+  batchId: 'DocketBatchId',
+  model: 'DocketModel',
+  promptVersion: 'DocketPromptVersion',
+} as const;
+
+/** Search attribute name → Temporal type, as registered by `npm start` and by test servers. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<(typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES], 'Keyword' | 'Double'> =
+  {
+    DocketStatus: 'Keyword',
+    DocketCategory: 'Keyword',
+    DocketConfidence: 'Double',
+    DocketReviewReason: 'Keyword',
+    DocketBatchId: 'Keyword',
+    DocketModel: 'Keyword',
+    DocketPromptVersion: 'Keyword',
+  };
+
+export const MESSAGES = {
+  submitReview: 'submitReview',
+  reviewSignal: 'review',
+  resumeSignal: 'resume',
+  statusQuery: 'status',
+  progressQuery: 'progress',
+} as const;

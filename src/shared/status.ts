@@ -1,0 +1,30 @@
+/** Document statuses of DESIGN.md §5 (public contract). */
+export const DOCUMENT_STATUS = {
+  classifying: 'classifying',
+  pendingReview: 'pending_review',
+  paused: 'paused',
+  completed: 'completed',
+  failed: 'failed',
+} as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUS)[keyof typeof DOCUMENT_STATUS];
+export const DOCUMENT_STATUSES = Object.values(DOCUMENT_STATUS) as [DocumentStatus, ...DocumentStatus[]];
+
+/** Why a document waits for a person. */
+export const REVIEW_REASON = {
+  inputTooLong: 'input_too_long',
+  contentFiltered: 'content_filtered',
+  invalidOutput: 'invalid_output',
+  lowConfidence: 'low_confidence',
+} as const;
+export type ReviewReason = (typeof REVIEW_REASON)[keyof typeof REVIEW_REASON];
+
+/** Why a document waits for an operator. */
+export const PAUSE_REASON = {
+  credentials: 'credentials',
+  quotaExhausted: 'quota_exhausted',
+  budgetExhausted: 'budget_exhausted',
+  badRequest: 'bad_request',
+  modelNotFound: 'model_not_found',
+  retriesExhausted: 'retries_exhausted',
+} as const;
+export type PauseReason = (typeof PAUSE_REASON)[keyof typeof PAUSE_REASON];
