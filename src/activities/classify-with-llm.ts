@@ -1,0 +1,219 @@
+import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
+import type OpenAI from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { Logger } from 'pino';
+import { insertLlmCall, getDocument, type LlmCallRow } from '../db/queries.js';
+import type { Pool } from '../db/pool.js';
+import { contextWindow } from '../llm/models.js';
+import { priceUsage } from '../llm/pricing.js';
+import { buildMessages, responseFormat, type RepairContext } from '../llm/prompt.js';
+import { countTokens, TOKENS_PER_MESSAGE } from '../llm/tokens.js';
+import { classificationOutputSchema, type ClassificationOutput } from '../shared/classification.js';
+import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
+import type { Taxonomy } from '../shared/taxonomy.js';
+import { callerExecution } from './execution.js';
+import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
+
+export interface LlmActivityDeps {
+  pool: Pool;
+  openai: OpenAI;
+  logger: Logger;
+  /** Output token cap of each call. */
+  maxOutputTokens: number;
+  /** Timeout of one HTTP call, in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface ClassifyWithLlmInput {
+  documentId: string;
+  taxonomy: Taxonomy;
+  model: string;
+  promptVersion: string;
+  /** Set on the one repair attempt after invalid output. */
+  repair?: RepairContext;
+}
+
+export type ClassifyWithLlmResult =
+  | { outcome: 'valid'; output: ClassificationOutput; attempt: number }
+  | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null; attempt: number };
+
+const HEARTBEAT_INTERVAL_MS = 5_000;
+const PREVIOUS_OUTPUT_LIMIT = 2_000;
+
+function failWith(mapped: MappedFailure, attempt: number): never {
+  const transient = mapped.errorClass === 'transient';
+  throw ApplicationFailure.create({
+    type: mapped.type,
+    message: mapped.message,
+    nonRetryable: !transient,
+    nextRetryDelay: transient ? nextRetryDelayMs(attempt, mapped.retryAfterMs) : undefined,
+    details: [{ errorClass: mapped.errorClass, status: mapped.status, code: mapped.code, retryAfterMs: mapped.retryAfterMs }],
+  });
+}
+
+/** Validates the model's answer; returns the problems in words the model can act on. */
+export function validateAnswer(
+  completion: ChatCompletion,
+  taxonomy: Taxonomy,
+): { ok: true; output: ClassificationOutput } | { ok: false; errors: string[]; raw: string } {
+  const choice = completion.choices[0];
+  const raw = choice?.message.content ?? '';
+  if (!choice) return { ok: false, errors: ['the response had no choices'], raw };
+  if (choice.finish_reason === 'length') {
+    return { ok: false, errors: ['the answer was cut off at the output token limit; answer more briefly'], raw };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { ok: false, errors: ['the answer was not valid JSON'], raw };
+  }
+  const result = classificationOutputSchema(taxonomy.categories).safeParse(parsed);
+  if (!result.success) {
+    return { ok: false, errors: result.error.issues.map((i) => `${i.path.join('.') || 'answer'}: ${i.message}`), raw };
+  }
+  return { ok: true, output: result.data };
+}
+
+/** Builds the LLM activity: one HTTP call per attempt, recorded in the ledger whatever its outcome. */
+export function createClassifyWithLlm(deps: LlmActivityDeps) {
+  return async function classifyWithLlm(input: ClassifyWithLlmInput): Promise<ClassifyWithLlmResult> {
+    const info = activityInfo();
+    const execution = callerExecution();
+    const ctx = Context.current();
+    const log = deps.logger.child({
+      workflowId: execution.workflowId,
+      documentId: input.documentId,
+      attempt: info.attempt,
+    });
+    const document = await getDocument(deps.pool, input.documentId);
+    if (!document) {
+      throw ApplicationFailure.create({
+        type: ERROR_TYPES.documentNotFound,
+        message: `document ${input.documentId} is not in the database`,
+        nonRetryable: true,
+      });
+    }
+
+    const messages = buildMessages(input.taxonomy, document.text, input.repair);
+    // Pre-flight: a document that cannot fit is sent to review before any money is spent.
+    const promptTokens = messages.reduce((n, m) => n + countTokens(m.content) + TOKENS_PER_MESSAGE, 0);
+    const limit = contextWindow(input.model);
+    if (promptTokens + deps.maxOutputTokens > limit) {
+      log.warn({ promptTokens, limit }, 'document exceeds the context window; no call made');
+      throw ApplicationFailure.create({
+        type: ERROR_TYPES.contextLengthExceeded,
+        message: `the prompt needs ${promptTokens} tokens plus ${deps.maxOutputTokens} for the answer; ${input.model} takes ${limit}`,
+        nonRetryable: true,
+        details: [{ errorClass: 'input', preflight: true, promptTokens }],
+      });
+    }
+
+    const ledger: Omit<LlmCallRow, 'latencyMs' | 'outcome'> = {
+      callKey: `${execution.workflowId}/${execution.runId}/${info.activityId}/${info.attempt}`,
+      documentId: input.documentId,
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      activityAttempt: info.attempt,
+      purpose: input.repair ? 'repair' : 'classify',
+      model: input.model,
+      promptVersion: input.promptVersion,
+      taxonomy: input.taxonomy.name,
+      inputTokens: 0,
+      cachedTokens: 0,
+      outputTokens: 0,
+      costUsd: null,
+      priced: false,
+      httpStatus: null,
+      errorClass: null,
+      errorType: null,
+      finishReason: null,
+      parseOk: null,
+      requestId: null,
+      startedAt: new Date(),
+    };
+    const started = performance.now();
+    const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
+    let completion: ChatCompletion;
+    let requestId: string | null = null;
+    try {
+      const { data, request_id } = await deps.openai.chat.completions
+        .create(
+          {
+            model: input.model,
+            messages,
+            response_format: responseFormat(input.taxonomy),
+            max_completion_tokens: deps.maxOutputTokens,
+            temperature: 0,
+          },
+          { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 },
+        )
+        .withResponse();
+      completion = data;
+      requestId = request_id;
+    } catch (err) {
+      const latencyMs = Math.round(performance.now() - started);
+      const mapped = mapProviderError(err);
+      if (!mapped) throw err;
+      await insertLlmCall(deps.pool, {
+        ...ledger,
+        latencyMs,
+        outcome: 'error',
+        httpStatus: mapped.status ?? null,
+        errorClass: mapped.errorClass,
+        errorType: mapped.type,
+        requestId: mapped.requestId ?? null,
+      });
+      log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs: mapped.retryAfterMs }, mapped.message);
+      failWith(mapped, info.attempt);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const usage = {
+      inputTokens: completion.usage?.prompt_tokens ?? 0,
+      cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+    };
+    const { costUsd, priced } = priceUsage(input.model, usage);
+    if (!priced) log.warn({ model: input.model }, 'model missing from the price table; cost not recorded');
+    const choice = completion.choices[0];
+    const base = {
+      ...ledger,
+      ...usage,
+      costUsd,
+      priced,
+      latencyMs,
+      httpStatus: 200,
+      finishReason: choice?.finish_reason ?? null,
+      requestId,
+    };
+
+    // A refusal or a filtered answer is about the input: no retry, a person decides.
+    if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
+      const type: ErrorType = ERROR_TYPES.contentFiltered;
+      await insertLlmCall(deps.pool, { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false });
+      throw ApplicationFailure.create({
+        type,
+        message: choice.message.refusal ? 'the model refused to classify the document' : 'the answer was filtered',
+        nonRetryable: true,
+        details: [{ errorClass: 'input' }],
+      });
+    }
+
+    const verdict = validateAnswer(completion, input.taxonomy);
+    if (!verdict.ok) {
+      await insertLlmCall(deps.pool, { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false });
+      log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
+      return {
+        outcome: 'invalid',
+        errors: verdict.errors,
+        previousOutput: verdict.raw.slice(0, PREVIOUS_OUTPUT_LIMIT),
+        finishReason: base.finishReason,
+        attempt: info.attempt,
+      };
+    }
+    await insertLlmCall(deps.pool, { ...base, outcome: 'ok', parseOk: true });
+    return { outcome: 'valid', output: verdict.output, attempt: info.attempt };
+  };
+}

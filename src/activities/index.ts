@@ -1,0 +1,21 @@
+import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
+import { createStoreClassification } from './store-classification.js';
+
+export type ActivityDeps = LlmActivityDeps;
+
+/** Activities that run on the `docket` task queue (database work). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    storeClassification: createStoreClassification(deps),
+  };
+}
+
+/** Activities that run on the `docket-llm` task queue (LLM calls only, rate-limited on their own). */
+export function createLlmActivities(deps: ActivityDeps) {
+  return {
+    classifyWithLlm: createClassifyWithLlm(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type LlmActivities = ReturnType<typeof createLlmActivities>;

@@ -1,0 +1,280 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../config.js';
+import type { Pool } from '../db/pool.js';
+import { getClassification, getDocument } from '../db/queries.js';
+import type { Logger } from '../logger.js';
+import { resumeSignal, submitReviewUpdate } from '../shared/messages.js';
+import { documentWorkflowId, SEARCH_ATTRIBUTES } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import { DOCUMENT_STATUS } from '../shared/status.js';
+import { requireRole, type Principal } from './auth.js';
+import { getBatchView, submitBatch } from './batches.js';
+import { getDocumentView, queryProgress, submitDocument } from './documents.js';
+import { HttpError } from './http-error.js';
+import { jsonBody } from './json-body.js';
+import {
+  acceptedSchema,
+  batchSchema,
+  batchViewSchema,
+  documentViewSchema,
+  errorSchema,
+  idParam,
+  reviewItemSchema,
+  reviewSchema,
+  submitDocumentSchema,
+} from './schemas.js';
+
+export interface AppDeps {
+  pool: Pool;
+  client: Client;
+  config: Config;
+  logger: Logger;
+}
+
+type Env = { Variables: { principal: Principal } };
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+const errors = {
+  400: json(errorSchema, 'What to fix'),
+  401: json(errorSchema, 'No valid bearer token'),
+  403: json(errorSchema, "The token's role may not use this route"),
+  404: json(errorSchema, 'Unknown id'),
+};
+const security = [{ bearer: [] }];
+
+const PAGE_SIZE = 100;
+
+/** Builds the HTTP API (DESIGN.md §4); testable in-process with `app.request(...)`. */
+export function createApp(deps: AppDeps): OpenAPIHono<Env> {
+  const { config } = deps;
+  const tokens = config.api.tokens ?? [];
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new HttpError('bad_request', `${where}${issue?.message ?? 'invalid request'}`);
+      }
+    },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  const documentBodyLimit = config.api.maxDocumentBytes * 6 + 64 * 1024;
+  const batchBodyLimit = Math.min(config.api.maxDocumentBytes * 6 * config.api.maxBatchDocuments, 512 * 1024 * 1024);
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(err.toBody(), err.status);
+    deps.logger.error({ err, path: c.req.path }, 'request failed');
+    return c.json(new HttpError('internal', 'internal error; see the API logs').toBody(), 500);
+  });
+  app.notFound((c) => c.json(new HttpError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+  app.use('/v1/documents', async (c, next) => (c.req.method === 'POST' ? jsonBody(documentBodyLimit)(c, next) : next()));
+  app.use('/v1/batches', async (c, next) => (c.req.method === 'POST' ? jsonBody(batchBodyLimit)(c, next) : next()));
+  app.use('/v1/documents/:id/review', jsonBody(64 * 1024));
+
+  app.get('/healthz', async (c) => {
+    const checks = await Promise.allSettled([
+      deps.pool.query('SELECT 1'),
+      deps.client.workflowService.getSystemInfo({}),
+    ]);
+    const [db, temporal] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'unreachable'));
+    const ok = db === 'ok' && temporal === 'ok';
+    return c.json({ status: ok ? 'ok' : 'degraded', database: db, temporal }, ok ? 200 : 503);
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/documents',
+      summary: 'Submit a document for classification',
+      security,
+      middleware: [requireRole(tokens, 'submitter')] as const,
+      request: { body: { content: { 'application/json': { schema: submitDocumentSchema } }, required: true } },
+      responses: {
+        202: json(acceptedSchema, 'Stored; its workflow is running'),
+        ...errors,
+        409: json(errorSchema, 'The id exists with other text'),
+        413: json(errorSchema, 'Over DOCKET_MAX_DOCUMENT_BYTES'),
+        415: json(errorSchema, 'Not application/json'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const { id, status } = await submitDocument(deps, body);
+      return c.json({ id, status }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/documents/{id}',
+      summary: "A document's status and result",
+      security,
+      middleware: [requireRole(tokens)] as const,
+      request: { params: idParam },
+      responses: { 200: json(documentViewSchema, 'The document'), ...errors },
+    }),
+    async (c) => c.json(await getDocumentView(deps, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/documents/{id}/review',
+      summary: 'Decide a pending review; the reviewer is the token’s name',
+      security,
+      middleware: [requireRole(tokens, 'reviewer')] as const,
+      request: { params: idParam, body: { content: { 'application/json': { schema: reviewSchema } }, required: true } },
+      responses: {
+        200: json(documentViewSchema, 'The final document'),
+        ...errors,
+        409: json(errorSchema, 'No review is pending'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const principal = c.get('principal');
+      if (!(await getDocument(deps.pool, id))) throw new HttpError('not_found', `no document with id ${id}`);
+      if (await getClassification(deps.pool, id)) throw new HttpError('conflict', `document ${id} is already decided`);
+      try {
+        await deps.client.workflow
+          .getHandle(documentWorkflowId(id))
+          .executeUpdate(submitReviewUpdate, { args: [{ category: body.category, reviewer: principal.name, note: body.note }] });
+      } catch (err) {
+        throw reviewError(err, id);
+      }
+      deps.logger.info({ documentId: id, reviewer: principal.name, category: body.category }, 'review decided');
+      return c.json(await getDocumentView(deps, id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reviews',
+      summary: 'The pending review queue',
+      security,
+      middleware: [requireRole(tokens, 'reviewer')] as const,
+      responses: { 200: json(z.object({ reviews: z.array(reviewItemSchema) }), 'Pending reviews, oldest first'), ...errors },
+    }),
+    async (c) => {
+      const reviews = [];
+      const query = `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.pendingReview}' ORDER BY StartTime ASC`;
+      for await (const wf of deps.client.workflow.list({ query, pageSize: PAGE_SIZE })) {
+        if (reviews.length >= PAGE_SIZE) break;
+        const id = wf.workflowId.replace(/^classify-/, '');
+        const [doc, progress] = await Promise.all([getDocument(deps.pool, id), queryProgress(deps, id)]);
+        if (!doc) continue;
+        reviews.push({
+          id,
+          text: doc.text,
+          taxonomy: doc.taxonomy,
+          categories: config.taxonomies.find((t) => t.name === doc.taxonomy)?.categories ?? [],
+          reason: wf.typedSearchAttributes.get(SA.reviewReason) ?? progress?.reviewReason ?? 'unknown',
+          ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
+          since: wf.startTime.toISOString(),
+          workflowUrl: `${config.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(wf.workflowId)}`,
+        });
+      }
+      return c.json({ reviews }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/documents/{id}/resume',
+      summary: "Clear one document's operator pause",
+      security,
+      middleware: [requireRole(tokens, 'admin')] as const,
+      request: { params: idParam },
+      responses: { 200: json(z.object({ resumed: z.array(z.string()) }), 'Resumed'), ...errors, 409: json(errorSchema, 'Not paused') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await getDocument(deps.pool, id))) throw new HttpError('not_found', `no document with id ${id}`);
+      const view = await getDocumentView(deps, id);
+      if (view.status !== DOCUMENT_STATUS.paused) throw new HttpError('conflict', `document ${id} is ${view.status}, not paused`);
+      await deps.client.workflow.getHandle(documentWorkflowId(id)).signal(resumeSignal);
+      deps.logger.info({ documentId: id, by: c.get('principal').name }, 'document resumed');
+      return c.json({ resumed: [id] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/resume',
+      summary: 'Clear every operator pause',
+      security,
+      middleware: [requireRole(tokens, 'admin')] as const,
+      responses: { 200: json(z.object({ resumed: z.array(z.string()) }), 'Resumed'), ...errors },
+    }),
+    async (c) => {
+      const resumed: string[] = [];
+      for await (const wf of deps.client.workflow.list({ query: `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.paused}'` })) {
+        await deps.client.workflow.getHandle(wf.workflowId).signal(resumeSignal);
+        resumed.push(wf.workflowId.replace(/^classify-/, ''));
+      }
+      deps.logger.info({ count: resumed.length, by: c.get('principal').name }, 'documents resumed');
+      return c.json({ resumed }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/batches',
+      summary: 'Submit many documents',
+      security,
+      middleware: [requireRole(tokens, 'submitter')] as const,
+      request: { body: { content: { 'application/json': { schema: batchSchema } }, required: true } },
+      responses: {
+        202: json(z.object({ batchId: z.string(), documents: z.number().int() }), 'Accepted'),
+        ...errors,
+        409: json(errorSchema, 'An id exists with other text'),
+        413: json(errorSchema, 'Too large'),
+        415: json(errorSchema, 'Not application/json'),
+      },
+    }),
+    async (c) => c.json(await submitBatch(deps, c.req.valid('json')), 202),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/batches/{id}',
+      summary: "A batch's counts per status and cost so far",
+      security,
+      middleware: [requireRole(tokens)] as const,
+      request: { params: idParam },
+      responses: { 200: json(batchViewSchema, 'The batch'), ...errors },
+    }),
+    async (c) => c.json(await getBatchView(deps, c.req.valid('param').id), 200),
+  );
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Docket API', version: '1', description: 'Durable LLM document classification' },
+  });
+  return app;
+}
+
+function reviewError(err: unknown, id: string): Error {
+  if (err instanceof WorkflowNotFoundError) return new HttpError('not_found', `no workflow for document ${id}`);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === 'DocketCategoryNotInTaxonomy' || err.cause.type === 'DocketInvalidReview') {
+      return new HttpError('bad_request', err.cause.message);
+    }
+    if (err.cause.type === 'DocketNoReviewPending') return new HttpError('conflict', err.cause.message);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import type { Pool } from '../db/pool.js';
+import { documentCallSummary, getClassification, getDocument, insertDocument } from '../db/queries.js';
+import { PROMPT_VERSION } from '../llm/prompt.js';
+import { statusQuery } from '../shared/messages.js';
+import { documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
+import type { Taxonomy } from '../shared/taxonomy.js';
+import type { ClassifyDocumentInput, DocumentProgress } from '../shared/workflow-types.js';
+import { HttpError } from './http-error.js';
+
+export interface ServiceDeps {
+  pool: Pool;
+  client: Client;
+  config: Config;
+}
+
+export interface SubmitDocument {
+  id?: string;
+  text: string;
+  metadata?: Record<string, unknown>;
+  taxonomy?: string;
+  batchId?: string;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The id of a document submitted without one: the same content under the same taxonomy gets the same id. */
+export function derivedDocumentId(text: string, taxonomy: string): string {
+  return `doc-${createHash('sha256').update(`${taxonomy}\0${text}`, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+export function resolveTaxonomy(config: Config, name: string | undefined): Taxonomy {
+  const wanted = name ?? 'default';
+  const taxonomy = config.taxonomies.find((t) => t.name === wanted);
+  if (!taxonomy) {
+    throw new HttpError(
+      'bad_request',
+      `unknown taxonomy "${wanted}": use one of ${config.taxonomies.map((t) => t.name).join(', ')} (configure more in DOCKET_TAXONOMIES)`,
+    );
+  }
+  return taxonomy;
+}
+
+/** Checks one document against the limits before anything is stored. */
+export function checkDocument(config: Config, doc: SubmitDocument): { taxonomy: Taxonomy; id: string; hash: string } {
+  const bytes = Buffer.byteLength(doc.text, 'utf8');
+  if (bytes > config.api.maxDocumentBytes) {
+    throw new HttpError(
+      'payload_too_large',
+      `document${doc.id ? ` ${doc.id}` : ''} is ${bytes} bytes; the limit is ${config.api.maxDocumentBytes} (DOCKET_MAX_DOCUMENT_BYTES)`,
+    );
+  }
+  const taxonomy = resolveTaxonomy(config, doc.taxonomy);
+  return { taxonomy, id: doc.id ?? derivedDocumentId(doc.text, taxonomy.name), hash: contentHash(doc.text) };
+}
+
+/** Starts (or finds) a document's workflow. Starting twice is idempotent: the workflow ID is the document's. */
+export async function startDocumentWorkflow(
+  deps: ServiceDeps,
+  documentId: string,
+  taxonomy: Taxonomy,
+  batchId?: string,
+): Promise<void> {
+  const input: ClassifyDocumentInput = {
+    documentId,
+    taxonomy,
+    model: deps.config.llm.model,
+    promptVersion: PROMPT_VERSION,
+    confidenceThreshold: deps.config.llm.confidenceThreshold,
+    serverErrorCeiling: deps.config.llm.serverErrorCeiling,
+    ...(batchId ? { batchId } : {}),
+  };
+  try {
+    await deps.client.workflow.start(WORKFLOW_TYPES.classifyDocument, {
+      workflowId: documentWorkflowId(documentId),
+      taskQueue: TASK_QUEUE,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SA.status, value: DOCUMENT_STATUS.classifying },
+        { key: SA.model, value: input.model },
+        { key: SA.promptVersion, value: input.promptVersion },
+        ...(batchId ? [{ key: SA.batchId, value: batchId }] : []),
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/**
+ * Stores a document and starts its classification. The same id and text again is the same document (no new
+ * LLM call); the same id with other text is a 409.
+ */
+export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Promise<{ id: string; status: DocumentStatus; created: boolean }> {
+  const { taxonomy, id, hash } = checkDocument(deps.config, doc);
+  const { row, created } = await insertDocument(deps.pool, {
+    id,
+    contentHash: hash,
+    text: doc.text,
+    metadata: doc.metadata ?? {},
+    taxonomy: taxonomy.name,
+    batchId: doc.batchId,
+  });
+  if (row.contentHash !== hash) {
+    throw new HttpError('conflict', `document ${id} already exists with different text; submit it under a new id`);
+  }
+  if (row.taxonomy !== taxonomy.name) {
+    throw new HttpError('conflict', `document ${id} already exists under taxonomy "${row.taxonomy}"`);
+  }
+  await startDocumentWorkflow(deps, id, taxonomy, doc.batchId);
+  const view = await documentStatus(deps, id);
+  return { id, status: view, created };
+}
+
+async function documentStatus(deps: ServiceDeps, id: string): Promise<DocumentStatus> {
+  if (await getClassification(deps.pool, id)) return DOCUMENT_STATUS.completed;
+  try {
+    const description = await deps.client.workflow.getHandle(documentWorkflowId(id)).describe();
+    return workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return DOCUMENT_STATUS.classifying;
+    throw err;
+  }
+}
+
+function workflowStatus(execution: string, attribute: string | undefined): DocumentStatus {
+  if (execution === 'FAILED' || execution === 'TERMINATED' || execution === 'TIMED_OUT' || execution === 'CANCELLED') {
+    return DOCUMENT_STATUS.failed;
+  }
+  return (attribute as DocumentStatus | undefined) ?? DOCUMENT_STATUS.classifying;
+}
+
+export interface DocumentView {
+  id: string;
+  status: DocumentStatus;
+  taxonomy: string;
+  result?: {
+    category: string;
+    confidence: number;
+    reasoning: string;
+    decidedBy: 'model' | 'human';
+    reviewer?: string;
+    note?: string;
+    unreviewed?: boolean;
+    model: string;
+    promptVersion: string;
+  };
+  review?: { reason: string; suggestion?: { category: string; confidence: number; reasoning: string } };
+  pause?: { reason: string; lastError?: string };
+  calls: number;
+  costUsd: number;
+  workflowUrl: string;
+}
+
+/** What `GET /v1/documents/:id` shows: the stored result, or the workflow's live state. */
+export async function getDocumentView(deps: ServiceDeps, id: string): Promise<DocumentView> {
+  const doc = await getDocument(deps.pool, id);
+  if (!doc) throw new HttpError('not_found', `no document with id ${id}`);
+  const [classification, summary] = await Promise.all([getClassification(deps.pool, id), documentCallSummary(deps.pool, id)]);
+  const workflowId = documentWorkflowId(id);
+  const view: DocumentView = {
+    id,
+    status: DOCUMENT_STATUS.classifying,
+    taxonomy: doc.taxonomy,
+    calls: summary.calls,
+    costUsd: summary.costUsd,
+    workflowUrl: `${deps.config.webUiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+  };
+  if (classification) {
+    view.status = DOCUMENT_STATUS.completed;
+    view.result = {
+      category: classification.category,
+      confidence: classification.confidence,
+      reasoning: classification.reasoning,
+      decidedBy: classification.decidedBy,
+      ...(classification.reviewer ? { reviewer: classification.reviewer } : {}),
+      ...(classification.reviewNote ? { note: classification.reviewNote } : {}),
+      ...(classification.unreviewed ? { unreviewed: true } : {}),
+      model: classification.model,
+      promptVersion: classification.promptVersion,
+    };
+    return view;
+  }
+  view.status = await documentStatus(deps, id);
+  if (view.status === DOCUMENT_STATUS.pendingReview || view.status === DOCUMENT_STATUS.paused) {
+    const progress = await queryProgress(deps, id);
+    if (view.status === DOCUMENT_STATUS.pendingReview) {
+      view.review = { reason: progress?.reviewReason ?? 'unknown', ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}) };
+    } else {
+      view.pause = {
+        reason: progress?.pauseReason ?? 'unknown',
+        ...(progress?.lastErrorMessage ? { lastError: progress.lastErrorMessage } : {}),
+      };
+    }
+  }
+  return view;
+}
+
+/** The workflow's `status` query; undefined when no worker answers. */
+export async function queryProgress(deps: ServiceDeps, id: string): Promise<DocumentProgress | undefined> {
+  try {
+    return await deps.client.workflow.getHandle(documentWorkflowId(id)).query(statusQuery);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+/** Error codes of the API's error body `{ "error": { "code", "message" } }`. */
+export type HttpErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Record<HttpErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 503 | 500> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one error type of the API; its message tells the caller what to fix. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: (typeof STATUS)[HttpErrorCode];
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+
+  toBody(): { error: { code: HttpErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}

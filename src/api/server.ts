@@ -1,0 +1,34 @@
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../config.js';
+import { createPool } from '../db/pool.js';
+import { createLogger } from '../logger.js';
+import { startApi } from './serve.js';
+
+/** `npm run api`: the HTTP API and review page against external Temporal and PostgreSQL. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.api.tokens?.length) {
+    throw new ConfigError('DOCKET_API_TOKENS is not set: the API refuses to start without tokens (name:role:token,...)');
+  }
+  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone API (npm start embeds one)');
+  const logger = createLogger({ level: config.logLevel, name: 'docket-api' });
+  const pool = createPool(config.databaseUrl);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApi({ pool, client, config, logger }, { host: config.api.host, port: config.api.port });
+  logger.info({ url: api.url }, 'API listening');
+  const stop = async () => {
+    await api.close();
+    await connection.close();
+    await pool.end();
+    logger.info('API stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,218 @@
+import type { Pool } from './pool.js';
+
+export interface DocumentRow {
+  id: string;
+  contentHash: string;
+  text: string;
+  metadata: Record<string, unknown>;
+  taxonomy: string;
+  batchId: string | null;
+  createdAt: Date;
+}
+
+export interface NewDocument {
+  id: string;
+  contentHash: string;
+  text: string;
+  metadata: Record<string, unknown>;
+  taxonomy: string;
+  batchId?: string;
+}
+
+/**
+ * Inserts a document unless one with the same id exists; returns the stored row either way, so the caller can
+ * tell a resubmission (same hash) from a conflict (different hash).
+ */
+export async function insertDocument(pool: Pool, doc: NewDocument): Promise<{ row: DocumentRow; created: boolean }> {
+  const inserted = await pool.query(
+    `INSERT INTO documents (id, content_hash, text, metadata, taxonomy, batch_id)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    [doc.id, doc.contentHash, doc.text, JSON.stringify(doc.metadata), doc.taxonomy, doc.batchId ?? null],
+  );
+  const row = await getDocument(pool, doc.id);
+  if (!row) throw new Error(`document ${doc.id} vanished after insert`);
+  return { row, created: inserted.rowCount === 1 };
+}
+
+export async function getDocument(pool: Pool, id: string): Promise<DocumentRow | undefined> {
+  const { rows } = await pool.query(
+    `SELECT id, content_hash, text, metadata, taxonomy, batch_id, created_at FROM documents WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    contentHash: r.content_hash,
+    text: r.text,
+    metadata: r.metadata,
+    taxonomy: r.taxonomy,
+    batchId: r.batch_id,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ClassificationRow {
+  documentId: string;
+  category: string;
+  confidence: number;
+  reasoning: string;
+  decidedBy: 'model' | 'human';
+  reviewer: string | null;
+  reviewNote: string | null;
+  unreviewed: boolean;
+  model: string;
+  promptVersion: string;
+  taxonomy: string;
+  workflowId: string;
+  runId: string;
+  decidedAt: Date;
+}
+
+export type NewClassification = Omit<ClassificationRow, 'decidedAt'>;
+
+/** Writes a document's result; replaying the same write (a retried activity) changes nothing. */
+export async function upsertClassification(pool: Pool, c: NewClassification): Promise<void> {
+  await pool.query(
+    `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, reviewer, review_note,
+       unreviewed, model, prompt_version, taxonomy, workflow_id, run_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (document_id) DO UPDATE SET
+       category = EXCLUDED.category, confidence = EXCLUDED.confidence, reasoning = EXCLUDED.reasoning,
+       decided_by = EXCLUDED.decided_by, reviewer = EXCLUDED.reviewer, review_note = EXCLUDED.review_note,
+       unreviewed = EXCLUDED.unreviewed, model = EXCLUDED.model, prompt_version = EXCLUDED.prompt_version,
+       taxonomy = EXCLUDED.taxonomy, workflow_id = EXCLUDED.workflow_id, run_id = EXCLUDED.run_id`,
+    [
+      c.documentId,
+      c.category,
+      c.confidence,
+      c.reasoning,
+      c.decidedBy,
+      c.reviewer,
+      c.reviewNote,
+      c.unreviewed,
+      c.model,
+      c.promptVersion,
+      c.taxonomy,
+      c.workflowId,
+      c.runId,
+    ],
+  );
+}
+
+export async function getClassification(pool: Pool, documentId: string): Promise<ClassificationRow | undefined> {
+  const { rows } = await pool.query(`SELECT * FROM classifications WHERE document_id = $1`, [documentId]);
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    documentId: r.document_id,
+    category: r.category,
+    confidence: r.confidence,
+    reasoning: r.reasoning,
+    decidedBy: r.decided_by,
+    reviewer: r.reviewer,
+    reviewNote: r.review_note,
+    unreviewed: r.unreviewed,
+    model: r.model,
+    promptVersion: r.prompt_version,
+    taxonomy: r.taxonomy,
+    workflowId: r.workflow_id,
+    runId: r.run_id,
+    decidedAt: r.decided_at,
+  };
+}
+
+export interface LlmCallRow {
+  callKey: string;
+  documentId: string;
+  workflowId: string;
+  runId: string;
+  activityAttempt: number;
+  purpose: 'classify' | 'repair';
+  model: string;
+  promptVersion: string;
+  taxonomy: string;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  priced: boolean;
+  latencyMs: number;
+  httpStatus: number | null;
+  outcome: 'ok' | 'invalid_output' | 'error';
+  errorClass: string | null;
+  errorType: string | null;
+  finishReason: string | null;
+  parseOk: boolean | null;
+  requestId: string | null;
+  startedAt: Date;
+}
+
+/** Records one HTTP call in the ledger; a retried write of the same call is ignored. */
+export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
+  await pool.query(
+    `INSERT INTO llm_calls (call_key, document_id, workflow_id, run_id, activity_attempt, purpose, model,
+       prompt_version, taxonomy, input_tokens, cached_tokens, output_tokens, cost_usd, priced, latency_ms,
+       http_status, outcome, error_class, error_type, finish_reason, parse_ok, request_id, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+     ON CONFLICT (call_key) DO NOTHING`,
+    [
+      c.callKey,
+      c.documentId,
+      c.workflowId,
+      c.runId,
+      c.activityAttempt,
+      c.purpose,
+      c.model,
+      c.promptVersion,
+      c.taxonomy,
+      c.inputTokens,
+      c.cachedTokens,
+      c.outputTokens,
+      c.costUsd,
+      c.priced,
+      c.latencyMs,
+      c.httpStatus,
+      c.outcome,
+      c.errorClass,
+      c.errorType,
+      c.finishReason,
+      c.parseOk,
+      c.requestId,
+      c.startedAt,
+    ],
+  );
+}
+
+/** Calls made for a document and what they cost (unpriced calls add nothing and are counted apart). */
+export async function documentCallSummary(
+  pool: Pool,
+  documentId: string,
+): Promise<{ calls: number; costUsd: number; unpricedCalls: number }> {
+  const { rows } = await pool.query(
+    `SELECT count(*)::int AS calls, coalesce(sum(cost_usd), 0)::float8 AS cost,
+            count(*) FILTER (WHERE NOT priced)::int AS unpriced
+     FROM llm_calls WHERE document_id = $1`,
+    [documentId],
+  );
+  const r = rows[0];
+  return { calls: r?.calls ?? 0, costUsd: r?.cost ?? 0, unpricedCalls: r?.unpriced ?? 0 };
+}
+
+/** A batch's documents, how many are classified, and the calls and cost so far. */
+export async function getBatchDocumentStatuses(
+  pool: Pool,
+  batchId: string,
+): Promise<{ documents: number; completed: number; calls: number; costUsd: number }> {
+  const { rows } = await pool.query(
+    `SELECT
+       (SELECT count(*)::int FROM documents WHERE batch_id = $1) AS documents,
+       (SELECT count(*)::int FROM classifications c JOIN documents d ON d.id = c.document_id WHERE d.batch_id = $1) AS completed,
+       (SELECT count(*)::int FROM llm_calls l JOIN documents d ON d.id = l.document_id WHERE d.batch_id = $1) AS calls,
+       (SELECT coalesce(sum(l.cost_usd), 0)::float8 FROM llm_calls l JOIN documents d ON d.id = l.document_id WHERE d.batch_id = $1) AS cost`,
+    [batchId],
+  );
+  const r = rows[0];
+  return { documents: r?.documents ?? 0, completed: r?.completed ?? 0, calls: r?.calls ?? 0, costUsd: r?.cost ?? 0 };
+}

@@ -1,0 +1,12 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReviewDecision } from './classification.js';
+import { MESSAGES } from './names.js';
+import type { DocumentProgress, DocumentResult } from './workflow-types.js';
+
+/** Validated review decision; returns the final result once it is stored. */
+export const submitReviewUpdate = defineUpdate<DocumentResult, [ReviewDecision]>(MESSAGES.submitReview);
+/** The same decision for tools that can only signal; an invalid one is logged and ignored. */
+export const reviewSignal = defineSignal<[ReviewDecision]>(MESSAGES.reviewSignal);
+/** An operator clears a pause. */
+export const resumeSignal = defineSignal<[]>(MESSAGES.resumeSignal);
+export const statusQuery = defineQuery<DocumentProgress>(MESSAGES.statusQuery);

@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type OpenAI from 'openai';
+import { createActivities, createLlmActivities } from '../activities/index.js';
+import type { Config } from '../config.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../logger.js';
+import { LLM_TASK_QUEUE, TASK_QUEUE } from '../shared/names.js';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Bundles the workflow code once (TypeScript sources with ESM `.js` import specifiers). */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+    webpackConfigHook: (config) => {
+      config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
+      return config;
+    },
+  });
+}
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  config: Config;
+  pool: Pool;
+  openai: OpenAI;
+  logger: Logger;
+  /** A prebuilt bundle (tests build one per file). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export interface DocketWorkers {
+  /** Runs both workers until `shutdown()`; resolves when they have drained. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** The two workers of a Docket worker process: `docket` (workflows, database) and `docket-llm` (LLM calls). */
+export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
+  const { config } = deps;
+  const activityDeps = {
+    pool: deps.pool,
+    openai: deps.openai,
+    logger: deps.logger,
+    maxOutputTokens: config.llm.maxOutputTokens,
+    timeoutMs: config.openai.timeoutMs,
+  };
+  const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows());
+  const main = await Worker.create({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    workflowBundle,
+    activities: createActivities(activityDeps),
+  });
+  const llm = await Worker.create({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: LLM_TASK_QUEUE,
+    activities: createLlmActivities(activityDeps),
+    maxConcurrentActivityTaskExecutions: config.llm.concurrency,
+    // Server-side pacing of the whole task queue, shared by every worker process.
+    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
+  });
+  return {
+    async run() {
+      await Promise.all([main.run(), llm.run()]);
+    },
+    shutdown() {
+      if (main.getState() === 'RUNNING') main.shutdown();
+      if (llm.getState() === 'RUNNING') llm.shutdown();
+    },
+  };
+}

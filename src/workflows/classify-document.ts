@@ -1,0 +1,236 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities, LlmActivities } from '../activities/index.js';
+import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
+import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
+import { reviewDecisionSchema } from '../shared/classification.js';
+import { ERROR_TYPE_CLASS, ERROR_TYPES, isErrorType, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../shared/errors.js';
+import { resumeSignal, reviewSignal, statusQuery, submitReviewUpdate } from '../shared/messages.js';
+import { LLM_TASK_QUEUE } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import {
+  DOCUMENT_STATUS,
+  PAUSE_REASON,
+  REVIEW_REASON,
+  type DocumentStatus,
+  type PauseReason,
+  type ReviewReason,
+} from '../shared/status.js';
+import type {
+  ClassifyDocumentInput,
+  ClassifyDocumentResult,
+  DocumentProgress,
+  DocumentResult,
+} from '../shared/workflow-types.js';
+
+const { storeClassification } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+const PAUSE_REASON_BY_TYPE: Partial<Record<ErrorType, PauseReason>> = {
+  DocketInsufficientQuota: PAUSE_REASON.quotaExhausted,
+  DocketAuthentication: PAUSE_REASON.credentials,
+  DocketPermissionDenied: PAUSE_REASON.credentials,
+  DocketModelNotFound: PAUSE_REASON.modelNotFound,
+  DocketInvalidRequest: PAUSE_REASON.badRequest,
+  DocketBudgetExhausted: PAUSE_REASON.budgetExhausted,
+  DocketDocumentNotFound: PAUSE_REASON.badRequest,
+};
+
+const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
+  DocketContextLengthExceeded: REVIEW_REASON.inputTooLong,
+  DocketContentFiltered: REVIEW_REASON.contentFiltered,
+};
+
+/** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
+function failureType(err: unknown): { type: ErrorType; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && isErrorType(cause.type)) return { type: cause.type, message: cause.message };
+  // Timeouts and unknown failures of the LLM call are transient by nature.
+  return { type: ERROR_TYPES.timeout, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/**
+ * Classifies one document durably (DESIGN.md §5–§6): transient failures retried, operator failures paused until
+ * `resume`, input failures and unusable output sent to review, and nothing invalid ever stored.
+ */
+export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Promise<ClassifyDocumentResult> {
+  const { classifyWithLlm } = proxyActivities<LlmActivities>({
+    taskQueue: LLM_TASK_QUEUE,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: input.serverErrorCeiling,
+      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
+  });
+
+  const progress: DocumentProgress = {
+    documentId: input.documentId,
+    status: DOCUMENT_STATUS.classifying,
+    stage: 'starting',
+    attempts: 0,
+  };
+  let resumeRequested = false;
+  let decision: ReviewDecision | undefined;
+
+  function setStatus(status: DocumentStatus, stage: string): void {
+    progress.status = status;
+    progress.stage = stage;
+    upsertSearchAttributes([
+      { key: SA.status, value: status },
+      { key: SA.reviewReason, value: status === DOCUMENT_STATUS.pendingReview ? (progress.reviewReason ?? null) : null },
+      { key: SA.category, value: progress.result?.category ?? progress.suggestion?.category ?? null },
+      { key: SA.confidence, value: progress.result?.confidence ?? progress.suggestion?.confidence ?? null },
+    ]);
+  }
+
+  function validateDecision(d: ReviewDecision): void {
+    const parsed = reviewDecisionSchema.safeParse(d);
+    if (!parsed.success) {
+      throw ApplicationFailure.create({ type: 'DocketInvalidReview', message: parsed.error.issues[0]?.message ?? 'invalid' });
+    }
+    if (progress.status !== DOCUMENT_STATUS.pendingReview || decision !== undefined) {
+      throw ApplicationFailure.create({
+        type: 'DocketNoReviewPending',
+        message: `no review is pending for ${input.documentId} (status ${progress.status})`,
+      });
+    }
+    if (!input.taxonomy.categories.includes(d.category)) {
+      throw ApplicationFailure.create({
+        type: 'DocketCategoryNotInTaxonomy',
+        message: `"${d.category}" is not in taxonomy "${input.taxonomy.name}": use one of ${input.taxonomy.categories.join(', ')}`,
+      });
+    }
+  }
+
+  setHandler(statusQuery, () => progress);
+  setHandler(resumeSignal, () => {
+    resumeRequested = true;
+  });
+  setHandler(
+    submitReviewUpdate,
+    async (d) => {
+      decision = d;
+      await condition(() => progress.status === DOCUMENT_STATUS.completed);
+      if (!progress.result) throw ApplicationFailure.create({ message: 'completed without a result' });
+      return progress.result;
+    },
+    { validator: validateDecision },
+  );
+  setHandler(reviewSignal, (d) => {
+    try {
+      validateDecision(d);
+      decision = d;
+    } catch (err) {
+      log.warn('review signal rejected', { documentId: input.documentId, reason: (err as Error).message });
+    }
+  });
+
+  async function pause(reason: PauseReason): Promise<void> {
+    progress.pauseReason = reason;
+    resumeRequested = false;
+    setStatus(DOCUMENT_STATUS.paused, 'waiting_for_operator');
+    log.error('document paused: an operator must act', { documentId: input.documentId, reason });
+    await condition(() => resumeRequested);
+    progress.pauseReason = undefined;
+    setStatus(DOCUMENT_STATUS.classifying, 'resumed');
+  }
+
+  async function complete(result: DocumentResult, unreviewed = false): Promise<ClassifyDocumentResult> {
+    await storeClassification({ documentId: input.documentId, taxonomy: input.taxonomy.name, result, unreviewed });
+    progress.result = result;
+    setStatus(DOCUMENT_STATUS.completed, 'done');
+    return { documentId: input.documentId, status: DOCUMENT_STATUS.completed, result };
+  }
+
+  async function review(reason: ReviewReason, suggestion?: ClassificationOutput): Promise<ClassifyDocumentResult> {
+    progress.reviewReason = reason;
+    progress.suggestion = suggestion;
+    setStatus(DOCUMENT_STATUS.pendingReview, 'waiting_for_review');
+    await condition(() => decision !== undefined);
+    const d = decision as ReviewDecision;
+    return complete({
+      category: d.category,
+      confidence: 1,
+      reasoning: d.note ? `human review: ${d.note}` : 'human review',
+      decidedBy: 'human',
+      reviewer: d.reviewer,
+      note: d.note,
+      model: input.model,
+      promptVersion: input.promptVersion,
+    });
+  }
+
+  upsertSearchAttributes([
+    { key: SA.model, value: input.model },
+    { key: SA.promptVersion, value: input.promptVersion },
+    ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+  ]);
+  setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
+
+  let repair: { previousOutput: string; errors: string[] } | undefined;
+  for (;;) {
+    let answer: ClassifyWithLlmResult;
+    progress.attempts++;
+    try {
+      answer = await classifyWithLlm({
+        documentId: input.documentId,
+        taxonomy: input.taxonomy,
+        model: input.model,
+        promptVersion: input.promptVersion,
+        repair,
+      });
+    } catch (err) {
+      const { type, message } = failureType(err);
+      progress.lastErrorClass = ERROR_TYPE_CLASS[type];
+      progress.lastErrorType = type;
+      progress.lastErrorMessage = message;
+      const reviewReason = REVIEW_REASON_BY_TYPE[type];
+      if (reviewReason) return review(reviewReason);
+      const pauseReason = PAUSE_REASON_BY_TYPE[type];
+      if (pauseReason) {
+        await pause(pauseReason);
+        continue;
+      }
+      // Transient failures already retried up to the ceiling: a rate limit is waited out for as long as it lasts,
+      // repeated server errors on the same input pause the document to keep spend bounded.
+      if (type === ERROR_TYPES.rateLimited) {
+        setStatus(DOCUMENT_STATUS.classifying, 'waiting_for_rate_limit');
+        continue;
+      }
+      await pause(PAUSE_REASON.retriesExhausted);
+      continue;
+    }
+
+    if (answer.outcome === 'invalid') {
+      progress.lastErrorClass = 'output';
+      progress.lastErrorType = 'invalid_output';
+      progress.lastErrorMessage = answer.errors.join('; ');
+      if (!repair) {
+        repair = { previousOutput: answer.previousOutput, errors: answer.errors };
+        setStatus(DOCUMENT_STATUS.classifying, 'repairing');
+        continue;
+      }
+      return review(REVIEW_REASON.invalidOutput);
+    }
+
+    const output = answer.output;
+    if (output.confidence < input.confidenceThreshold) {
+      progress.lastErrorClass = 'low_confidence';
+      return review(REVIEW_REASON.lowConfidence, output);
+    }
+    return complete({ ...output, decidedBy: 'model', model: input.model, promptVersion: input.promptVersion });
+  }
+}

@@ -1,0 +1,1 @@
+export { classifyDocumentWorkflow } from './classify-document.js';

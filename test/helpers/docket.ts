@@ -1,0 +1,108 @@
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { createOpenAIClient } from '../../src/llm/client.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { startSimulator, type Simulator, type SimulatorProfile } from '../../src/simulator/index.js';
+import { bundleWorkflows, createWorkers, type DocketWorkers } from '../../src/worker/create-workers.js';
+import { defaultDatabaseKind, startTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
+import { startTemporal } from './temporal.js';
+
+export const TEST_TOKENS = {
+  submitter: 'submitter-token-0123456789',
+  reviewer: 'reviewer-token-0123456789',
+  admin: 'admin-token-0123456789abcd',
+} as const;
+export const TEST_TOKENS_ENV = `ci:submitter:${TEST_TOKENS.submitter},ann:reviewer:${TEST_TOKENS.reviewer},ops:admin:${TEST_TOKENS.admin}`;
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One workflow bundle per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+export interface DocketTestEnv {
+  temporal: TestWorkflowEnvironment;
+  client: Client;
+  db: TestDatabase;
+  pool: Pool;
+  sim: Simulator;
+  config: Config;
+  logger: Logger;
+  /** Environment a child process (CLI, API server, worker) needs to reach these servers. */
+  childEnv: NodeJS.ProcessEnv;
+  startWorker(overrides?: Record<string, string>): Promise<DocketWorkers & { done: Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export interface DocketTestOptions {
+  database?: DatabaseKind;
+  /** Extra DOCKET_* variables. */
+  env?: Record<string, string>;
+  simulator?: Partial<SimulatorProfile>;
+  /** Start one worker right away. @default true */
+  worker?: boolean;
+}
+
+/** Starts a real Temporal dev server, a fresh database and the simulator on free ports, plus a worker. */
+export async function startDocket(options: DocketTestOptions = {}): Promise<DocketTestEnv> {
+  const [temporal, db, sim] = await Promise.all([
+    startTemporal(),
+    defaultDatabaseKind().then((kind) => startTestDatabase(options.database ?? kind)),
+    startSimulator({ profile: options.simulator }),
+  ]);
+  const childEnv: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    DATABASE_URL: db.url,
+    OPENAI_BASE_URL: sim.baseUrl,
+    OPENAI_API_KEY: 'sk-docket-test',
+    DOCKET_API_TOKENS: TEST_TOKENS_ENV,
+    DOCKET_LOG_LEVEL: 'warn',
+    DOCKET_LLM_TIMEOUT_MS: '5000',
+    ...options.env,
+  };
+  const config = loadConfig(childEnv);
+  const pool = createPool(db.url);
+  const logger = createLogger({ level: process.env.DOCKET_TEST_LOG_LEVEL ?? 'silent' });
+  const running: (DocketWorkers & { done: Promise<void> })[] = [];
+
+  async function startWorker(overrides: Record<string, string> = {}) {
+    const workerConfig = loadConfig({ ...childEnv, ...overrides });
+    const workers = await createWorkers({
+      connection: temporal.nativeConnection,
+      config: workerConfig,
+      pool,
+      openai: createOpenAIClient({ ...workerConfig.openai }),
+      logger,
+      workflowBundle: await workflowBundle(),
+    });
+    const done = workers.run();
+    const handle = { ...workers, done };
+    running.push(handle);
+    return handle;
+  }
+
+  if (options.worker !== false) await startWorker();
+
+  return {
+    temporal,
+    client: temporal.client,
+    db,
+    pool,
+    sim,
+    config,
+    logger,
+    childEnv,
+    startWorker,
+    async stop() {
+      for (const w of running) w.shutdown();
+      await Promise.allSettled(running.map((w) => w.done));
+      await pool.end();
+      await Promise.allSettled([temporal.teardown(), sim.close(), db.close()]);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { findTemporalCli } from '../../src/dev/temporal-cli.js';
+import { SA } from '../../src/shared/search-attributes.js';
+
+/** A real Temporal dev server (the installed `temporal` CLI) on free ports, with Docket's search attributes. */
+export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: findTemporalCli() },
+      ip: '127.0.0.1',
+      searchAttributes: Object.values(SA),
+      extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+    },
+  });
+}
