@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono, type Context } from 'hono';
+import { buildCompletion } from './completion.js';
+import { faultErrorAnswer, faultRuleSchema, OUTPUT_FAULTS, retryAfterHeaders } from './faults.js';
+import {
+  contextLengthExceeded,
+  formatDuration,
+  missingApiKey,
+  modelNotFound,
+  rateLimitExceeded,
+  requestTooLarge,
+  unknownUrl,
+  unparseableBody,
+} from './openai-errors.js';
+import { profilePatchSchema } from './profile.js';
+import { UNLIMITED_RPM } from './rate-limit.js';
+import { parseChatRequest } from './request.js';
+import { isKnownModel, MODELS, type SimulatorState } from './state.js';
+import { cachedTokens, countPromptTokens, stablePrefix, userText } from './tokens.js';
+import type { RecordedRequest } from './types.js';
+
+type Env = { Bindings: HttpBindings; Variables: { startedAt: number; requestId: string } };
+type SimContext = Context<Env>;
+
+/** How a wait ended. */
+type WaitOutcome = 'elapsed' | 'client_closed' | 'simulator_closed';
+
+/**
+ * The simulator's HTTP app: OpenAI's `/v1/models` and `/v1/chat/completions`, and the `/_sim/*` controls. It needs the
+ * Node bindings of `@hono/node-server` to hang and reset connections.
+ */
+export function createSimulatorApp(state: SimulatorState): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.use('/v1/*', async (c, next) => {
+    c.set('startedAt', Date.now());
+    c.set('requestId', `req_${randomBytes(16).toString('hex')}`);
+    if (!bearerToken(c)) {
+      if (c.req.path === '/v1/chat/completions') {
+        const recorded = state.record(c.req.path, Date.now());
+        return finish(c, state, recorded, missingApiKey());
+      }
+      return send(c, state, missingApiKey());
+    }
+    await next();
+  });
+
+  app.get('/v1/models', (c) =>
+    send(c, state, { status: 200, body: { object: 'list', data: MODELS.map((m) => modelObject(m.id, m.created)) } }),
+  );
+
+  app.get('/v1/models/:id', (c) => {
+    const id = c.req.param('id');
+    const model = MODELS.find((m) => m.id === id);
+    return send(c, state, model ? { status: 200, body: modelObject(model.id, model.created) } : modelNotFound(id));
+  });
+
+  app.post('/v1/chat/completions', (c) => chatCompletion(c, state));
+
+  app.post('/_sim/rules', async (c) => {
+    const parsed = faultRuleSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(controlError(parsed.error.message), 400);
+    state.rules.add(parsed.data);
+    return c.json({ ok: true }, 201);
+  });
+  app.delete('/_sim/rules', (c) => {
+    state.rules.clear();
+    return c.body(null, 204);
+  });
+  app.get('/_sim/requests', (c) => {
+    const match = c.req.query('match');
+    return c.json(match === undefined ? state.requests : state.requests.filter((r) => r.userText.includes(match)));
+  });
+  app.get('/_sim/profile', (c) => c.json(state.profile));
+  app.put('/_sim/profile', async (c) => {
+    const parsed = profilePatchSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(controlError(parsed.error.message), 400);
+    state.setProfile(parsed.data);
+    return c.json(state.profile);
+  });
+  app.post('/_sim/reset', (c) => {
+    state.reset();
+    return c.body(null, 204);
+  });
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/v1/')) return send(c, state, unknownUrl(c.req.method, c.req.path));
+    return c.json(controlError(`Not found: ${c.req.method} ${c.req.path}`), 404);
+  });
+
+  return app;
+}
+
+async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Response> {
+  const recorded = state.record(c.req.path, c.get('startedAt'));
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    return finish(c, state, recorded, unparseableBody());
+  }
+  const parsed = parseChatRequest(body);
+  if ('error' in parsed) return finish(c, state, recorded, parsed.error);
+  const { request } = parsed;
+  recorded.model = request.model;
+  recorded.userText = userText(request.messages);
+  recorded.promptTokens = countPromptTokens(request.messages);
+  if (!isKnownModel(request.model)) return finish(c, state, recorded, modelNotFound(request.model));
+
+  const { profile } = state;
+  const window = state.contextWindow(request.model);
+  const cap = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  if (recorded.promptTokens > window) {
+    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens));
+  }
+  if (cap !== undefined && recorded.promptTokens + cap > window) {
+    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens, cap));
+  }
+
+  const admission = state.limiter.admit(Date.now(), profile, recorded.promptTokens + (cap ?? 0));
+  if ('refusal' in admission) {
+    const { dimension, limit, used, requested, retryAfterMs } = admission.refusal;
+    if (retryAfterMs === undefined) return finish(c, state, recorded, requestTooLarge(request.model, limit, requested));
+    const answer = rateLimitExceeded(request.model, dimension, limit, used, requested, retryAfterMs);
+    const headers = retryAfterHeaders(retryAfterMs, false);
+    headers[`x-ratelimit-remaining-${dimension}`] = '0';
+    headers[`x-ratelimit-reset-${dimension}`] = formatDuration(retryAfterMs);
+    recorded.retryAfterMs = retryAfterMs;
+    return finish(c, state, recorded, { ...answer, headers });
+  }
+
+  const fault = state.nextFault(recorded.userText);
+  const latencyMs = fault?.latencyMs ?? state.nextLatency();
+  if (fault) recorded.fault = fault.kind;
+
+  if (fault?.kind === 'hang') {
+    await waitFor(c, state, undefined);
+    recorded.finishedAt = Date.now();
+    return RESPONSE_ALREADY_SENT;
+  }
+  if ((await waitFor(c, state, latencyMs)) !== 'elapsed') {
+    recorded.finishedAt = Date.now();
+    return RESPONSE_ALREADY_SENT;
+  }
+  if (fault?.kind === 'reset') {
+    c.env.incoming.socket.destroy();
+    recorded.finishedAt = Date.now();
+    return RESPONSE_ALREADY_SENT;
+  }
+
+  if (fault && !OUTPUT_FAULTS.has(fault.kind)) {
+    const answer = faultErrorAnswer(fault, {
+      model: request.model,
+      apiKey: bearerToken(c) ?? '',
+      contextWindow: window,
+      promptTokens: recorded.promptTokens,
+      rpm: profile.rpm ?? UNLIMITED_RPM,
+      defaultRetryAfterMs: profile.defaultRetryAfterMs,
+    });
+    if (answer) {
+      const retryAfterMs = answer.headers?.['retry-after-ms'];
+      if (retryAfterMs !== undefined) recorded.retryAfterMs = Number(retryAfterMs);
+      return finish(c, state, recorded, answer);
+    }
+  }
+
+  const prefix = stablePrefix(request.messages);
+  const cacheable = cachedTokens(prefix.tokens);
+  const seen = cacheable > 0 && state.seenPrefix(`${request.model}\u0000${prefix.key}`);
+  const completion = buildCompletion(request, {
+    fault,
+    promptTokens: recorded.promptTokens,
+    cachedTokens: seen ? cacheable : 0,
+  });
+  admission.entry.tokens = completion.usage.total_tokens;
+  return finish(c, state, recorded, { status: 200, body: completion });
+}
+
+/** Completes the record of a request and sends its answer. */
+function finish(c: SimContext, state: SimulatorState, recorded: RecordedRequest, answer: JsonAnswer): Response {
+  recorded.status = answer.status;
+  recorded.finishedAt = Date.now();
+  return send(c, state, answer);
+}
+
+/** A status, a JSON body and extra headers. */
+interface JsonAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string> | undefined;
+}
+
+/** Sends a JSON answer with the headers OpenAI puts on every response, plus the simulator's own marker. */
+function send(c: SimContext, state: SimulatorState, answer: JsonAnswer): Response {
+  const now = Date.now();
+  const limits = state.limiter.snapshot(now, state.profile);
+  const headers = new Headers({
+    'content-type': 'application/json',
+    'x-docket-simulator': 'true',
+    'x-request-id': c.get('requestId'),
+    'openai-version': '2020-10-01',
+    'openai-organization': 'org-docket-simulator',
+    'openai-processing-ms': String(now - c.get('startedAt')),
+    'x-ratelimit-limit-requests': String(limits.limitRequests),
+    'x-ratelimit-remaining-requests': String(limits.remainingRequests),
+    'x-ratelimit-reset-requests': formatDuration(limits.resetRequestsMs),
+    'x-ratelimit-limit-tokens': String(limits.limitTokens),
+    'x-ratelimit-remaining-tokens': String(limits.remainingTokens),
+    'x-ratelimit-reset-tokens': formatDuration(limits.resetTokensMs),
+  });
+  for (const [name, value] of Object.entries(answer.headers ?? {})) headers.set(name, value);
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
+}
+
+/**
+ * Waits `ms` (forever when undefined) unless the client goes away or the simulator closes first; either of those
+ * destroys the socket, so that nothing is left half-open.
+ */
+function waitFor(c: SimContext, state: SimulatorState, ms: number | undefined): Promise<WaitOutcome> {
+  const { incoming, outgoing } = c.env;
+  if (outgoing.destroyed || incoming.socket.destroyed) return Promise.resolve('client_closed');
+  if (ms !== undefined && ms <= 0) return Promise.resolve('elapsed');
+  return new Promise((resolve) => {
+    const end = (outcome: WaitOutcome): void => {
+      clearTimeout(timer);
+      outgoing.off('close', onClientClose);
+      unregister();
+      if (outcome !== 'elapsed') incoming.socket.destroy();
+      resolve(outcome);
+    };
+    const onClientClose = (): void => end('client_closed');
+    const timer = ms === undefined ? undefined : setTimeout(() => end('elapsed'), ms);
+    outgoing.once('close', onClientClose);
+    const unregister = state.onClose(() => end('simulator_closed'));
+  });
+}
+
+/** The bearer token of the request, or undefined when there is none or it is empty. */
+function bearerToken(c: SimContext): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  return match?.[1];
+}
+
+function modelObject(id: string, created: number): Record<string, unknown> {
+  return { id, object: 'model', created, owned_by: 'system' };
+}
+
+function controlError(message: string): { error: { message: string; type: string; param: null; code: null } } {
+  return { error: { message, type: 'invalid_request_error', param: null, code: null } };
+}

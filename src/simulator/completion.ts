@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { buildAnswer, classify, findCategories, type AnswerFields } from './classify.js';
+import type { ResolvedFault } from './faults.js';
+import type { ChatRequest, JsonSchema } from './request.js';
+import { countTokens, userText } from './tokens.js';
+
+/** The refusal text of the `refusal` fault. */
+export const REFUSAL_TEXT = "I'm sorry, I can't help with that.";
+
+/** Written as `system_fingerprint` so that logs show where an answer came from. */
+export const SYSTEM_FINGERPRINT = 'docket-simulator';
+
+type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+interface AssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal: string | null;
+  annotations: [];
+  tool_calls?: ToolCall[];
+}
+
+/** A `chat.completion` object as OpenAI returns it. */
+export interface ChatCompletionBody {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: { index: number; message: AssistantMessage; logprobs: null; finish_reason: FinishReason }[];
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+    completion_tokens_details: {
+      reasoning_tokens: number;
+      audio_tokens: number;
+      accepted_prediction_tokens: number;
+      rejected_prediction_tokens: number;
+    };
+  };
+  service_tier: 'default';
+  system_fingerprint: string;
+}
+
+/** Inputs of {@link buildCompletion} beyond the request itself. */
+export interface CompletionOptions {
+  /** An output fault to shape the answer with. */
+  fault?: ResolvedFault | undefined;
+  promptTokens: number;
+  cachedTokens: number;
+}
+
+/** Synonyms and variants an out-of-taxonomy answer picks from, per default category. */
+const SYNONYMS: Record<string, readonly string[]> = {
+  technical: ['tech', 'engineering'],
+  business: ['finance', 'commercial'],
+  legal: ['law', 'compliance'],
+  marketing: ['advertising', 'promotion'],
+  other: ['misc', 'general'],
+};
+
+/** Answers a chat completion request: classifies its user text and shapes the answer by the output fault, if any. */
+export function buildCompletion(request: ChatRequest, options: CompletionOptions): ChatCompletionBody {
+  const { fault } = options;
+  const tool = selectedTool(request);
+  const schema = tool ? tool.parameters : jsonSchemaOf(request);
+  const categories = findCategories(request, schema);
+  const fields: AnswerFields = classify(userText(request.messages), categories);
+  if (fault?.category !== undefined) fields.category = fault.category;
+  if (fault?.kind === 'out_of_taxonomy' && fault.category === undefined) {
+    fields.category = outOfTaxonomy(fields.category, categories);
+  }
+  if (fault?.kind === 'placeholder') {
+    fields.category = fault.category ?? 'N/A';
+    fields.reasoning = 'N/A';
+  }
+  if (fault?.kind === 'low_confidence') fields.confidence = fault.confidence ?? 0.2;
+
+  let text = JSON.stringify(buildAnswer(schema, fields));
+  if (fault?.kind === 'invalid_json') {
+    text = `[simulated] Sure! Having read the document, I would say it is mostly about ${fields.category}.`;
+  } else if (fault?.kind === 'truncated_json') {
+    text = text.slice(0, Math.max(1, Math.floor(text.length * 0.6)));
+  }
+
+  let finishReason: FinishReason = tool && !tool.forced ? 'tool_calls' : 'stop';
+  const cap = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const lengthCap = fault?.kind === 'length' ? (cap ?? Math.max(1, Math.floor(countTokens(text) / 2))) : cap;
+  if (lengthCap !== undefined && countTokens(text) > lengthCap) {
+    text = text.slice(0, lengthCap * 4);
+    finishReason = 'length';
+  }
+
+  const message: AssistantMessage = { role: 'assistant', content: text, refusal: null, annotations: [] };
+  let completionTokens = countTokens(text);
+  if (fault?.kind === 'refusal') {
+    message.content = null;
+    message.refusal = REFUSAL_TEXT;
+    finishReason = 'stop';
+    completionTokens = countTokens(REFUSAL_TEXT);
+  } else if (fault?.kind === 'content_filter') {
+    message.content = null;
+    finishReason = 'content_filter';
+    completionTokens = 0;
+  } else if (tool) {
+    message.content = null;
+    message.tool_calls = [
+      { id: `call_${randomId(24)}`, type: 'function', function: { name: tool.name, arguments: text } },
+    ];
+  }
+
+  const choices = Array.from({ length: request.n ?? 1 }, (_, index) => ({
+    index,
+    message,
+    logprobs: null,
+    finish_reason: finishReason,
+  }));
+  return {
+    id: `chatcmpl-sim-${randomId(24)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    choices,
+    usage: {
+      prompt_tokens: options.promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: options.promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: options.cachedTokens, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    },
+    service_tier: 'default',
+    system_fingerprint: SYSTEM_FINGERPRINT,
+  };
+}
+
+/** A random alphanumeric id of `length` characters. */
+export function randomId(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+/**
+ * The function the model is to call: the one `tool_choice` names, else the first tool unless `tool_choice` is
+ * 'none'. OpenAI finishes a forced call with 'stop' and a chosen one with 'tool_calls'.
+ */
+function selectedTool(
+  request: ChatRequest,
+): { name: string; parameters: JsonSchema | undefined; forced: boolean } | undefined {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice;
+  if (tools.length === 0 || choice === 'none') return undefined;
+  const forcedName = typeof choice === 'object' && choice !== null ? choice.function.name : undefined;
+  const tool = forcedName === undefined ? tools[0] : tools.find((t) => t.function.name === forcedName);
+  if (!tool) return undefined;
+  return { name: tool.function.name, parameters: tool.function.parameters, forced: forcedName !== undefined };
+}
+
+function jsonSchemaOf(request: ChatRequest): JsonSchema | undefined {
+  const format = request.response_format;
+  return format?.type === 'json_schema' ? format.json_schema.schema : undefined;
+}
+
+/** A casing variant or synonym of `category` that is not one of `categories`. */
+function outOfTaxonomy(category: string, categories: readonly string[]): string {
+  const lower = category.toLowerCase();
+  const candidates = [
+    lower.charAt(0).toUpperCase() + lower.slice(1),
+    category.toUpperCase(),
+    lower,
+    ...(SYNONYMS[lower] ?? []),
+    `${lower}-related`,
+  ];
+  return candidates.find((candidate) => !categories.includes(candidate)) ?? `${category}?`;
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { FAULT_KINDS, type SimulatorProfile } from './types.js';
+
+/** The profile of a simulator started without one: no latency, no faults, no limits. */
+export const DEFAULT_PROFILE: SimulatorProfile = {
+  latencyMs: { min: 0, max: 0 },
+  faultRates: {},
+  seed: 1,
+  contextWindow: {},
+  defaultRetryAfterMs: 1000,
+};
+
+/** Context window of models the profile does not list. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+
+const nonNegative = z.number().min(0);
+
+/** A limit, or null to lift it. */
+const optionalLimit = z
+  .int()
+  .min(1)
+  .nullable()
+  .optional()
+  .transform((value) => value ?? undefined);
+
+/** A partial profile as sent to `PUT /_sim/profile` or in `SIMULATOR_PROFILE`. */
+export const profilePatchSchema = z.strictObject({
+  latencyMs: z
+    .union([
+      z.strictObject({ min: nonNegative, max: nonNegative }),
+      z.strictObject({ p50: nonNegative, p95: nonNegative }),
+    ])
+    .optional(),
+  faultRates: z.partialRecord(z.enum(FAULT_KINDS), z.number().min(0).max(1)).optional(),
+  rpm: optionalLimit,
+  tpm: optionalLimit,
+  seed: z.int().optional(),
+  contextWindow: z.record(z.string(), z.int().min(1)).optional(),
+  defaultRetryAfterMs: nonNegative.optional(),
+});
+
+/** Applies a partial profile; `contextWindow` entries are merged per model; `rpm: undefined` lifts the limit. */
+export function mergeProfile(base: SimulatorProfile, patch: Partial<SimulatorProfile>): SimulatorProfile {
+  const merged: SimulatorProfile = { ...base };
+  for (const [key, value] of Object.entries(patch) as [keyof SimulatorProfile, unknown][]) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+    else if (key === 'rpm' || key === 'tpm') delete merged[key];
+  }
+  merged.contextWindow = { ...base.contextWindow, ...patch.contextWindow };
+  return merged;
+}
