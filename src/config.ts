@@ -103,6 +103,10 @@ export const envSchema = z.object({
   DOCKET_DATA_DIR: z.string().min(1).default('.data'),
   /** Temporal Web UI, for links from the API and the review page. @default http://localhost:8233 */
   DOCKET_WEB_UI_URL: z.url().default('http://localhost:8233'),
+  /** Port of the Temporal dev server `npm start` runs. @default 7233 */
+  DOCKET_DEV_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  /** Port of the Temporal Web UI `npm start` runs. @default 8233 */
+  DOCKET_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** @default info */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -128,6 +132,7 @@ export interface Config {
   dailyBudgetUsd?: number;
   taxonomies: Taxonomy[];
   dataDir: string;
+  dev: { temporalPort: number; uiPort: number };
   webUiUrl: string;
   logLevel: Env['DOCKET_LOG_LEVEL'];
 }
@@ -164,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
     taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
     dataDir: e.DOCKET_DATA_DIR,
+    dev: { temporalPort: e.DOCKET_DEV_TEMPORAL_PORT, uiPort: e.DOCKET_DEV_UI_PORT },
     webUiUrl: e.DOCKET_WEB_UI_URL,
     logLevel: e.DOCKET_LOG_LEVEL,
   };

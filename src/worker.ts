@@ -4,11 +4,13 @@ import { createPool } from './db/pool.js';
 import { createOpenAIClient } from './llm/client.js';
 import { createLogger } from './logger.js';
 import { createWorkers } from './worker/create-workers.js';
+import { installRuntime } from './worker/runtime.js';
 
 /** `npm run worker`: one worker process against external Temporal, PostgreSQL and LLM endpoints. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'docket-worker' });
+  installRuntime(config.logLevel);
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone worker (npm start embeds one)');
   if (!config.openai.apiKey && !config.openai.baseUrl) {
     throw new ConfigError('set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible endpoint); npm start runs a simulator');

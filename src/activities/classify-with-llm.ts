@@ -37,7 +37,7 @@ export type ClassifyWithLlmResult =
   | { outcome: 'valid'; output: ClassificationOutput; attempt: number }
   | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null; attempt: number };
 
-const HEARTBEAT_INTERVAL_MS = 5_000;
+const HEARTBEAT_INTERVAL_MS = 2_000;
 const PREVIOUS_OUTPUT_LIMIT = 2_000;
 
 function failWith(mapped: MappedFailure, attempt: number): never {

@@ -92,7 +92,9 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
 
   let finishReason: FinishReason = tool && !tool.forced ? 'tool_calls' : 'stop';
   const cap = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const lengthCap = fault?.kind === 'length' ? (cap ?? Math.max(1, Math.floor(countTokens(text) / 2))) : cap;
+  // The `length` fault always runs out of room: half the answer, or the cap if that is smaller.
+  const half = Math.max(1, Math.floor(countTokens(text) / 2));
+  const lengthCap = fault?.kind === 'length' ? Math.min(cap ?? half, half) : cap;
   if (lengthCap !== undefined && countTokens(text) > lengthCap) {
     text = text.slice(0, lengthCap * 4);
     finishReason = 'length';

@@ -66,7 +66,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   const { classifyWithLlm } = proxyActivities<LlmActivities>({
     taskQueue: LLM_TASK_QUEUE,
     startToCloseTimeout: '2 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,

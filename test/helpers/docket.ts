@@ -7,6 +7,7 @@ import { createOpenAIClient } from '../../src/llm/client.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startSimulator, type Simulator, type SimulatorProfile } from '../../src/simulator/index.js';
 import { bundleWorkflows, createWorkers, type DocketWorkers } from '../../src/worker/create-workers.js';
+import { installRuntime } from '../../src/worker/runtime.js';
 import { defaultDatabaseKind, startTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
 import { startTemporal } from './temporal.js';
 
@@ -16,6 +17,13 @@ export const TEST_TOKENS = {
   admin: 'admin-token-0123456789abcd',
 } as const;
 export const TEST_TOKENS_ENV = `ci:submitter:${TEST_TOKENS.submitter},ann:reviewer:${TEST_TOKENS.reviewer},ops:admin:${TEST_TOKENS.admin}`;
+
+let runtimeInstalled = false;
+function installRuntimeOnce(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  installRuntime(process.env.DOCKET_TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test file. */
@@ -49,6 +57,7 @@ export interface DocketTestOptions {
 
 /** Starts a real Temporal dev server, a fresh database and the simulator on free ports, plus a worker. */
 export async function startDocket(options: DocketTestOptions = {}): Promise<DocketTestEnv> {
+  installRuntimeOnce();
   const [temporal, db, sim] = await Promise.all([
     startTemporal(),
     defaultDatabaseKind().then((kind) => startTestDatabase(options.database ?? kind)),

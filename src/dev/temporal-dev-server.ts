@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_TYPES } from '../shared/names.js';
+
+export interface DevServerOptions {
+  /** The `temporal` CLI binary. */
+  cli: string;
+  /** Persisted state, so a restart resumes unfinished work. */
+  dbFilename: string;
+  /** @default 127.0.0.1 */
+  ip?: string;
+  /** @default 7233 */
+  port?: number;
+  /** @default 8233 */
+  uiPort?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Runs `temporal server start-dev` with Docket's search attributes and waits until its frontend answers. */
+export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? 8233;
+  mkdirSync(dirname(options.dbFilename), { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.dbFilename,
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--log-level',
+    'error',
+    ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = `${ip}:${port}`;
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const early = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 250))]);
+    if (early !== 'running') {
+      throw new Error(`temporal server start-dev exited with code ${early}: ${stderr.trim() || 'no output'}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`Temporal dev server did not answer on ${address} within 60 s: ${stderr.trim()}`);
+      }
+    }
+  }
+
+  return {
+    address,
+    uiUrl: `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}`,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
