@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
+import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 
 /** Raised when the environment holds a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -16,6 +17,17 @@ export interface ApiToken {
 
 const optionalNumber = (schema: z.ZodNumber) =>
   z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.coerce.number().pipe(schema).optional());
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A duration such as `7d`, `12h`, `30m`, `45s` or `1500ms` (a bare number is milliseconds), in milliseconds. */
+const durationSchema = z.string().transform((raw, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a duration: use e.g. 7d, 12h, 30m, 45s or 1500ms` });
+    return z.NEVER;
+  }
+  return Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 'ms'] ?? 1));
+});
 
 const tokensSchema = z
   .string()
@@ -97,6 +109,13 @@ export const envSchema = z.object({
   DOCKET_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(400),
   /** Consecutive server errors (5xx, resets, timeouts) on one document before it pauses. @default 6 */
   DOCKET_SERVER_ERROR_CEILING: z.coerce.number().int().positive().default(6),
+  /** How long a document waits for a person before the review timeout policy applies. @default 7d */
+  DOCKET_REVIEW_TIMEOUT: durationSchema.default(7 * 86_400_000),
+  /**
+   * What happens when a review times out: `escalate` (stays pending, marked escalated, logged and counted),
+   * `accept` (the model's suggestion is stored, marked unreviewed) or `fail`. @default escalate
+   */
+  DOCKET_REVIEW_TIMEOUT_POLICY: z.enum(['escalate', 'accept', 'fail']).default('escalate'),
   /** Named taxonomies as JSON, beside the built-in `default`. */
   DOCKET_TAXONOMIES: taxonomiesSchema,
   /** Where `npm start` keeps the Temporal and PGlite data. @default .data */
@@ -129,6 +148,7 @@ export interface Config {
     concurrency: number;
     serverErrorCeiling: number;
   };
+  review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
   dailyBudgetUsd?: number;
   taxonomies: Taxonomy[];
   dataDir: string;
@@ -166,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DOCKET_LLM_CONCURRENCY,
       serverErrorCeiling: e.DOCKET_SERVER_ERROR_CEILING,
     },
+    review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
     taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
     dataDir: e.DOCKET_DATA_DIR,

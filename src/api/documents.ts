@@ -74,6 +74,7 @@ export async function startDocumentWorkflow(
     promptVersion: PROMPT_VERSION,
     confidenceThreshold: deps.config.llm.confidenceThreshold,
     serverErrorCeiling: deps.config.llm.serverErrorCeiling,
+    review: deps.config.review,
     ...(batchId ? { batchId } : {}),
   };
   try {

@@ -14,12 +14,19 @@ export interface ClassifyDocumentInput {
   /** Consecutive server errors on this document before it pauses. */
   serverErrorCeiling: number;
   batchId?: string;
+  /** How long a review may wait, and what happens then. */
+  review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
 }
+
+/** What happens when nobody decides a review in time. */
+export type ReviewTimeoutPolicy = 'escalate' | 'accept' | 'fail';
 
 export interface DocumentResult extends ClassificationOutput {
   decidedBy: 'model' | 'human';
   reviewer?: string;
   note?: string;
+  /** The model's suggestion was stored because nobody reviewed it in time (policy `accept`). */
+  unreviewed?: boolean;
   model: string;
   promptVersion: string;
 }
@@ -47,4 +54,7 @@ export interface DocumentProgress {
   /** The model's answer when a person must decide. */
   suggestion?: ClassificationOutput;
   result?: DocumentResult;
+  /** The review deadline passed under the `escalate` policy. */
+  escalated?: boolean;
+  failureReason?: string;
 }

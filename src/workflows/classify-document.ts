@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  metricMeter,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -148,8 +149,13 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     setStatus(DOCUMENT_STATUS.classifying, 'resumed');
   }
 
-  async function complete(result: DocumentResult, unreviewed = false): Promise<ClassifyDocumentResult> {
-    await storeClassification({ documentId: input.documentId, taxonomy: input.taxonomy.name, result, unreviewed });
+  async function complete(result: DocumentResult): Promise<ClassifyDocumentResult> {
+    await storeClassification({
+      documentId: input.documentId,
+      taxonomy: input.taxonomy.name,
+      result,
+      unreviewed: result.unreviewed ?? false,
+    });
     progress.result = result;
     setStatus(DOCUMENT_STATUS.completed, 'done');
     return { documentId: input.documentId, status: DOCUMENT_STATUS.completed, result };
@@ -159,7 +165,11 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     progress.reviewReason = reason;
     progress.suggestion = suggestion;
     setStatus(DOCUMENT_STATUS.pendingReview, 'waiting_for_review');
-    await condition(() => decision !== undefined);
+    const decidedInTime = await condition(() => decision !== undefined, input.review.timeoutMs);
+    if (!decidedInTime) {
+      const outcome = await reviewTimedOut(suggestion);
+      if (outcome) return outcome;
+    }
     const d = decision as ReviewDecision;
     return complete({
       category: d.category,
@@ -171,6 +181,32 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       model: input.model,
       promptVersion: input.promptVersion,
     });
+  }
+
+  /** Applies the review timeout policy; returns the final result unless the document keeps waiting. */
+  async function reviewTimedOut(suggestion?: ClassificationOutput): Promise<ClassifyDocumentResult | undefined> {
+    const policy = input.review.timeoutPolicy;
+    metricMeter.createCounter('docket_review_timeouts', 'reviews', 'Reviews nobody decided in time').add(1, { policy });
+    log.warn('review deadline passed', { documentId: input.documentId, policy, reason: progress.reviewReason });
+    if (policy === 'fail') {
+      progress.failureReason = `review_timeout: nobody decided within ${input.review.timeoutMs} ms`;
+      setStatus(DOCUMENT_STATUS.failed, 'review_timed_out');
+      return { documentId: input.documentId, status: DOCUMENT_STATUS.failed, failureReason: progress.failureReason };
+    }
+    if (policy === 'accept' && suggestion) {
+      return complete({
+        ...suggestion,
+        decidedBy: 'model',
+        unreviewed: true,
+        model: input.model,
+        promptVersion: input.promptVersion,
+      });
+    }
+    // Escalate (and `accept` with nothing to accept): the document keeps waiting, marked for attention.
+    progress.escalated = true;
+    progress.stage = 'escalated';
+    await condition(() => decision !== undefined);
+    return undefined;
   }
 
   upsertSearchAttributes([
