@@ -19,7 +19,16 @@ const files = (targets.length > 0 ? targets : ['test']).flatMap(collect);
 const concurrency = process.env.DOCKET_TEST_CONCURRENCY ?? '2';
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    // A hung test fails on its own instead of holding CI until its time limit.
+    `--test-timeout=${process.env.DOCKET_TEST_TIMEOUT_MS ?? '240000'}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -33,7 +33,10 @@ const tokensSchema = z
   .string()
   .transform((raw, ctx): ApiToken[] => {
     const tokens: ApiToken[] = [];
-    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [name, role, ...rest] = entry.split(':');
       const token = rest.join(':');
       if (!name || !role || !token || !(ROLES as readonly string[]).includes(role)) {
@@ -94,7 +97,11 @@ export const envSchema = z.object({
   /** Unset: no cap. */
   DOCKET_DAILY_BUDGET_USD: optionalNumber(z.number().positive()),
   /** @default 1 MiB */
-  DOCKET_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  DOCKET_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Documents per batch request. @default 10000 */
   DOCKET_MAX_BATCH_DOCUMENTS: z.coerce.number().int().positive().default(10_000),
   /** Provider requests per minute Docket paces itself to. Unset: no pacing. */

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createOpenAIClient } from './llm/client.js';
 import { createLogger } from './logger.js';
@@ -11,10 +12,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'docket-worker' });
   installRuntime(config.logLevel);
-  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone worker (npm start embeds one)');
+  if (!config.databaseUrl)
+    throw new ConfigError('DATABASE_URL is required for a standalone worker (npm start embeds one)');
   if (!config.openai.apiKey && !config.openai.baseUrl) {
-    throw new ConfigError('set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible endpoint); npm start runs a simulator');
+    throw new ConfigError(
+      'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible endpoint); npm start runs a simulator',
+    );
   }
+  await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const workers = await createWorkers({

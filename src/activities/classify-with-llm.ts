@@ -47,7 +47,9 @@ function failWith(mapped: MappedFailure, attempt: number): never {
     message: mapped.message,
     nonRetryable: !transient,
     nextRetryDelay: transient ? nextRetryDelayMs(attempt, mapped.retryAfterMs) : undefined,
-    details: [{ errorClass: mapped.errorClass, status: mapped.status, code: mapped.code, retryAfterMs: mapped.retryAfterMs }],
+    details: [
+      { errorClass: mapped.errorClass, status: mapped.status, code: mapped.code, retryAfterMs: mapped.retryAfterMs },
+    ],
   });
 }
 
@@ -192,7 +194,13 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
     // A refusal or a filtered answer is about the input: no retry, a person decides.
     if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
       const type: ErrorType = ERROR_TYPES.contentFiltered;
-      await insertLlmCall(deps.pool, { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false });
+      await insertLlmCall(deps.pool, {
+        ...base,
+        outcome: 'error',
+        errorClass: ERROR_TYPE_CLASS[type],
+        errorType: type,
+        parseOk: false,
+      });
       throw ApplicationFailure.create({
         type,
         message: choice.message.refusal ? 'the model refused to classify the document' : 'the answer was filtered',
@@ -203,7 +211,13 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
 
     const verdict = validateAnswer(completion, input.taxonomy);
     if (!verdict.ok) {
-      await insertLlmCall(deps.pool, { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false });
+      await insertLlmCall(deps.pool, {
+        ...base,
+        outcome: 'invalid_output',
+        errorClass: 'output',
+        errorType: 'invalid_output',
+        parseOk: false,
+      });
       log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
       return {
         outcome: 'invalid',

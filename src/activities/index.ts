@@ -1,4 +1,5 @@
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
+import { createListBatchDocuments } from './batch-documents.js';
 import { createStoreClassification } from './store-classification.js';
 
 export type ActivityDeps = LlmActivityDeps;
@@ -7,6 +8,7 @@ export type ActivityDeps = LlmActivityDeps;
 export function createActivities(deps: ActivityDeps) {
   return {
     storeClassification: createStoreClassification(deps),
+    listBatchDocuments: createListBatchDocuments(deps),
   };
 }
 

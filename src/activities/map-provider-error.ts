@@ -1,9 +1,4 @@
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorClass, type ErrorType } from '../shared/errors.js';
 
 /** A provider outcome placed in the taxonomy of DESIGN.md §6. */

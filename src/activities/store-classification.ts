@@ -29,6 +29,9 @@ export function createStoreClassification(deps: { pool: Pool }) {
       taxonomy: input.taxonomy,
       workflowId: execution.workflowId,
       runId: execution.runId,
+      reviewReason: input.result.reviewReason ?? null,
+      suggestedCategory: input.result.suggestion?.category ?? null,
+      suggestedConfidence: input.result.suggestion?.confidence ?? null,
     });
   };
 }

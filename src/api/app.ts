@@ -1,5 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
@@ -14,12 +19,15 @@ import { getBatchView, submitBatch } from './batches.js';
 import { getDocumentView, queryProgress, submitDocument } from './documents.js';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
+import { registerReviewPage } from './review-page.js';
 import {
   acceptedSchema,
+  batchAcceptedSchema,
   batchSchema,
   batchViewSchema,
   documentViewSchema,
   errorSchema,
+  healthSchema,
   idParam,
   reviewItemSchema,
   reviewSchema,
@@ -74,19 +82,34 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   });
   app.notFound((c) => c.json(new HttpError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
 
-  app.use('/v1/documents', async (c, next) => (c.req.method === 'POST' ? jsonBody(documentBodyLimit)(c, next) : next()));
+  app.use('/v1/documents', async (c, next) =>
+    c.req.method === 'POST' ? jsonBody(documentBodyLimit)(c, next) : next(),
+  );
   app.use('/v1/batches', async (c, next) => (c.req.method === 'POST' ? jsonBody(batchBodyLimit)(c, next) : next()));
   app.use('/v1/documents/:id/review', jsonBody(64 * 1024));
 
-  app.get('/healthz', async (c) => {
-    const checks = await Promise.allSettled([
-      deps.pool.query('SELECT 1'),
-      deps.client.workflowService.getSystemInfo({}),
-    ]);
-    const [db, temporal] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'unreachable'));
-    const ok = db === 'ok' && temporal === 'ok';
-    return c.json({ status: ok ? 'ok' : 'degraded', database: db, temporal }, ok ? 200 : 503);
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      summary: 'Whether the API reaches Temporal and the database (no token needed)',
+      responses: {
+        200: json(healthSchema, 'Temporal and the database are reachable'),
+        503: json(healthSchema, 'Temporal or the database is unreachable'),
+      },
+    }),
+    async (c) => {
+      const checks = await Promise.allSettled([
+        deps.pool.query('SELECT 1'),
+        deps.client.workflowService.getSystemInfo({}),
+      ]);
+      const [db = 'unreachable', temporal = 'unreachable'] = checks.map((r) =>
+        r.status === 'fulfilled' ? ('ok' as const) : ('unreachable' as const),
+      );
+      const ok = db === 'ok' && temporal === 'ok';
+      return c.json({ status: ok ? ('ok' as const) : ('degraded' as const), database: db, temporal }, ok ? 200 : 503);
+    },
+  );
 
   app.openapi(
     createRoute({
@@ -147,7 +170,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       try {
         await deps.client.workflow
           .getHandle(documentWorkflowId(id))
-          .executeUpdate(submitReviewUpdate, { args: [{ category: body.category, reviewer: principal.name, note: body.note }] });
+          .executeUpdate(submitReviewUpdate, {
+            args: [{ category: body.category, reviewer: principal.name, note: body.note }],
+          });
       } catch (err) {
         throw reviewError(err, id);
       }
@@ -163,12 +188,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       summary: 'The pending review queue',
       security,
       middleware: [requireRole(tokens, 'reviewer')] as const,
-      responses: { 200: json(z.object({ reviews: z.array(reviewItemSchema) }), 'Pending reviews, oldest first'), ...errors },
+      responses: {
+        200: json(z.object({ reviews: z.array(reviewItemSchema) }), 'Pending reviews, oldest first'),
+        ...errors,
+      },
     }),
     async (c) => {
+      // SQL visibility (the dev server, PostgreSQL, MySQL) has no ORDER BY: list the queue, then sort it here.
+      const pending: WorkflowExecutionInfo[] = [];
+      const query = `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.pendingReview}'`;
+      for await (const wf of deps.client.workflow.list({ query, pageSize: 1000 })) pending.push(wf);
+      pending.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
       const reviews = [];
-      const query = `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.pendingReview}' ORDER BY StartTime ASC`;
-      for await (const wf of deps.client.workflow.list({ query, pageSize: PAGE_SIZE })) {
+      for (const wf of pending) {
         if (reviews.length >= PAGE_SIZE) break;
         const id = wf.workflowId.replace(/^classify-/, '');
         const [doc, progress] = await Promise.all([getDocument(deps.pool, id), queryProgress(deps, id)]);
@@ -196,13 +228,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole(tokens, 'admin')] as const,
       request: { params: idParam },
-      responses: { 200: json(z.object({ resumed: z.array(z.string()) }), 'Resumed'), ...errors, 409: json(errorSchema, 'Not paused') },
+      responses: {
+        200: json(z.object({ resumed: z.array(z.string()) }), 'Resumed'),
+        ...errors,
+        409: json(errorSchema, 'Not paused'),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       if (!(await getDocument(deps.pool, id))) throw new HttpError('not_found', `no document with id ${id}`);
       const view = await getDocumentView(deps, id);
-      if (view.status !== DOCUMENT_STATUS.paused) throw new HttpError('conflict', `document ${id} is ${view.status}, not paused`);
+      if (view.status !== DOCUMENT_STATUS.paused)
+        throw new HttpError('conflict', `document ${id} is ${view.status}, not paused`);
       await deps.client.workflow.getHandle(documentWorkflowId(id)).signal(resumeSignal);
       deps.logger.info({ documentId: id, by: c.get('principal').name }, 'document resumed');
       return c.json({ resumed: [id] }, 200);
@@ -220,7 +257,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     }),
     async (c) => {
       const resumed: string[] = [];
-      for await (const wf of deps.client.workflow.list({ query: `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.paused}'` })) {
+      for await (const wf of deps.client.workflow.list({
+        query: `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.paused}'`,
+      })) {
         await deps.client.workflow.getHandle(wf.workflowId).signal(resumeSignal);
         resumed.push(wf.workflowId.replace(/^classify-/, ''));
       }
@@ -238,7 +277,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       middleware: [requireRole(tokens, 'submitter')] as const,
       request: { body: { content: { 'application/json': { schema: batchSchema } }, required: true } },
       responses: {
-        202: json(z.object({ batchId: z.string(), documents: z.number().int() }), 'Accepted'),
+        202: json(batchAcceptedSchema, 'Accepted'),
         ...errors,
         409: json(errorSchema, 'An id exists with other text'),
         413: json(errorSchema, 'Too large'),
@@ -265,6 +304,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     openapi: '3.1.0',
     info: { title: 'Docket API', version: '1', description: 'Durable LLM document classification' },
   });
+  registerReviewPage(app, { config });
   return app;
 }
 

@@ -21,7 +21,10 @@ export function authenticate(tokens: readonly ApiToken[], presented: string): Pr
 }
 
 /** 401 without a valid bearer token; 403 when the token's role may not use the route. Admin may do everything. */
-export function requireRole(tokens: readonly ApiToken[], ...roles: Role[]): MiddlewareHandler<{ Variables: { principal: Principal } }> {
+export function requireRole(
+  tokens: readonly ApiToken[],
+  ...roles: Role[]
+): MiddlewareHandler<{ Variables: { principal: Principal } }> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -29,7 +32,10 @@ export function requireRole(tokens: readonly ApiToken[], ...roles: Role[]): Midd
     const principal = authenticate(tokens, match[1]);
     if (!principal) throw new HttpError('unauthorized', 'the bearer token is not valid');
     if (roles.length > 0 && principal.role !== 'admin' && !roles.includes(principal.role)) {
-      throw new HttpError('forbidden', `this route needs the ${roles.join(' or ')} role; token "${principal.name}" is ${principal.role}`);
+      throw new HttpError(
+        'forbidden',
+        `this route needs the ${roles.join(' or ')} role; token "${principal.name}" is ${principal.role}`,
+      );
     }
     c.set('principal', principal);
     await next();

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
-import { documentCallSummary, getClassification, getDocument, insertDocument } from '../db/queries.js';
+import {
+  documentCallSummary,
+  getClassification,
+  getDocument,
+  insertDocument,
+  type ClassificationRow,
+} from '../db/queries.js';
 import { PROMPT_VERSION } from '../llm/prompt.js';
 import { statusQuery } from '../shared/messages.js';
 import { documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
@@ -99,7 +105,10 @@ export async function startDocumentWorkflow(
  * Stores a document and starts its classification. The same id and text again is the same document (no new
  * LLM call); the same id with other text is a 409.
  */
-export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Promise<{ id: string; status: DocumentStatus; created: boolean }> {
+export async function submitDocument(
+  deps: ServiceDeps,
+  doc: SubmitDocument,
+): Promise<{ id: string; status: DocumentStatus; created: boolean }> {
   const { taxonomy, id, hash } = checkDocument(deps.config, doc);
   const { row, created } = await insertDocument(deps.pool, {
     id,
@@ -164,7 +173,10 @@ export interface DocumentView {
 export async function getDocumentView(deps: ServiceDeps, id: string): Promise<DocumentView> {
   const doc = await getDocument(deps.pool, id);
   if (!doc) throw new HttpError('not_found', `no document with id ${id}`);
-  const [classification, summary] = await Promise.all([getClassification(deps.pool, id), documentCallSummary(deps.pool, id)]);
+  const [classification, summary] = await Promise.all([
+    getClassification(deps.pool, id),
+    documentCallSummary(deps.pool, id),
+  ]);
   const workflowId = documentWorkflowId(id);
   const view: DocumentView = {
     id,
@@ -174,26 +186,20 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     costUsd: summary.costUsd,
     workflowUrl: `${deps.config.webUiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
   };
-  if (classification) {
-    view.status = DOCUMENT_STATUS.completed;
-    view.result = {
-      category: classification.category,
-      confidence: classification.confidence,
-      reasoning: classification.reasoning,
-      decidedBy: classification.decidedBy,
-      ...(classification.reviewer ? { reviewer: classification.reviewer } : {}),
-      ...(classification.reviewNote ? { note: classification.reviewNote } : {}),
-      ...(classification.unreviewed ? { unreviewed: true } : {}),
-      model: classification.model,
-      promptVersion: classification.promptVersion,
-    };
-    return view;
-  }
+  if (classification) return { ...view, status: DOCUMENT_STATUS.completed, result: resultView(classification) };
   view.status = await documentStatus(deps, id);
+  if (view.status === DOCUMENT_STATUS.completed) {
+    // The result was stored between the two reads: show it, never `completed` without a result.
+    const stored = await getClassification(deps.pool, id);
+    if (stored) return { ...view, result: resultView(stored) };
+  }
   if (view.status === DOCUMENT_STATUS.pendingReview || view.status === DOCUMENT_STATUS.paused) {
     const progress = await queryProgress(deps, id);
     if (view.status === DOCUMENT_STATUS.pendingReview) {
-      view.review = { reason: progress?.reviewReason ?? 'unknown', ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}) };
+      view.review = {
+        reason: progress?.reviewReason ?? 'unknown',
+        ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
+      };
     } else {
       view.pause = {
         reason: progress?.pauseReason ?? 'unknown',
@@ -202,6 +208,20 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     }
   }
   return view;
+}
+
+function resultView(classification: ClassificationRow): NonNullable<DocumentView['result']> {
+  return {
+    category: classification.category,
+    confidence: classification.confidence,
+    reasoning: classification.reasoning,
+    decidedBy: classification.decidedBy,
+    ...(classification.reviewer ? { reviewer: classification.reviewer } : {}),
+    ...(classification.reviewNote ? { note: classification.reviewNote } : {}),
+    ...(classification.unreviewed ? { unreviewed: true } : {}),
+    model: classification.model,
+    promptVersion: classification.promptVersion,
+  };
 }
 
 /** The workflow's `status` query; undefined when no worker answers. */

@@ -9,10 +9,14 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/json\b/i.test(type)) {
-      throw new HttpError('unsupported_media_type', `send the body as application/json (got "${type || 'no content type'}")`);
+      throw new HttpError(
+        'unsupported_media_type',
+        `send the body as application/json (got "${type || 'no content type'}")`,
+      );
     }
     const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > maxBytes) throw new HttpError('payload_too_large', `the body is ${declared} bytes; the limit is ${maxBytes}`);
+    if (declared > maxBytes)
+      throw new HttpError('payload_too_large', `the body is ${declared} bytes; the limit is ${maxBytes}`);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.byteLength > maxBytes) {
       throw new HttpError('payload_too_large', `the body is ${bytes.byteLength} bytes; the limit is ${maxBytes}`);

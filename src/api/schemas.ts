@@ -15,14 +15,21 @@ const documentId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'id may use letters, digits, ".", "_", ":" and "-" (1–128 characters)');
 
-const metadata = z.record(z.string(), z.unknown()).optional().openapi({ description: 'Free-form JSON stored beside the document' });
+const metadata = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .openapi({ description: 'Free-form JSON stored beside the document' });
 
 export const submitDocumentSchema = z
   .object({
     id: documentId.optional().openapi({ description: 'Your id; derived from the content when omitted' }),
     text: documentText,
     metadata,
-    taxonomy: z.string().min(1).optional().openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
+    taxonomy: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
   })
   .strict()
   .openapi('SubmitDocument');
@@ -82,9 +89,7 @@ export const documentViewSchema = z
   })
   .openapi('Document');
 
-export const errorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .openapi('Error');
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
 
 export const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 
@@ -102,6 +107,22 @@ export const reviewItemSchema = z
     workflowUrl: z.string(),
   })
   .openapi('ReviewItem');
+
+export const batchAcceptedSchema = z
+  .object({
+    batchId: z.string(),
+    documents: z.number().int(),
+    ids: z.array(z.string()).openapi({ description: 'The id of each document, in request order' }),
+  })
+  .openapi('BatchAccepted');
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    database: z.enum(['ok', 'unreachable']),
+    temporal: z.enum(['ok', 'unreachable']),
+  })
+  .openapi('Health');
 
 export const batchViewSchema = z
   .object({

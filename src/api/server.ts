@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config.js';
+import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { startApi } from './serve.js';
@@ -8,10 +9,14 @@ import { startApi } from './serve.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.api.tokens?.length) {
-    throw new ConfigError('DOCKET_API_TOKENS is not set: the API refuses to start without tokens (name:role:token,...)');
+    throw new ConfigError(
+      'DOCKET_API_TOKENS is not set: the API refuses to start without tokens (name:role:token,...)',
+    );
   }
-  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone API (npm start embeds one)');
+  if (!config.databaseUrl)
+    throw new ConfigError('DATABASE_URL is required for a standalone API (npm start embeds one)');
   const logger = createLogger({ level: config.logLevel, name: 'docket-api' });
+  await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });

@@ -67,6 +67,9 @@ export interface ClassificationRow {
   taxonomy: string;
   workflowId: string;
   runId: string;
+  reviewReason: string | null;
+  suggestedCategory: string | null;
+  suggestedConfidence: number | null;
   decidedAt: Date;
 }
 
@@ -76,13 +79,16 @@ export type NewClassification = Omit<ClassificationRow, 'decidedAt'>;
 export async function upsertClassification(pool: Pool, c: NewClassification): Promise<void> {
   await pool.query(
     `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, reviewer, review_note,
-       unreviewed, model, prompt_version, taxonomy, workflow_id, run_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       unreviewed, model, prompt_version, taxonomy, workflow_id, run_id, review_reason, suggested_category,
+       suggested_confidence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (document_id) DO UPDATE SET
        category = EXCLUDED.category, confidence = EXCLUDED.confidence, reasoning = EXCLUDED.reasoning,
        decided_by = EXCLUDED.decided_by, reviewer = EXCLUDED.reviewer, review_note = EXCLUDED.review_note,
        unreviewed = EXCLUDED.unreviewed, model = EXCLUDED.model, prompt_version = EXCLUDED.prompt_version,
-       taxonomy = EXCLUDED.taxonomy, workflow_id = EXCLUDED.workflow_id, run_id = EXCLUDED.run_id`,
+       taxonomy = EXCLUDED.taxonomy, workflow_id = EXCLUDED.workflow_id, run_id = EXCLUDED.run_id,
+       review_reason = EXCLUDED.review_reason, suggested_category = EXCLUDED.suggested_category,
+       suggested_confidence = EXCLUDED.suggested_confidence`,
     [
       c.documentId,
       c.category,
@@ -97,6 +103,9 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
       c.taxonomy,
       c.workflowId,
       c.runId,
+      c.reviewReason,
+      c.suggestedCategory,
+      c.suggestedConfidence,
     ],
   );
 }
@@ -119,6 +128,9 @@ export async function getClassification(pool: Pool, documentId: string): Promise
     taxonomy: r.taxonomy,
     workflowId: r.workflow_id,
     runId: r.run_id,
+    reviewReason: r.review_reason,
+    suggestedCategory: r.suggested_category,
+    suggestedConfidence: r.suggested_confidence,
     decidedAt: r.decided_at,
   };
 }
@@ -201,6 +213,101 @@ export async function documentCallSummary(
 }
 
 /** A batch's documents, how many are classified, and the calls and cost so far. */
+export async function getBatchSummary(
+  pool: Pool,
+  batchId: string,
+): Promise<{ documents: number; completed: number; calls: number; costUsd: number } | undefined> {
+  const { rows } = await pool.query(
+    `SELECT b.total AS documents,
+       (SELECT count(*)::int FROM batch_documents bd JOIN classifications c ON c.document_id = bd.document_id
+        WHERE bd.batch_id = $1) AS completed,
+       (SELECT count(*)::int FROM batch_documents bd JOIN llm_calls l ON l.document_id = bd.document_id
+        WHERE bd.batch_id = $1) AS calls,
+       (SELECT coalesce(sum(l.cost_usd), 0)::float8 FROM batch_documents bd JOIN llm_calls l ON l.document_id = bd.document_id
+        WHERE bd.batch_id = $1) AS cost
+     FROM batches b WHERE b.id = $1`,
+    [batchId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return { documents: r.documents, completed: r.completed, calls: r.calls, costUsd: r.cost };
+}
+
+/**
+ * Stores a batch and its documents in one transaction: either every document is stored (or found identical)
+ * or nothing is. Returns the ids whose stored text differs (a conflict), in which case nothing was written.
+ */
+export async function insertBatch(
+  pool: Pool,
+  batch: { id: string; taxonomy: string },
+  docs: NewDocument[],
+): Promise<{ conflicts: string[] }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('INSERT INTO batches (id, taxonomy, total) VALUES ($1, $2, $3)', [
+      batch.id,
+      batch.taxonomy,
+      docs.length,
+    ]);
+    const chunk = 500;
+    for (let i = 0; i < docs.length; i += chunk) {
+      const part = docs.slice(i, i + chunk);
+      await client.query(
+        `INSERT INTO documents (id, content_hash, text, metadata, taxonomy, batch_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[])
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          part.map((d) => d.id),
+          part.map((d) => d.contentHash),
+          part.map((d) => d.text),
+          part.map((d) => JSON.stringify(d.metadata)),
+          part.map((d) => d.taxonomy),
+          part.map(() => batch.id),
+        ],
+      );
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT d.id FROM documents d JOIN unnest($1::text[], $2::text[], $3::text[]) AS n(id, hash, taxonomy) ON n.id = d.id
+         WHERE d.content_hash <> n.hash OR d.taxonomy <> n.taxonomy`,
+        [part.map((d) => d.id), part.map((d) => d.contentHash), part.map((d) => d.taxonomy)],
+      );
+      if (rows.length > 0) {
+        await client.query('ROLLBACK');
+        return { conflicts: rows.map((r) => r.id) };
+      }
+      await client.query(
+        `INSERT INTO batch_documents (batch_id, position, document_id)
+         SELECT $1, p, id FROM unnest($2::int[], $3::text[]) AS n(p, id)`,
+        [batch.id, part.map((_, j) => i + j), part.map((d) => d.id)],
+      );
+    }
+    await client.query('COMMIT');
+    return { conflicts: [] };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** The next page of a batch's documents in submission order, each marked when it already has a result. */
+export async function listBatchDocumentsPage(
+  pool: Pool,
+  batchId: string,
+  afterPosition: number,
+  limit: number,
+): Promise<{ id: string; position: number; classified: boolean }[]> {
+  const { rows } = await pool.query<{ id: string; position: number; classified: boolean }>(
+    `SELECT b.document_id AS id, b.position, (c.document_id IS NOT NULL) AS classified
+     FROM batch_documents b LEFT JOIN classifications c ON c.document_id = b.document_id
+     WHERE b.batch_id = $1 AND b.position > $2 ORDER BY b.position LIMIT $3`,
+    [batchId, afterPosition, limit],
+  );
+  return rows;
+}
+
+/** A batch's documents (by documents.batch_id), how many are classified, and the calls and cost so far. */
 export async function getBatchDocumentStatuses(
   pool: Pool,
   batchId: string,

@@ -18,10 +18,9 @@ export function devTokens(dataDir: string): ApiToken[] {
     stored = {};
   }
   const roles: Role[] = ['submitter', 'reviewer', 'admin'];
-  const tokens = Object.fromEntries(roles.map((r) => [r, stored[r] ?? `dev-${r}-${randomBytes(16).toString('hex')}`])) as Record<
-    Role,
-    string
-  >;
+  const tokens = Object.fromEntries(
+    roles.map((r) => [r, stored[r] ?? `dev-${r}-${randomBytes(16).toString('hex')}`]),
+  ) as Record<Role, string>;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return roles.map((role) => ({ name: `dev-${role}`, role, token: tokens[role] }));

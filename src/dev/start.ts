@@ -101,7 +101,10 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     const connection = await Connection.connect({ address: config.temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporal.namespace });
-    const api: RunningApi = await startApi({ pool, client, config, logger }, { host: config.api.host, port: config.api.port });
+    const api: RunningApi = await startApi(
+      { pool, client, config, logger },
+      { host: config.api.host, port: config.api.port },
+    );
     cleanups.push(() => api.close());
 
     printBanner({ config, api, temporal, embedded, simulator, tokensGenerated: !base.api.tokens, dataDir });

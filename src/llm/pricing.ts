@@ -47,7 +47,8 @@ export function priceUsage(model: string, usage: TokenUsage, tier: 'standard' | 
   const price = modelPrice(model);
   if (!price) return { costUsd: null, priced: false, priceVersion: PRICE_TABLE_VERSION };
   const cached = Math.min(usage.cachedTokens, usage.inputTokens);
-  const raw = ((usage.inputTokens - cached) * price.input + cached * price.cachedInput + usage.outputTokens * price.output) / 1e6;
+  const raw =
+    ((usage.inputTokens - cached) * price.input + cached * price.cachedInput + usage.outputTokens * price.output) / 1e6;
   return {
     costUsd: tier === 'batch' ? raw * BATCH_TIER_DISCOUNT : raw,
     priced: true,

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ReviewDecision } from './classification.js';
 import { MESSAGES } from './names.js';
-import type { DocumentProgress, DocumentResult } from './workflow-types.js';
+import type { BatchProgress, DocumentProgress, DocumentResult, DocumentSettled } from './workflow-types.js';
 
 /** Validated review decision; returns the final result once it is stored. */
 export const submitReviewUpdate = defineUpdate<DocumentResult, [ReviewDecision]>(MESSAGES.submitReview);
@@ -10,3 +10,7 @@ export const reviewSignal = defineSignal<[ReviewDecision]>(MESSAGES.reviewSignal
 /** An operator clears a pause. */
 export const resumeSignal = defineSignal<[]>(MESSAGES.resumeSignal);
 export const statusQuery = defineQuery<DocumentProgress>(MESSAGES.statusQuery);
+
+/** A batch child reports its first resting status to the batch. */
+export const documentSettledSignal = defineSignal<[DocumentSettled]>('documentSettled');
+export const batchProgressQuery = defineQuery<BatchProgress>(MESSAGES.progressQuery);

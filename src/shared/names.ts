@@ -29,16 +29,18 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 /** Search attribute name → Temporal type, as registered by `npm start` and by test servers. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<(typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES], 'Keyword' | 'Double'> =
-  {
-    DocketStatus: 'Keyword',
-    DocketCategory: 'Keyword',
-    DocketConfidence: 'Double',
-    DocketReviewReason: 'Keyword',
-    DocketBatchId: 'Keyword',
-    DocketModel: 'Keyword',
-    DocketPromptVersion: 'Keyword',
-  };
+export const SEARCH_ATTRIBUTE_TYPES: Record<
+  (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES],
+  'Keyword' | 'Double'
+> = {
+  DocketStatus: 'Keyword',
+  DocketCategory: 'Keyword',
+  DocketConfidence: 'Double',
+  DocketReviewReason: 'Keyword',
+  DocketBatchId: 'Keyword',
+  DocketModel: 'Keyword',
+  DocketPromptVersion: 'Keyword',
+};
 
 export const MESSAGES = {
   submitReview: 'submitReview',

@@ -27,6 +27,10 @@ export interface DocumentResult extends ClassificationOutput {
   note?: string;
   /** The model's suggestion was stored because nobody reviewed it in time (policy `accept`). */
   unreviewed?: boolean;
+  /** Why the document went to review, when a person decided it. */
+  reviewReason?: ReviewReason;
+  /** What the model suggested before the person decided. */
+  suggestion?: { category: string; confidence: number };
   model: string;
   promptVersion: string;
 }
@@ -57,4 +61,46 @@ export interface DocumentProgress {
   /** The review deadline passed under the `escalate` policy. */
   escalated?: boolean;
   failureReason?: string;
+}
+
+/** Input of `classifyBatchWorkflow`. The document ids live in the database (`batch_documents`), not in history. */
+export interface ClassifyBatchInput {
+  batchId: string;
+  /** Everything a child needs except its document id. */
+  document: Omit<ClassifyDocumentInput, 'documentId' | 'batchId'>;
+  total: number;
+  /** Children in flight (not yet settled) at most. */
+  window: number;
+  /** Children started per run before continuing as new. @default 500 */
+  childrenPerRun?: number;
+  /** Carried across continue-as-new. */
+  progress?: BatchProgress;
+}
+
+/** Where a batch stands; what the `progress` query returns. */
+export interface BatchProgress {
+  batchId: string;
+  total: number;
+  /** Position of the last document handed to a child. */
+  cursor: number;
+  /** Children started (or found already running). */
+  started: number;
+  /** Documents that reached a resting status, by the first status they reached. */
+  settled: Record<string, number>;
+  /** Documents already classified before the batch reached them: no LLM call. */
+  skipped: number;
+  done: boolean;
+  /** Runs of this workflow so far (continue-as-new). */
+  runs: number;
+}
+
+export interface ClassifyBatchResult {
+  batchId: string;
+  progress: BatchProgress;
+}
+
+/** Sent by a batch's child when it first reaches completed, pending_review, paused or failed. */
+export interface DocumentSettled {
+  documentId: string;
+  status: DocumentStatus;
 }

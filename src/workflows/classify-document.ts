@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
   log,
   metricMeter,
   proxyActivities,
@@ -12,9 +13,21 @@ import type { Activities, LlmActivities } from '../activities/index.js';
 import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
 import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
 import { reviewDecisionSchema } from '../shared/classification.js';
-import { ERROR_TYPE_CLASS, ERROR_TYPES, isErrorType, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../shared/errors.js';
-import { resumeSignal, reviewSignal, statusQuery, submitReviewUpdate } from '../shared/messages.js';
-import { LLM_TASK_QUEUE } from '../shared/names.js';
+import {
+  ERROR_TYPE_CLASS,
+  ERROR_TYPES,
+  isErrorType,
+  NON_RETRYABLE_ERROR_TYPES,
+  type ErrorType,
+} from '../shared/errors.js';
+import {
+  documentSettledSignal,
+  resumeSignal,
+  reviewSignal,
+  statusQuery,
+  submitReviewUpdate,
+} from '../shared/messages.js';
+import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
 import {
   DOCUMENT_STATUS,
@@ -54,7 +67,8 @@ const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
 /** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
 function failureType(err: unknown): { type: ErrorType; message: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure && isErrorType(cause.type)) return { type: cause.type, message: cause.message };
+  if (cause instanceof ApplicationFailure && isErrorType(cause.type))
+    return { type: cause.type, message: cause.message };
   // Timeouts and unknown failures of the LLM call are transient by nature.
   return { type: ERROR_TYPES.timeout, message: cause instanceof Error ? cause.message : String(cause) };
 }
@@ -86,12 +100,27 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   let resumeRequested = false;
   let decision: ReviewDecision | undefined;
 
+  let settledReported = false;
+  // A signal initiated by a workflow that then closes is dropped, so a batch child awaits its notice before returning.
+  let batchNotified: Promise<void> = Promise.resolve();
   function setStatus(status: DocumentStatus, stage: string): void {
     progress.status = status;
     progress.stage = stage;
+    if (input.batchId && !settledReported && status !== DOCUMENT_STATUS.classifying) {
+      // The batch's window counts this document as settled once it rests: a person or an operator must act.
+      settledReported = true;
+      batchNotified = getExternalWorkflowHandle(batchWorkflowId(input.batchId))
+        .signal(documentSettledSignal, { documentId: input.documentId, status })
+        .catch((err: unknown) =>
+          log.warn('could not notify the batch', { batchId: input.batchId, error: String(err) }),
+        );
+    }
     upsertSearchAttributes([
       { key: SA.status, value: status },
-      { key: SA.reviewReason, value: status === DOCUMENT_STATUS.pendingReview ? (progress.reviewReason ?? null) : null },
+      {
+        key: SA.reviewReason,
+        value: status === DOCUMENT_STATUS.pendingReview ? (progress.reviewReason ?? null) : null,
+      },
       { key: SA.category, value: progress.result?.category ?? progress.suggestion?.category ?? null },
       { key: SA.confidence, value: progress.result?.confidence ?? progress.suggestion?.confidence ?? null },
     ]);
@@ -100,7 +129,10 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   function validateDecision(d: ReviewDecision): void {
     const parsed = reviewDecisionSchema.safeParse(d);
     if (!parsed.success) {
-      throw ApplicationFailure.create({ type: 'DocketInvalidReview', message: parsed.error.issues[0]?.message ?? 'invalid' });
+      throw ApplicationFailure.create({
+        type: 'DocketInvalidReview',
+        message: parsed.error.issues[0]?.message ?? 'invalid',
+      });
     }
     if (progress.status !== DOCUMENT_STATUS.pendingReview || decision !== undefined) {
       throw ApplicationFailure.create({
@@ -158,6 +190,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     });
     progress.result = result;
     setStatus(DOCUMENT_STATUS.completed, 'done');
+    await batchNotified;
     return { documentId: input.documentId, status: DOCUMENT_STATUS.completed, result };
   }
 
@@ -178,6 +211,8 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       decidedBy: 'human',
       reviewer: d.reviewer,
       note: d.note,
+      reviewReason: reason,
+      ...(suggestion ? { suggestion: { category: suggestion.category, confidence: suggestion.confidence } } : {}),
       model: input.model,
       promptVersion: input.promptVersion,
     });
@@ -191,6 +226,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     if (policy === 'fail') {
       progress.failureReason = `review_timeout: nobody decided within ${input.review.timeoutMs} ms`;
       setStatus(DOCUMENT_STATUS.failed, 'review_timed_out');
+      await batchNotified;
       return { documentId: input.documentId, status: DOCUMENT_STATUS.failed, failureReason: progress.failureReason };
     }
     if (policy === 'accept' && suggestion) {

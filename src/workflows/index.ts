@@ -1,1 +1,2 @@
+export { classifyBatchWorkflow } from './classify-batch.js';
 export { classifyDocumentWorkflow } from './classify-document.js';

@@ -21,7 +21,9 @@ describe('the first vertical slice', () => {
       body: JSON.stringify(body),
     });
   const get = async (id: string) =>
-    (await (await app.request(`/v1/documents/${id}`, { headers: { authorization: `Bearer ${TEST_TOKENS.submitter}` } })).json()) as {
+    (await (
+      await app.request(`/v1/documents/${id}`, { headers: { authorization: `Bearer ${TEST_TOKENS.submitter}` } })
+    ).json()) as {
       status: string;
       result?: { category: string; decidedBy: string; model: string; promptVersion: string };
       calls: number;
@@ -29,11 +31,17 @@ describe('the first vertical slice', () => {
     };
 
   it('classifies a submitted document end to end and shows it through the API and search attributes', async () => {
-    const res = await submit({ id: 'slice-1', text: 'The API server crashed after the kubernetes deploy; the database latency doubled.' });
+    const res = await submit({
+      id: 'slice-1',
+      text: 'The API server crashed after the kubernetes deploy; the database latency doubled.',
+    });
     assert.equal(res.status, 202);
     assert.deepEqual(await res.json(), { id: 'slice-1', status: 'classifying' });
 
-    const doc = await waitFor(() => get('slice-1'), (d) => d.status === 'completed');
+    const doc = await waitFor(
+      () => get('slice-1'),
+      (d) => d.status === 'completed',
+    );
     assert.equal(doc.result?.category, 'technical');
     assert.equal(doc.result?.decidedBy, 'model');
     assert.equal(doc.result?.model, 'gpt-4o-mini');
@@ -41,11 +49,14 @@ describe('the first vertical slice', () => {
     assert.ok(doc.costUsd > 0);
 
     assert.equal(env.sim.requestsMatching('kubernetes deploy').length, 1);
-    const { rows } = await env.pool.query('SELECT category, decided_by FROM classifications WHERE document_id = $1', ['slice-1']);
-    assert.deepEqual(rows, [{ category: 'technical', decided_by: 'model' }]);
-    const calls = await env.pool.query('SELECT outcome, parse_ok, input_tokens > 0 AS has_tokens FROM llm_calls WHERE document_id = $1', [
+    const { rows } = await env.pool.query('SELECT category, decided_by FROM classifications WHERE document_id = $1', [
       'slice-1',
     ]);
+    assert.deepEqual(rows, [{ category: 'technical', decided_by: 'model' }]);
+    const calls = await env.pool.query(
+      'SELECT outcome, parse_ok, input_tokens > 0 AS has_tokens FROM llm_calls WHERE document_id = $1',
+      ['slice-1'],
+    );
     assert.deepEqual(calls.rows, [{ outcome: 'ok', parse_ok: true, has_tokens: true }]);
 
     const handle = env.client.workflow.getHandle('classify-slice-1');

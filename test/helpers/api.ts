@@ -29,7 +29,11 @@ export function testApi(env: DocketTestEnv) {
     },
     /** Polls the document until its status is `status`. */
     waitForStatus(id: string, status: string, timeoutMs = 30_000) {
-      return waitFor(() => get(id), (d) => d.status === status, { timeoutMs });
+      return waitFor(
+        () => get(id),
+        (d) => d.status === status,
+        { timeoutMs },
+      );
     },
     review(id: string, body: { category: string; note?: string }, token: string = TEST_TOKENS.reviewer) {
       return call(`/v1/documents/${id}/review`, { method: 'POST', token, body });

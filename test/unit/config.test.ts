@@ -16,15 +16,20 @@ describe('loadConfig', () => {
   });
 
   it('names the variable that holds a bad value', () => {
-    assert.throws(() => loadConfig({ DOCKET_CONFIDENCE_THRESHOLD: 'high' }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /DOCKET_CONFIDENCE_THRESHOLD/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ DOCKET_CONFIDENCE_THRESHOLD: 'high' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /DOCKET_CONFIDENCE_THRESHOLD/);
+        return true;
+      },
+    );
   });
 
   it('parses tokens with roles and rejects an unknown role', () => {
-    const config = loadConfig({ DOCKET_API_TOKENS: 'ci:submitter:aaaaaaaaaaaaaaaaaaaa,ann:reviewer:bbbbbbbbbbbbbbbbbbbb' });
+    const config = loadConfig({
+      DOCKET_API_TOKENS: 'ci:submitter:aaaaaaaaaaaaaaaaaaaa,ann:reviewer:bbbbbbbbbbbbbbbbbbbb',
+    });
     assert.deepEqual(
       config.api.tokens?.map((t) => `${t.name}/${t.role}`),
       ['ci/submitter', 'ann/reviewer'],

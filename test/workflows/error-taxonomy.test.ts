@@ -33,7 +33,10 @@ describe('the error taxonomy', () => {
   });
 
   /** A document whose calls meet `faults` in order, then answer normally. */
-  async function submitWith(faults: FaultSpec[], text = 'The kubernetes deploy broke the API server and the database.') {
+  async function submitWith(
+    faults: FaultSpec[],
+    text = 'The kubernetes deploy broke the API server and the database.',
+  ) {
     const marker = `case-${++counter}-${Date.now()}`;
     if (faults.length > 0) env.sim.addRule({ match: marker, faults });
     const { id } = await api.submit({ id: marker, text: `${marker} ${text}` });
@@ -60,7 +63,10 @@ describe('the error taxonomy', () => {
       assert.equal(view.result?.category, 'technical');
       const calls = doc.calls();
       assert.equal(calls.length, 3);
-      assert.ok(calls[1]!.receivedAt - calls[0]!.receivedAt >= 1200, `second attempt came after ${calls[1]!.receivedAt - calls[0]!.receivedAt} ms`);
+      assert.ok(
+        calls[1]!.receivedAt - calls[0]!.receivedAt >= 1200,
+        `second attempt came after ${calls[1]!.receivedAt - calls[0]!.receivedAt} ms`,
+      );
       assert.ok(calls[2]!.receivedAt - calls[1]!.receivedAt >= 800);
       const r = await rows(doc.id);
       assert.equal(r.classifications.length, 1);
@@ -86,10 +92,10 @@ describe('the error taxonomy', () => {
         assert.equal(r.calls.length, 3);
         assert.ok(r.calls.slice(0, 2).every((c) => c.error_class === 'transient'));
       }
-      assert.deepEqual(
-        (await rows(doc3.id)).calls.map((c) => c.error_type).slice(0, 2),
-        ['DocketConnectionError', 'DocketTimeout'],
-      );
+      assert.deepEqual((await rows(doc3.id)).calls.map((c) => c.error_type).slice(0, 2), [
+        'DocketConnectionError',
+        'DocketTimeout',
+      ]);
     });
 
     it('pauses after the ceiling of repeated server errors, spends nothing more, and completes after resume', async () => {
@@ -128,7 +134,10 @@ describe('the error taxonomy', () => {
         assert.equal(doc.calls().length, 1, 'never retried');
         const before = await rows(doc.id);
         assert.equal(before.classifications.length, 0);
-        assert.deepEqual(before.calls.map((c) => [c.error_class, c.error_type, c.http_status]), [['operator', type, status]]);
+        assert.deepEqual(
+          before.calls.map((c) => [c.error_class, c.error_type, c.http_status]),
+          [['operator', type, status]],
+        );
         assert.equal((await api.resume(doc.id)).status, 200);
         await api.waitForStatus(doc.id, 'completed');
         assert.equal(doc.calls().length, 2);
@@ -175,10 +184,13 @@ describe('the error taxonomy', () => {
       const calls = doc.calls();
       assert.equal(calls.length, 2);
       const r = await rows(doc.id);
-      assert.deepEqual(r.calls.map((c) => [c.outcome, c.parse_ok]), [
-        ['invalid_output', false],
-        ['ok', true],
-      ]);
+      assert.deepEqual(
+        r.calls.map((c) => [c.outcome, c.parse_ok]),
+        [
+          ['invalid_output', false],
+          ['ok', true],
+        ],
+      );
       const repairRequest = env.sim.requestsMatching(doc.marker)[1];
       assert.match(repairRequest?.userText ?? '', /rejected by validation/);
     });
@@ -192,16 +204,22 @@ describe('the error taxonomy', () => {
         assert.equal(doc.calls().length, 2);
         const r = await rows(doc.id);
         assert.equal(r.classifications.length, 0, 'nothing invalid is written to classifications');
-        assert.deepEqual(r.calls.map((c) => [c.outcome, c.parse_ok]), [
-          ['invalid_output', false],
-          ['invalid_output', false],
-        ]);
+        assert.deepEqual(
+          r.calls.map((c) => [c.outcome, c.parse_ok]),
+          [
+            ['invalid_output', false],
+            ['invalid_output', false],
+          ],
+        );
         if (fault === 'length') assert.ok(r.calls.every((c) => c.finish_reason === 'length'));
       });
     }
 
     it('rejects a casing variant of a category as out of the taxonomy', async () => {
-      const doc = await submitWith([{ kind: 'out_of_taxonomy', category: 'TECHNICAL' }, { kind: 'out_of_taxonomy', category: 'Tech' }]);
+      const doc = await submitWith([
+        { kind: 'out_of_taxonomy', category: 'TECHNICAL' },
+        { kind: 'out_of_taxonomy', category: 'Tech' },
+      ]);
       const view = await api.waitForStatus(doc.id, 'pending_review');
       assert.equal(view.review?.reason, 'invalid_output');
     });
@@ -228,7 +246,7 @@ describe('the error taxonomy', () => {
     assert.deepEqual(
       {
         ...(progress as Record<string, unknown>),
-        suggestion: { ...((progress as { suggestion: object }).suggestion), reasoning: 'x' },
+        suggestion: { ...(progress as { suggestion: object }).suggestion, reasoning: 'x' },
       },
       {
         documentId: doc.id,

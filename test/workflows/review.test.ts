@@ -33,19 +33,32 @@ describe('human review', () => {
     return id;
   }
   const storedDecision = async (id: string) =>
-    (await env.pool.query('SELECT category, decided_by, reviewer, review_note, unreviewed FROM classifications WHERE document_id = $1', [id]))
-      .rows;
+    (
+      await env.pool.query(
+        'SELECT category, decided_by, reviewer, review_note, unreviewed FROM classifications WHERE document_id = $1',
+        [id],
+      )
+    ).rows;
 
   describe('through the API', () => {
     it('completes the document with the token name as reviewer', async () => {
       const id = await pendingDocument();
       const res = await api.review(id, { category: 'legal', note: 'clearly a contract' });
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { status: string; result: { category: string; decidedBy: string; reviewer: string } };
+      const body = (await res.json()) as {
+        status: string;
+        result: { category: string; decidedBy: string; reviewer: string };
+      };
       assert.equal(body.status, 'completed');
       assert.deepEqual([body.result.category, body.result.decidedBy, body.result.reviewer], ['legal', 'human', 'ann']);
       assert.deepEqual(await storedDecision(id), [
-        { category: 'legal', decided_by: 'human', reviewer: 'ann', review_note: 'clearly a contract', unreviewed: false },
+        {
+          category: 'legal',
+          decided_by: 'human',
+          reviewer: 'ann',
+          review_note: 'clearly a contract',
+          unreviewed: false,
+        },
       ]);
     });
 
@@ -68,7 +81,10 @@ describe('human review', () => {
       const id = await pendingDocument();
       const res = await api.review(id, { category: 'Legal' });
       assert.equal(res.status, 400);
-      assert.match(((await res.json()) as { error: { message: string } }).error.message, /technical, business, legal, marketing, other/);
+      assert.match(
+        ((await res.json()) as { error: { message: string } }).error.message,
+        /technical, business, legal, marketing, other/,
+      );
       assert.equal((await api.get(id)).status, 'pending_review');
     });
 
@@ -167,13 +183,20 @@ describe('human review', () => {
   describe('review deadlines', () => {
     async function timedOutDocument(policy: ReviewTimeoutPolicy, fault: 'low_confidence' | 'invalid_json') {
       const id = `deadline-${policy}-${fault}-${Date.now()}`;
-      env.sim.addRule({ match: id, faults: fault === 'invalid_json' ? [fault, fault] : [{ kind: fault, confidence: 0.3 }] });
-      await env.pool.query(
-        `INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ($1, 'h', $2, 'default')`,
-        [id, `${id} the contract clause about liability`],
-      );
+      env.sim.addRule({
+        match: id,
+        faults: fault === 'invalid_json' ? [fault, fault] : [{ kind: fault, confidence: 0.3 }],
+      });
+      await env.pool.query(`INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ($1, 'h', $2, 'default')`, [
+        id,
+        `${id} the contract clause about liability`,
+      ]);
       await startDocumentWorkflow(
-        { pool: env.pool, client: env.client, config: { ...env.config, review: { timeoutMs: 1500, timeoutPolicy: policy } } },
+        {
+          pool: env.pool,
+          client: env.client,
+          config: { ...env.config, review: { timeoutMs: 1500, timeoutPolicy: policy } },
+        },
         id,
         DEFAULT_TAXONOMY,
       );
@@ -204,7 +227,11 @@ describe('human review', () => {
     it('escalates instead of accepting when there is no suggestion to accept', async () => {
       const id = await timedOutDocument('accept', 'invalid_json');
       const handle = env.client.workflow.getHandle(`classify-${id}`);
-      await waitFor(() => handle.query<{ escalated?: boolean }>('status'), (p) => p.escalated === true, { timeoutMs: 15_000 });
+      await waitFor(
+        () => handle.query<{ escalated?: boolean }>('status'),
+        (p) => p.escalated === true,
+        { timeoutMs: 15_000 },
+      );
       assert.equal((await storedDecision(id)).length, 0);
     });
 

@@ -21,7 +21,10 @@ describe('a worker killed in the middle of an LLM call', () => {
     env.sim.addRule({ match: marker, faults: ['hang'] });
     const { id } = await api.submit({ id: marker, text: `${marker} quarterly revenue and customer sales grew` });
 
-    await waitFor(async () => env.sim.requestsMatching(marker).length, (n) => n === 1);
+    await waitFor(
+      async () => env.sim.requestsMatching(marker).length,
+      (n) => n === 1,
+    );
     worker.child.kill('SIGKILL');
     assert.equal((await worker.exited).signal, 'SIGKILL');
 
@@ -29,7 +32,10 @@ describe('a worker killed in the middle of an LLM call', () => {
     const view = await api.waitForStatus(id, 'completed', 60_000);
     assert.equal(view.result?.category, 'business');
     assert.equal(env.sim.requestsMatching(marker).length, 2);
-    const classifications = await env.pool.query('SELECT count(*)::int AS n FROM classifications WHERE document_id = $1', [id]);
+    const classifications = await env.pool.query(
+      'SELECT count(*)::int AS n FROM classifications WHERE document_id = $1',
+      [id],
+    );
     assert.equal(classifications.rows[0].n, 1);
     const calls = await env.pool.query('SELECT call_key, outcome FROM llm_calls WHERE document_id = $1', [id]);
     assert.deepEqual(

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { contentHash } from '../../src/api/documents.js';
+import { insertBatch } from '../../src/db/queries.js';
+import { PROMPT_VERSION } from '../../src/llm/prompt.js';
+import { batchProgressQuery } from '../../src/shared/messages.js';
+import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
+import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
+import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
+import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+
+const TOPICS = [
+  'the kubernetes deploy broke the API server',
+  'quarterly revenue and customer sales grew',
+  'the contract clause limits liability',
+  'the brand campaign reached a new audience on social media',
+];
+
+describe('classifyBatchWorkflow', () => {
+  let env: DocketTestEnv;
+  before(async () => {
+    env = await startDocket({ simulator: { latencyMs: { min: 40, max: 80 } } });
+  });
+  after(() => env.stop());
+
+  async function runBatch(batchId: string, ids: string[], options: Partial<ClassifyBatchInput> = {}) {
+    const docs = ids.map((id) => {
+      const text = `${id} ${TOPICS[Number(id.split('-').pop()) % TOPICS.length] ?? TOPICS[0]}`;
+      return { id, contentHash: contentHash(text), text, metadata: {}, taxonomy: 'default' };
+    });
+    assert.deepEqual(await insertBatch(env.pool, { id: batchId, taxonomy: 'default' }, docs), { conflicts: [] });
+    const input: ClassifyBatchInput = {
+      batchId,
+      total: ids.length,
+      window: 4,
+      document: {
+        taxonomy: DEFAULT_TAXONOMY,
+        model: 'gpt-4o-mini',
+        promptVersion: PROMPT_VERSION,
+        confidenceThreshold: 0.5,
+        serverErrorCeiling: 3,
+        review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
+      },
+      ...options,
+    };
+    return env.client.workflow.start('classifyBatchWorkflow', {
+      workflowId: batchWorkflowId(batchId),
+      taskQueue: TASK_QUEUE,
+      args: [input],
+    });
+  }
+
+  /** The most LLM requests the simulator was serving at once for these markers. */
+  function maxOverlap(prefix: string): number {
+    const reqs = env.sim.requests.filter((r) => r.userText.includes(prefix));
+    let max = 0;
+    for (const r of reqs) {
+      const overlapping = reqs.filter(
+        (o) => o.receivedAt <= r.receivedAt && (o.finishedAt ?? Infinity) > r.receivedAt,
+      ).length;
+      max = Math.max(max, overlapping);
+    }
+    return max;
+  }
+
+  it('classifies every document through a bounded window and counts settled statuses', async () => {
+    const ids = Array.from({ length: 24 }, (_, i) => `b1-doc-${i}`);
+    env.sim.addRule({ match: 'b1-doc-5 ', faults: [{ kind: 'low_confidence', confidence: 0.2 }] });
+    env.sim.addRule({ match: 'b1-doc-9 ', faults: [{ kind: 'low_confidence', confidence: 0.2 }] });
+    const handle = await runBatch('b1', ids, { childrenPerRun: 10 });
+    const result = await handle.result();
+    assert.equal(result.progress.done, true);
+    assert.deepEqual(result.progress.settled, { completed: 22, pending_review: 2 });
+    assert.equal(result.progress.started, 24);
+    assert.ok(result.progress.runs >= 3, `continued as new: ${result.progress.runs} runs`);
+    assert.equal(env.sim.requestsMatching('b1-doc-').length, 24);
+    assert.ok(maxOverlap('b1-doc-') <= 4, `at most the window in flight, saw ${maxOverlap('b1-doc-')}`);
+    const { rows } = await env.pool.query(
+      `SELECT count(*)::int AS n FROM classifications WHERE document_id LIKE 'b1-doc-%'`,
+    );
+    assert.equal(rows[0].n, 22);
+  });
+
+  it('does not send documents already classified to the LLM again', async () => {
+    const before = env.sim.requestsMatching('b1-doc-').length;
+    const ids = [...Array.from({ length: 6 }, (_, i) => `b1-doc-${i + 10}`), 'b2-new-1', 'b2-new-2'];
+    const handle = await runBatch('b2', ids);
+    const result = await handle.result();
+    assert.equal(env.sim.requestsMatching('b1-doc-').length, before, 'no new call for classified documents');
+    assert.equal(env.sim.requestsMatching('b2-new-').length, 2);
+    assert.equal(result.progress.skipped, 6);
+    assert.deepEqual(result.progress.settled, { completed: 2 });
+  });
+
+  it('reports progress through a query while it runs', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `b3-doc-${i}`);
+    const handle = await runBatch('b3', ids, { window: 2 });
+    const progress = await handle.query(batchProgressQuery);
+    assert.equal(progress.total, 12);
+    await handle.result();
+    const final = await handle.query(batchProgressQuery);
+    assert.equal(final.done, true);
+    assert.equal(final.settled['completed'], 12);
+  });
+});
