@@ -247,7 +247,6 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
                 count(*) FILTER (WHERE outcome = 'error')::int AS error,
                 count(*) FILTER (WHERE http_status = 200)::int AS answered,
                 count(*) FILTER (WHERE http_status = 200 AND parse_ok = false)::int AS parse_failed,
-                count(*) FILTER (WHERE outcome = 'ok')::int AS ok_calls,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY input_tokens) FILTER (WHERE outcome = 'ok') AS median_input_ok,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50_all,
                 percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_all,
@@ -373,7 +372,7 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
   });
   const latency: LatencySection = {
     all: percentiles(callCount, 'all'),
-    ok: percentiles(num(t.ok_calls), 'ok'),
+    ok: percentiles(num(t.ok), 'ok'),
     warnings: [],
   };
   const tails = (['all', 'ok'] as const).filter((k) => {
