@@ -108,6 +108,8 @@ export const envSchema = z.object({
   DOCKET_LLM_RPM: optionalNumber(z.number().int().positive()),
   /** Provider tokens per minute Docket paces itself to. Unset: no pacing. */
   DOCKET_LLM_TPM: optionalNumber(z.number().int().positive()),
+  /** Documents of one batch in flight (not yet settled) at most. @default 200 */
+  DOCKET_BATCH_WINDOW: z.coerce.number().int().positive().default(200),
   /** LLM calls in flight per worker. @default 16 */
   DOCKET_LLM_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** HTTP timeout of one LLM call, in milliseconds. @default 60000 */
@@ -145,7 +147,14 @@ export interface Config {
   temporal: { address: string; namespace: string };
   openai: { apiKey?: string; baseUrl?: string; timeoutMs: number };
   databaseUrl?: string;
-  api: { port: number; host: string; tokens?: ApiToken[]; maxDocumentBytes: number; maxBatchDocuments: number };
+  api: {
+    port: number;
+    host: string;
+    tokens?: ApiToken[];
+    maxDocumentBytes: number;
+    maxBatchDocuments: number;
+    batchWindow: number;
+  };
   llm: {
     model: string;
     confidenceThreshold: number;
@@ -183,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokens: e.DOCKET_API_TOKENS,
       maxDocumentBytes: e.DOCKET_MAX_DOCUMENT_BYTES,
       maxBatchDocuments: e.DOCKET_MAX_BATCH_DOCUMENTS,
+      batchWindow: e.DOCKET_BATCH_WINDOW,
     },
     llm: {
       model: e.DOCKET_MODEL,

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
-import { checkDocument, submitDocument, type ServiceDeps } from './documents.js';
+import { checkDocument, documentInput, resolveTaxonomy, type ServiceDeps } from './documents.js';
 import { HttpError } from './http-error.js';
 import type { batchSchema } from './schemas.js';
-import { getBatchDocumentStatuses } from '../db/queries.js';
-
-const START_CONCURRENCY = 16;
+import { getBatchSummary, insertBatch } from '../db/queries.js';
+import { batchWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import type { ClassifyBatchInput } from '../shared/workflow-types.js';
 
 /**
- * Accepts a batch: every document is checked before any is stored, so a bad one rejects the whole request and
- * nothing is half-stored; then each document is stored and its workflow started.
+ * Accepts a batch: every document is checked, then all are stored in one transaction (nothing is half-stored:
+ * a conflict rejects the whole request), then one `classifyBatchWorkflow` classifies them through a bounded window.
  */
 export async function submitBatch(
   deps: ServiceDeps,
@@ -24,15 +25,34 @@ export async function submitBatch(
   }
   const checked = body.documents.map((d) => checkDocument(deps.config, { ...d, taxonomy: body.taxonomy }));
   await checkConflicts(deps, checked);
-  const batchId = `batch-${randomUUID()}`;
-  let next = 0;
-  const startOne = async (): Promise<void> => {
-    while (next < body.documents.length) {
-      const doc = body.documents[next++];
-      if (doc) await submitDocument(deps, { ...doc, taxonomy: body.taxonomy, batchId });
-    }
+  const taxonomy = resolveTaxonomy(deps.config, body.taxonomy);
+  const batchId = randomUUID();
+  const { conflicts } = await insertBatch(
+    deps.pool,
+    { id: batchId, taxonomy: taxonomy.name },
+    body.documents.map((d, i) => ({
+      id: checked[i]!.id,
+      contentHash: checked[i]!.hash,
+      text: d.text,
+      metadata: d.metadata ?? {},
+      taxonomy: taxonomy.name,
+    })),
+  );
+  if (conflicts.length > 0) {
+    throw new HttpError('conflict', `documents ${conflicts.slice(0, 5).join(', ')} already exist with different text`);
+  }
+  const input: ClassifyBatchInput = {
+    batchId,
+    total: body.documents.length,
+    window: deps.config.api.batchWindow,
+    document: documentInput(deps.config, taxonomy),
   };
-  await Promise.all(Array.from({ length: START_CONCURRENCY }, startOne));
+  await deps.client.workflow.start(WORKFLOW_TYPES.classifyBatch, {
+    workflowId: batchWorkflowId(batchId),
+    taskQueue: TASK_QUEUE,
+    args: [input],
+    typedSearchAttributes: [{ key: SA.batchId, value: batchId }],
+  });
   return { batchId, documents: body.documents.length, ids: checked.map((d) => d.id) };
 }
 
@@ -68,23 +88,27 @@ async function checkConflicts(deps: ServiceDeps, docs: ReturnType<typeof checkDo
   }
 }
 
-/** Counts per status and cost so far. */
+/** Counts per status and cost so far: results from the database, live statuses from Temporal visibility. */
 export async function getBatchView(deps: ServiceDeps, batchId: string) {
-  const rows = await getBatchDocumentStatuses(deps.pool, batchId);
-  if (rows.documents === 0) throw new HttpError('not_found', `no batch with id ${batchId}`);
+  const summary = await getBatchSummary(deps.pool, batchId);
+  if (!summary) throw new HttpError('not_found', `no batch with id ${batchId}`);
   const counts: Record<string, number> = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0]));
-  counts[DOCUMENT_STATUS.completed] = rows.completed;
-  const open = rows.documents - rows.completed;
-  if (open > 0) {
-    for await (const wf of deps.client.workflow.list({
-      query: `DocketBatchId = '${batchId.replace(/'/g, '')}' AND ExecutionStatus = 'Running'`,
-    })) {
-      const status = (wf.searchAttributes['DocketStatus'] as string[] | undefined)?.[0] ?? DOCUMENT_STATUS.classifying;
-      counts[status] = (counts[status] ?? 0) + 1;
-    }
+  counts[DOCUMENT_STATUS.completed] = summary.completed;
+  const scope = `DocketBatchId = '${batchId.replace(/'/g, '')}' AND WorkflowType = '${WORKFLOW_TYPES.classifyDocument}'`;
+  const resting = [DOCUMENT_STATUS.pendingReview, DOCUMENT_STATUS.paused, DOCUMENT_STATUS.failed] as const;
+  const found = await Promise.all(
+    resting.map((status) => deps.client.workflow.count(`${scope} AND DocketStatus = '${status}'`)),
+  );
+  resting.forEach((status, i) => (counts[status] = found[i]?.count ?? 0));
+  counts[DOCUMENT_STATUS.classifying] = Math.max(
+    0,
+    summary.documents - Object.values(counts).reduce((a, b) => a + b, 0),
+  );
+  let done = false;
+  try {
+    done = (await deps.client.workflow.getHandle(batchWorkflowId(batchId)).describe()).status.name === 'COMPLETED';
+  } catch {
+    done = false;
   }
-  const known = Object.values(counts).reduce((a, b) => a + b, 0);
-  if (known < rows.documents)
-    counts[DOCUMENT_STATUS.classifying] = (counts[DOCUMENT_STATUS.classifying] ?? 0) + rows.documents - known;
-  return { batchId, documents: rows.documents, counts, calls: rows.calls, costUsd: rows.costUsd };
+  return { batchId, documents: summary.documents, counts, done, calls: summary.calls, costUsd: summary.costUsd };
 }

@@ -66,6 +66,21 @@ export function checkDocument(config: Config, doc: SubmitDocument): { taxonomy: 
   return { taxonomy, id: doc.id ?? derivedDocumentId(doc.text, taxonomy.name), hash: contentHash(doc.text) };
 }
 
+/** The settings a document's workflow runs with, fixed when it starts. */
+export function documentInput(
+  config: Config,
+  taxonomy: Taxonomy,
+): Omit<ClassifyDocumentInput, 'documentId' | 'batchId'> {
+  return {
+    taxonomy,
+    model: config.llm.model,
+    promptVersion: PROMPT_VERSION,
+    confidenceThreshold: config.llm.confidenceThreshold,
+    serverErrorCeiling: config.llm.serverErrorCeiling,
+    review: config.review,
+  };
+}
+
 /** Starts (or finds) a document's workflow. Starting twice is idempotent: the workflow ID is the document's. */
 export async function startDocumentWorkflow(
   deps: ServiceDeps,
@@ -74,13 +89,8 @@ export async function startDocumentWorkflow(
   batchId?: string,
 ): Promise<void> {
   const input: ClassifyDocumentInput = {
+    ...documentInput(deps.config, taxonomy),
     documentId,
-    taxonomy,
-    model: deps.config.llm.model,
-    promptVersion: PROMPT_VERSION,
-    confidenceThreshold: deps.config.llm.confidenceThreshold,
-    serverErrorCeiling: deps.config.llm.serverErrorCeiling,
-    review: deps.config.review,
     ...(batchId ? { batchId } : {}),
   };
   try {

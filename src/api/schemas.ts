@@ -129,6 +129,7 @@ export const batchViewSchema = z
     batchId: z.string(),
     documents: z.number().int(),
     counts: z.record(z.string(), z.number().int()),
+    done: z.boolean().openapi({ description: 'Every document reached a resting status at least once' }),
     calls: z.number().int(),
     costUsd: z.number(),
   })

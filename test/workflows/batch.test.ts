@@ -7,7 +7,9 @@ import { batchProgressQuery } from '../../src/shared/messages.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
 import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
-import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { testApi } from '../helpers/api.js';
+import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TOPICS = [
   'the kubernetes deploy broke the API server',
@@ -101,5 +103,29 @@ describe('classifyBatchWorkflow', () => {
     const final = await handle.query(batchProgressQuery);
     assert.equal(final.done, true);
     assert.equal(final.settled['completed'], 12);
+  });
+
+  it('runs a batch submitted through the API and shows its counts and cost', async () => {
+    const api = testApi(env);
+    env.sim.addRule({ match: 'api-batch-3 ', faults: [{ kind: 'low_confidence', confidence: 0.1 }] });
+    const documents = Array.from({ length: 8 }, (_, i) => ({
+      id: `api-batch-${i}`,
+      text: `api-batch-${i} ${TOPICS[i % 4]}`,
+    }));
+    const res = await api.call('/v1/batches', { method: 'POST', token: TEST_TOKENS.submitter, body: { documents } });
+    assert.equal(res.status, 202);
+    const { batchId } = (await res.json()) as { batchId: string };
+    type View = { done: boolean; documents: number; counts: Record<string, number>; calls: number; costUsd: number };
+    const view = await waitFor(
+      async () => (await (await api.call(`/v1/batches/${batchId}`)).json()) as View,
+      (v) => v.done,
+    );
+    assert.equal(view.documents, 8);
+    assert.equal(view.counts['completed'], 7);
+    assert.equal(view.counts['pending_review'], 1);
+    assert.equal(view.counts['classifying'], 0);
+    assert.equal(view.calls, 8);
+    assert.ok(view.costUsd > 0);
+    assert.equal((await api.call('/v1/batches/no-such-batch')).status, 404);
   });
 });
