@@ -12,6 +12,7 @@ import { classificationOutputSchema, type ClassificationOutput } from '../shared
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution } from './execution.js';
+import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
 
 export interface LlmActivityDeps {
@@ -22,6 +23,10 @@ export interface LlmActivityDeps {
   maxOutputTokens: number;
   /** Timeout of one HTTP call, in milliseconds. */
   timeoutMs: number;
+  /** The provider's tokens-per-minute limit, paced across workers; unset = no pacing. */
+  tpm?: number;
+  /** The daily budget in dollars; unset = no cap. */
+  dailyBudgetUsd?: number;
 }
 
 export interface ClassifyWithLlmInput {
@@ -134,6 +139,10 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       requestId: null,
       startedAt: new Date(),
     };
+    const reservation = await reserveForCall(
+      { pool: deps.pool, logger: log, tpm: deps.tpm, dailyBudgetUsd: deps.dailyBudgetUsd },
+      { model: input.model, promptTokens, maxOutputTokens: deps.maxOutputTokens },
+    );
     const started = performance.now();
     const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
     let completion: ChatCompletion;
@@ -155,6 +164,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       requestId = request_id;
     } catch (err) {
       const latencyMs = Math.round(performance.now() - started);
+      await reservation.settle({ tokens: 0, costUsd: 0 });
       const mapped = mapProviderError(err);
       if (!mapped) throw err;
       await insertLlmCall(deps.pool, {
@@ -178,6 +188,10 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       outputTokens: completion.usage?.completion_tokens ?? 0,
     };
     const { costUsd, priced } = priceUsage(input.model, usage);
+    await reservation.settle({
+      tokens: usage.inputTokens + usage.outputTokens,
+      costUsd: costUsd ?? reservation.costUsd,
+    });
     if (!priced) log.warn({ model: input.model }, 'model missing from the price table; cost not recorded');
     const choice = completion.choices[0];
     const base = {

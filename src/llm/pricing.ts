@@ -55,3 +55,16 @@ export function priceUsage(model: string, usage: TokenUsage, tier: 'standard' | 
     priceVersion: PRICE_TABLE_VERSION,
   };
 }
+
+/** The dearest price in the table: what a budget assumes for a model it cannot price. */
+export const WORST_CASE_PRICE: ModelPrice = Object.values(PRICES).reduce((worst, p) => ({
+  input: Math.max(worst.input, p.input),
+  cachedInput: Math.max(worst.cachedInput, p.cachedInput),
+  output: Math.max(worst.output, p.output),
+}));
+
+/** The most a call can cost: every input token uncached and the whole output cap used. */
+export function worstCaseCostUsd(model: string, inputTokens: number, maxOutputTokens: number): number {
+  const price = modelPrice(model) ?? WORST_CASE_PRICE;
+  return (inputTokens * price.input + maxOutputTokens * price.output) / 1e6;
+}

@@ -58,6 +58,8 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     logger: deps.logger,
     maxOutputTokens: config.llm.maxOutputTokens,
     timeoutMs: config.openai.timeoutMs,
+    tpm: config.llm.tpm,
+    dailyBudgetUsd: config.dailyBudgetUsd,
   };
   const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows());
   const main = await Worker.create({

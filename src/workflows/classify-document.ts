@@ -65,10 +65,12 @@ const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
 };
 
 /** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
-function failureType(err: unknown): { type: ErrorType; message: string } {
+function failureType(err: unknown): { type: ErrorType; message: string; resumeAtMs?: number } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure && isErrorType(cause.type))
-    return { type: cause.type, message: cause.message };
+  if (cause instanceof ApplicationFailure && isErrorType(cause.type)) {
+    const details = cause.details?.[0] as { resumeAtMs?: number } | undefined;
+    return { type: cause.type, message: cause.message, resumeAtMs: details?.resumeAtMs };
+  }
   // Timeouts and unknown failures of the LLM call are transient by nature.
   return { type: ERROR_TYPES.timeout, message: cause instanceof Error ? cause.message : String(cause) };
 }
@@ -171,12 +173,17 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     }
   });
 
-  async function pause(reason: PauseReason): Promise<void> {
+  /** Waits durably for `resume`, or until `resumeAtMs` (a new budget window) when given. */
+  async function pause(reason: PauseReason, resumeAtMs?: number): Promise<void> {
     progress.pauseReason = reason;
     resumeRequested = false;
     setStatus(DOCUMENT_STATUS.paused, 'waiting_for_operator');
     log.error('document paused: an operator must act', { documentId: input.documentId, reason });
-    await condition(() => resumeRequested);
+    if (resumeAtMs !== undefined) {
+      await condition(() => resumeRequested, Math.max(1, resumeAtMs - Date.now()));
+    } else {
+      await condition(() => resumeRequested);
+    }
     progress.pauseReason = undefined;
     setStatus(DOCUMENT_STATUS.classifying, 'resumed');
   }
@@ -265,7 +272,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         repair,
       });
     } catch (err) {
-      const { type, message } = failureType(err);
+      const { type, message, resumeAtMs } = failureType(err);
       progress.lastErrorClass = ERROR_TYPE_CLASS[type];
       progress.lastErrorType = type;
       progress.lastErrorMessage = message;
@@ -273,7 +280,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       if (reviewReason) return review(reviewReason);
       const pauseReason = PAUSE_REASON_BY_TYPE[type];
       if (pauseReason) {
-        await pause(pauseReason);
+        await pause(pauseReason, resumeAtMs);
         continue;
       }
       // Transient failures already retried up to the ceiling: a rate limit is waited out for as long as it lasts,

@@ -1,0 +1,100 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { returnTokens, reserveBudget, settleBudget, takeTokens, type BucketSpec } from '../db/limits.js';
+import type { Pool } from '../db/pool.js';
+import { worstCaseCostUsd } from '../llm/pricing.js';
+import { ERROR_TYPES } from '../shared/errors.js';
+
+export interface SpendGuardOptions {
+  pool: Pool;
+  logger: Logger;
+  /** The provider's tokens-per-minute limit to pace to; unset = no pacing. */
+  tpm?: number;
+  /** The daily budget in dollars; unset = no cap. */
+  dailyBudgetUsd?: number;
+  /** Counts budget warnings and pauses (metrics). */
+  onBudgetEvent?: (event: 'warn_80' | 'reached_100' | 'exhausted') => void;
+}
+
+/** Share of the provider's TPM Docket paces to: a sliding one-minute window must never see more than the limit. */
+const TPM_HEADROOM = 0.95;
+
+export interface Reservation {
+  tokens: number;
+  costUsd: number;
+  day?: string;
+  /** Gives back what the call did not use; call exactly once, after the call. */
+  settle(actual: { tokens: number; costUsd: number }): Promise<void>;
+}
+
+function tpmBucket(tpm: number): BucketSpec {
+  // A burst of one second's worth at most: the provider's window is a sliding minute, not a fresh bucket.
+  return { name: 'llm-tpm', capacity: tpm / 60, refillPerSecond: (tpm * TPM_HEADROOM) / 60 };
+}
+
+/** Milliseconds until the next UTC midnight, when a new budget window opens. */
+export function nextBudgetWindow(now = Date.now()): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+}
+
+/**
+ * Before a call: waits for the shared tokens-per-minute bucket, then reserves the call's worst-case cost against
+ * today's budget (throwing the operator failure `DocketBudgetExhausted` when it would not fit). After the call,
+ * `settle` returns the unused tokens and replaces the reservation with the real cost.
+ */
+export async function reserveForCall(
+  options: SpendGuardOptions,
+  call: { model: string; promptTokens: number; maxOutputTokens: number },
+): Promise<Reservation> {
+  const ctx = Context.current();
+  const tokens = call.promptTokens + call.maxOutputTokens;
+  if (options.tpm) {
+    const bucket = tpmBucket(options.tpm);
+    for (;;) {
+      const waitMs = await takeTokens(options.pool, bucket, tokens);
+      if (waitMs === 0) break;
+      ctx.heartbeat();
+      await ctx.sleep(Math.min(waitMs, 5_000));
+    }
+  }
+  const costUsd = worstCaseCostUsd(call.model, call.promptTokens, call.maxOutputTokens);
+  let day: string | undefined;
+  const budget = options.dailyBudgetUsd;
+  if (budget !== undefined) {
+    const state = await reserveBudget(options.pool, budget, costUsd);
+    if (!state) {
+      if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), tokens);
+      options.onBudgetEvent?.('exhausted');
+      options.logger.error(
+        { budgetUsd: budget },
+        'daily budget exhausted: documents pause until the next UTC day or resume',
+      );
+      throw ApplicationFailure.create({
+        type: ERROR_TYPES.budgetExhausted,
+        message: `the daily budget of $${budget} would be exceeded by this call (worst case $${costUsd.toFixed(6)})`,
+        nonRetryable: true,
+        details: [{ errorClass: 'operator', resumeAtMs: nextBudgetWindow() }],
+      });
+    }
+    day = state.day;
+  }
+  return {
+    tokens,
+    costUsd,
+    day,
+    async settle(actual) {
+      if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), tokens - actual.tokens);
+      if (budget === undefined || day === undefined) return;
+      const after = await settleBudget(options.pool, day, costUsd, actual.costUsd);
+      const before = after.spentUsd - actual.costUsd;
+      if (before < budget && after.spentUsd >= budget) {
+        options.onBudgetEvent?.('reached_100');
+        options.logger.error({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 100% used');
+      } else if (before < budget * 0.8 && after.spentUsd >= budget * 0.8) {
+        options.onBudgetEvent?.('warn_80');
+        options.logger.warn({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 80% used');
+      }
+    },
+  };
+}
