@@ -168,11 +168,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       if (!(await getDocument(deps.pool, id))) throw new HttpError('not_found', `no document with id ${id}`);
       if (await getClassification(deps.pool, id)) throw new HttpError('conflict', `document ${id} is already decided`);
       try {
-        await deps.client.workflow
-          .getHandle(documentWorkflowId(id))
-          .executeUpdate(submitReviewUpdate, {
-            args: [{ category: body.category, reviewer: principal.name, note: body.note }],
-          });
+        await deps.client.workflow.getHandle(documentWorkflowId(id)).executeUpdate(submitReviewUpdate, {
+          args: [{ category: body.category, reviewer: principal.name, note: body.note }],
+        });
       } catch (err) {
         throw reviewError(err, id);
       }
