@@ -11,7 +11,7 @@ import { installRuntime } from './worker/runtime.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'docket-worker' });
-  installRuntime(config.logLevel);
+  installRuntime(config.logLevel, config.metricsAddress);
   if (!config.databaseUrl)
     throw new ConfigError('DATABASE_URL is required for a standalone worker (npm start embeds one)');
   if (!config.openai.apiKey && !config.openai.baseUrl) {

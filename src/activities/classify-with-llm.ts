@@ -12,6 +12,7 @@ import { classificationOutputSchema, type ClassificationOutput } from '../shared
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution } from './execution.js';
+import { recordBudgetEvent, recordCallMetrics } from './metrics.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
 
@@ -41,6 +42,12 @@ export interface ClassifyWithLlmInput {
 export type ClassifyWithLlmResult =
   | { outcome: 'valid'; output: ClassificationOutput; attempt: number }
   | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null; attempt: number };
+
+/** Writes a call to the ledger and to the metrics. */
+async function recordCall(pool: Pool, call: LlmCallRow): Promise<void> {
+  await insertLlmCall(pool, call);
+  recordCallMetrics(call);
+}
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
 const PREVIOUS_OUTPUT_LIMIT = 2_000;
@@ -140,7 +147,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       startedAt: new Date(),
     };
     const reservation = await reserveForCall(
-      { pool: deps.pool, logger: log, tpm: deps.tpm, dailyBudgetUsd: deps.dailyBudgetUsd },
+      { pool: deps.pool, logger: log, tpm: deps.tpm, dailyBudgetUsd: deps.dailyBudgetUsd, onBudgetEvent: recordBudgetEvent },
       { model: input.model, promptTokens, maxOutputTokens: deps.maxOutputTokens },
     );
     const started = performance.now();
@@ -167,7 +174,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       await reservation.settle({ tokens: 0, costUsd: 0 });
       const mapped = mapProviderError(err);
       if (!mapped) throw err;
-      await insertLlmCall(deps.pool, {
+      await recordCall(deps.pool, {
         ...ledger,
         latencyMs,
         outcome: 'error',
@@ -208,7 +215,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
     // A refusal or a filtered answer is about the input: no retry, a person decides.
     if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
       const type: ErrorType = ERROR_TYPES.contentFiltered;
-      await insertLlmCall(deps.pool, {
+      await recordCall(deps.pool, {
         ...base,
         outcome: 'error',
         errorClass: ERROR_TYPE_CLASS[type],
@@ -225,7 +232,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
 
     const verdict = validateAnswer(completion, input.taxonomy);
     if (!verdict.ok) {
-      await insertLlmCall(deps.pool, {
+      await recordCall(deps.pool, {
         ...base,
         outcome: 'invalid_output',
         errorClass: 'output',
@@ -241,7 +248,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
         attempt: info.attempt,
       };
     }
-    await insertLlmCall(deps.pool, { ...base, outcome: 'ok', parseOk: true });
+    await recordCall(deps.pool, { ...base, outcome: 'ok', parseOk: true });
     return { outcome: 'valid', output: verdict.output, attempt: info.attempt };
   };
 }

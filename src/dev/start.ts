@@ -24,7 +24,8 @@ import { startTemporalDevServer, type DevServer } from './temporal-dev-server.js
 export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const base = loadConfig(env);
   const logger = createLogger({ level: base.logLevel, name: 'docket' });
-  installRuntime(base.logLevel);
+  const metricsAddress = base.metricsAddress ?? '127.0.0.1:9464';
+  installRuntime(base.logLevel, metricsAddress);
   const dataDir = resolve(base.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const cleanups: (() => Promise<void>)[] = [];
@@ -107,7 +108,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     );
     cleanups.push(() => api.close());
 
-    printBanner({ config, api, temporal, embedded, simulator, tokensGenerated: !base.api.tokens, dataDir });
+    printBanner({ config, api, temporal, embedded, simulator, tokensGenerated: !base.api.tokens, dataDir, metricsAddress });
   } catch (err) {
     console.error(`Docket could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
@@ -122,6 +123,7 @@ function printBanner(p: {
   simulator?: Simulator;
   tokensGenerated: boolean;
   dataDir: string;
+  metricsAddress: string;
 }): void {
   const lines = [
     '',
@@ -131,6 +133,7 @@ function printBanner(p: {
     `  Temporal       ${p.config.temporal.address}${p.temporal ? ' (embedded dev server)' : ''}`,
     `  Temporal UI    ${p.config.webUiUrl}   (review queue: DocketStatus="pending_review")`,
     `  Database       ${p.embedded ? `${p.embedded.url} (embedded PGlite, data in ${join(p.dataDir, 'pg')})` : 'DATABASE_URL'}`,
+    `  Metrics        http://${p.metricsAddress}/metrics   (Prometheus)`,
     `  LLM            ${p.simulator ? `${p.simulator.baseUrl} (simulator)` : (p.config.openai.baseUrl ?? 'OpenAI')}, model ${p.config.llm.model}`,
   ];
   if (p.tokensGenerated) {

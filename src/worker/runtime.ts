@@ -11,10 +11,24 @@ const SDK_LEVEL: Record<Config['logLevel'], LogLevel> = {
   silent: 'ERROR',
 };
 
+let installed = false;
+
 /**
- * Installs the Temporal SDK runtime once per process, before any connection. The SDK's own lifecycle chatter is
- * kept at WARN unless Docket logs at debug or trace.
+ * Installs the Temporal SDK runtime once per process, before any connection (later calls do nothing). The SDK's
+ * own lifecycle chatter is kept at WARN unless Docket logs at debug or trace. With `metricsAddress`, the SDK's
+ * metrics and Docket's own (recorded through the SDK's metric meter) are served for Prometheus at /metrics.
  */
-export function installRuntime(level: Config['logLevel']): void {
-  Runtime.install({ logger: new DefaultLogger(SDK_LEVEL[level]) });
+export function installRuntime(level: Config['logLevel'], metricsAddress?: string): void {
+  if (installed) return;
+  installed = true;
+  Runtime.install({
+    logger: new DefaultLogger(SDK_LEVEL[level]),
+    ...(metricsAddress
+      ? {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+          },
+        }
+      : {}),
+  });
 }

@@ -179,6 +179,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     resumeRequested = false;
     setStatus(DOCUMENT_STATUS.paused, 'waiting_for_operator');
     log.error('document paused: an operator must act', { documentId: input.documentId, reason });
+    metricMeter.createCounter('docket_pauses', 'documents', 'Documents paused for an operator').add(1, { reason });
     if (resumeAtMs !== undefined) {
       await condition(() => resumeRequested, Math.max(1, resumeAtMs - Date.now()));
     } else {
@@ -205,12 +206,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     progress.reviewReason = reason;
     progress.suggestion = suggestion;
     setStatus(DOCUMENT_STATUS.pendingReview, 'waiting_for_review');
+    metricMeter.createCounter('docket_reviews', 'documents', 'Documents sent to human review').add(1, { reason });
     const decidedInTime = await condition(() => decision !== undefined, input.review.timeoutMs);
     if (!decidedInTime) {
       const outcome = await reviewTimedOut(suggestion);
       if (outcome) return outcome;
     }
     const d = decision as ReviewDecision;
+    metricMeter
+      .createCounter('docket_review_decisions', 'decisions', 'Human review decisions')
+      .add(1, { reason, agreed: suggestion ? String(suggestion.category === d.category) : 'no_suggestion' });
     return complete({
       category: d.category,
       confidence: 1,

@@ -1,0 +1,31 @@
+import { metricMeter } from '@temporalio/activity';
+import type { LlmCallRow } from '../db/queries.js';
+
+/**
+ * Docket's own metrics for one LLM call, recorded through the Temporal SDK's metric meter so that they are served
+ * on the same Prometheus endpoint as the SDK's (names get the `temporal_` prefix off: they are ours).
+ */
+export function recordCallMetrics(call: Omit<LlmCallRow, 'callKey'>): void {
+  const tags = { model: call.model, prompt_version: call.promptVersion, outcome: call.outcome };
+  metricMeter
+    .createCounter('docket_llm_calls', 'calls', 'LLM calls by outcome')
+    .add(1, { ...tags, error_type: call.errorType ?? 'none' });
+  const tokens = metricMeter.createCounter('docket_llm_tokens', 'tokens', 'Tokens by kind');
+  tokens.add(call.inputTokens - call.cachedTokens, { model: call.model, kind: 'input_uncached' });
+  tokens.add(call.cachedTokens, { model: call.model, kind: 'input_cached' });
+  tokens.add(call.outputTokens, { model: call.model, kind: 'output' });
+  if (call.costUsd !== null) {
+    metricMeter
+      .createCounter('docket_llm_cost_microusd', 'microusd', 'Cost in millionths of a dollar')
+      .add(Math.round(call.costUsd * 1e6), { model: call.model });
+  }
+  metricMeter.createHistogram('docket_llm_latency', 'int', 'ms', 'LLM call latency').record(call.latencyMs, tags);
+  if (call.parseOk === false) {
+    metricMeter.createCounter('docket_parse_failures', 'calls', 'Answers that failed validation').add(1, { model: call.model });
+  }
+}
+
+/** Counts budget warnings and exhaustion. */
+export function recordBudgetEvent(event: string): void {
+  metricMeter.createCounter('docket_budget_events', 'events', 'Daily budget warnings and pauses').add(1, { event });
+}
