@@ -135,8 +135,13 @@ export const envSchema = z.object({
   DOCKET_DEV_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   /** Port of the Temporal Web UI `npm start` runs. @default 8233 */
   DOCKET_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Share of calls stored whole (prompt and response) in `samples`, chosen from the workflow id; failures always are. @default 0.01 */
+  DOCKET_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   /** Where a worker serves Prometheus metrics (Temporal SDK and Docket's own), e.g. `0.0.0.0:9464`. Unset: off. */
-  DOCKET_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
+  DOCKET_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
+    .optional(),
   /** @default info */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -172,6 +177,7 @@ export interface Config {
   dataDir: string;
   dev: { temporalPort: number; uiPort: number };
   metricsAddress?: string;
+  sampleRate: number;
   webUiUrl: string;
   logLevel: Env['DOCKET_LOG_LEVEL'];
 }
@@ -212,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DOCKET_DATA_DIR,
     dev: { temporalPort: e.DOCKET_DEV_TEMPORAL_PORT, uiPort: e.DOCKET_DEV_UI_PORT },
     metricsAddress: e.DOCKET_METRICS_ADDRESS,
+    sampleRate: e.DOCKET_SAMPLE_RATE,
     webUiUrl: e.DOCKET_WEB_UI_URL,
     logLevel: e.DOCKET_LOG_LEVEL,
   };

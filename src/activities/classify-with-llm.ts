@@ -2,7 +2,7 @@ import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity'
 import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { Logger } from 'pino';
-import { insertLlmCall, getDocument, type LlmCallRow } from '../db/queries.js';
+import { getDocument, insertLlmCall, insertSample, type LlmCallRow } from '../db/queries.js';
 import type { Pool } from '../db/pool.js';
 import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
@@ -13,6 +13,7 @@ import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution } from './execution.js';
 import { recordBudgetEvent, recordCallMetrics } from './metrics.js';
+import { isSampled } from './sampling.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
 
@@ -28,6 +29,8 @@ export interface LlmActivityDeps {
   tpm?: number;
   /** The daily budget in dollars; unset = no cap. */
   dailyBudgetUsd?: number;
+  /** Share of workflows whose calls are kept whole in `samples`; failures always are. @default 0 */
+  sampleRate?: number;
 }
 
 export interface ClassifyWithLlmInput {
@@ -43,10 +46,29 @@ export type ClassifyWithLlmResult =
   | { outcome: 'valid'; output: ClassificationOutput; attempt: number }
   | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null; attempt: number };
 
-/** Writes a call to the ledger and to the metrics. */
-async function recordCall(pool: Pool, call: LlmCallRow): Promise<void> {
-  await insertLlmCall(pool, call);
+interface CallRecord {
+  pool: Pool;
+  sampleRate: number;
+  request: unknown;
+}
+
+/**
+ * Writes a call to the ledger and the metrics, and keeps the whole prompt and response in `samples` for every
+ * failure and for the sampled share of workflows.
+ */
+async function recordCall(rec: CallRecord, call: LlmCallRow, response?: unknown): Promise<void> {
+  await insertLlmCall(rec.pool, call);
   recordCallMetrics(call);
+  const failed = call.outcome !== 'ok';
+  if (failed || isSampled(call.workflowId, rec.sampleRate)) {
+    await insertSample(rec.pool, {
+      callKey: call.callKey,
+      documentId: call.documentId,
+      reason: failed ? 'failure' : 'sampled',
+      request: rec.request,
+      response,
+    });
+  }
 }
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -147,25 +169,30 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       startedAt: new Date(),
     };
     const reservation = await reserveForCall(
-      { pool: deps.pool, logger: log, tpm: deps.tpm, dailyBudgetUsd: deps.dailyBudgetUsd, onBudgetEvent: recordBudgetEvent },
+      {
+        pool: deps.pool,
+        logger: log,
+        tpm: deps.tpm,
+        dailyBudgetUsd: deps.dailyBudgetUsd,
+        onBudgetEvent: recordBudgetEvent,
+      },
       { model: input.model, promptTokens, maxOutputTokens: deps.maxOutputTokens },
     );
     const started = performance.now();
     const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
     let completion: ChatCompletion;
     let requestId: string | null = null;
+    const request = {
+      model: input.model,
+      messages,
+      response_format: responseFormat(input.taxonomy),
+      max_completion_tokens: deps.maxOutputTokens,
+      temperature: 0,
+    };
+    const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
     try {
       const { data, request_id } = await deps.openai.chat.completions
-        .create(
-          {
-            model: input.model,
-            messages,
-            response_format: responseFormat(input.taxonomy),
-            max_completion_tokens: deps.maxOutputTokens,
-            temperature: 0,
-          },
-          { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 },
-        )
+        .create(request, { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 })
         .withResponse();
       completion = data;
       requestId = request_id;
@@ -174,15 +201,19 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       await reservation.settle({ tokens: 0, costUsd: 0 });
       const mapped = mapProviderError(err);
       if (!mapped) throw err;
-      await recordCall(deps.pool, {
-        ...ledger,
-        latencyMs,
-        outcome: 'error',
-        httpStatus: mapped.status ?? null,
-        errorClass: mapped.errorClass,
-        errorType: mapped.type,
-        requestId: mapped.requestId ?? null,
-      });
+      await recordCall(
+        rec,
+        {
+          ...ledger,
+          latencyMs,
+          outcome: 'error',
+          httpStatus: mapped.status ?? null,
+          errorClass: mapped.errorClass,
+          errorType: mapped.type,
+          requestId: mapped.requestId ?? null,
+        },
+        { error: mapped.message, status: mapped.status, code: mapped.code },
+      );
       log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs: mapped.retryAfterMs }, mapped.message);
       failWith(mapped, info.attempt);
     } finally {
@@ -215,13 +246,11 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
     // A refusal or a filtered answer is about the input: no retry, a person decides.
     if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
       const type: ErrorType = ERROR_TYPES.contentFiltered;
-      await recordCall(deps.pool, {
-        ...base,
-        outcome: 'error',
-        errorClass: ERROR_TYPE_CLASS[type],
-        errorType: type,
-        parseOk: false,
-      });
+      await recordCall(
+        rec,
+        { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false },
+        completion,
+      );
       throw ApplicationFailure.create({
         type,
         message: choice.message.refusal ? 'the model refused to classify the document' : 'the answer was filtered',
@@ -232,13 +261,11 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
 
     const verdict = validateAnswer(completion, input.taxonomy);
     if (!verdict.ok) {
-      await recordCall(deps.pool, {
-        ...base,
-        outcome: 'invalid_output',
-        errorClass: 'output',
-        errorType: 'invalid_output',
-        parseOk: false,
-      });
+      await recordCall(
+        rec,
+        { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false },
+        completion,
+      );
       log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
       return {
         outcome: 'invalid',
@@ -248,7 +275,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
         attempt: info.attempt,
       };
     }
-    await recordCall(deps.pool, { ...base, outcome: 'ok', parseOk: true });
+    await recordCall(rec, { ...base, outcome: 'ok', parseOk: true }, completion);
     return { outcome: 'valid', output: verdict.output, attempt: info.attempt };
   };
 }

@@ -21,7 +21,9 @@ export function recordCallMetrics(call: Omit<LlmCallRow, 'callKey'>): void {
   }
   metricMeter.createHistogram('docket_llm_latency', 'int', 'ms', 'LLM call latency').record(call.latencyMs, tags);
   if (call.parseOk === false) {
-    metricMeter.createCounter('docket_parse_failures', 'calls', 'Answers that failed validation').add(1, { model: call.model });
+    metricMeter
+      .createCounter('docket_parse_failures', 'calls', 'Answers that failed validation')
+      .add(1, { model: call.model });
   }
 }
 

@@ -19,6 +19,7 @@ import { getBatchView, submitBatch } from './batches.js';
 import { getDocumentView, queryProgress, submitDocument } from './documents.js';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
+import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
 import {
   acceptedSchema,
@@ -302,6 +303,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     openapi: '3.1.0',
     info: { title: 'Docket API', version: '1', description: 'Durable LLM document classification' },
   });
+  registerReportRoutes(app, deps, tokens);
   registerReviewPage(app, { config });
   return app;
 }

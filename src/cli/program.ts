@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DocketApiError, type DocumentView } from '../client/docket-client.js';
+import { formatReportHtml } from '../reports/format-html.js';
+import { formatReportText } from '../reports/format-text.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import { connect, CONNECTION_HELP, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT_CODES, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.js';
@@ -372,6 +375,45 @@ Examples:
       print(
         `Resumed ${resumed.length} ${resumed.length === 1 ? 'document' : 'documents'}: ${excerpt(resumed.join(' '), 400)}`,
       );
+    });
+
+  apiCommand('report', 'Cost, tokens, latency, errors, reviews and human agreement over a window')
+    .option('--since <when>', 'start of the window: an ISO date (2026-11-01) or relative (24h, 7d)')
+    .option('--until <when>', 'end of the window (exclusive), same forms')
+    .option('--html <file>', 'also write the report as an HTML page with charts to <file>')
+    .action(async (flags: ConnectionFlags & OutputFlags & { since?: string; until?: string; html?: string }) => {
+      const report = await connect(flags, 'admin', io.env, io.cwd).report({
+        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        ...(flags.until !== undefined ? { until: flags.until } : {}),
+      });
+      if (flags.html) {
+        writeFileSync(resolve(io.cwd, flags.html), formatReportHtml(report));
+        warn(`HTML report written to ${flags.html}`);
+      }
+      if (flags.json) return void printJson(report);
+      print(formatReportText(report));
+    });
+
+  apiCommand('samples', 'Browse stored prompts and responses: every failure and a sampled share of calls (admin)')
+    .option('--failures', 'failures only')
+    .option('--document <id>', "one document's calls")
+    .addOption(new Option('--limit <n>', 'how many, newest first').default(20).argParser(positiveInteger))
+    .action(async (flags: ConnectionFlags & OutputFlags & { failures?: boolean; document?: string; limit: number }) => {
+      const samples = await connect(flags, 'admin', io.env, io.cwd).samples({
+        limit: flags.limit,
+        ...(flags.failures ? { failures: true } : {}),
+        ...(flags.document !== undefined ? { document: flags.document } : {}),
+      });
+      if (flags.json) return void printJson({ samples });
+      if (samples.length === 0) return void print('No samples stored.');
+      for (const sample of samples) {
+        const response = JSON.stringify(sample.response ?? null);
+        print(
+          `${sample.createdAt}  ${sample.documentId}  ${sample.model}  ${sample.outcome}${sample.errorType ? ` (${sample.errorType})` : ''}  [${sample.reason}]`,
+        );
+        print(`  response: ${excerpt(response, 300)}`);
+      }
+      print(`\n${samples.length} shown; --json prints the full prompts and responses.`);
     });
 
   program

@@ -1,3 +1,4 @@
+import type { Report } from '../reports/report.js';
 import type { z } from 'zod';
 import type {
   acceptedSchema,
@@ -202,6 +203,20 @@ export class DocketClient {
     return this.#request('GET', `/v1/batches/${encodeURIComponent(id)}`);
   }
 
+  /** The cost and quality report over a window (`since`/`until`: ISO dates or relative like `24h`, `7d`). */
+  report(options: { since?: string; until?: string } = {}): Promise<Report> {
+    return this.#request('GET', `/v1/report${query({ since: options.since, until: options.until })}`);
+  }
+
+  /** Stored prompts and responses, newest first (admin). `failures` keeps failures only. @default limit 20 */
+  async samples(options: { limit?: number; failures?: boolean; document?: string } = {}): Promise<Sample[]> {
+    const body = await this.#request<{ samples: Sample[] }>(
+      'GET',
+      `/v1/samples${query({ limit: options.limit?.toString(), failures: options.failures ? 'true' : undefined, document: options.document })}`,
+    );
+    return body.samples;
+  }
+
   /** Whether the API reaches Temporal and the database. Resolves for a degraded API too; check `status`. */
   health(): Promise<Health> {
     return this.#request('GET', '/healthz', undefined, [503]);
@@ -288,4 +303,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A stored prompt and response (`GET /v1/samples`). */
+export interface Sample {
+  callKey: string;
+  documentId: string;
+  reason: 'sampled' | 'failure';
+  request: unknown;
+  response: unknown;
+  createdAt: string;
+  model: string;
+  outcome: string;
+  errorType: string | null;
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
 }

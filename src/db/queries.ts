@@ -323,3 +323,52 @@ export async function getBatchDocumentStatuses(
   const r = rows[0];
   return { documents: r?.documents ?? 0, completed: r?.completed ?? 0, calls: r?.calls ?? 0, costUsd: r?.cost ?? 0 };
 }
+
+export interface SampleRow {
+  callKey: string;
+  documentId: string;
+  /** Why it was kept: `sampled` or `failure`. */
+  reason: string;
+  request: unknown;
+  response: unknown;
+}
+
+/** Keeps a call's full prompt and response; a retried write of the same call is ignored. */
+export async function insertSample(pool: Pool, s: SampleRow): Promise<void> {
+  await pool.query(
+    `INSERT INTO samples (call_key, document_id, reason, request, response) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (call_key) DO NOTHING`,
+    [
+      s.callKey,
+      s.documentId,
+      s.reason,
+      JSON.stringify(s.request),
+      s.response === undefined ? null : JSON.stringify(s.response),
+    ],
+  );
+}
+
+/** The newest samples, optionally only failures or one document's, joined with their ledger row. */
+export async function listSamples(
+  pool: Pool,
+  options: { limit: number; failuresOnly?: boolean; documentId?: string },
+): Promise<(SampleRow & { createdAt: Date; model: string; outcome: string; errorType: string | null })[]> {
+  const { rows } = await pool.query(
+    `SELECT s.call_key, s.document_id, s.reason, s.request, s.response, s.created_at, l.model, l.outcome, l.error_type
+     FROM samples s JOIN llm_calls l ON l.call_key = s.call_key
+     WHERE ($2::boolean IS NOT TRUE OR s.reason = 'failure') AND ($3::text IS NULL OR s.document_id = $3)
+     ORDER BY s.id DESC LIMIT $1`,
+    [options.limit, options.failuresOnly ?? false, options.documentId ?? null],
+  );
+  return rows.map((r) => ({
+    callKey: r.call_key,
+    documentId: r.document_id,
+    reason: r.reason,
+    request: r.request,
+    response: r.response,
+    createdAt: r.created_at,
+    model: r.model,
+    outcome: r.outcome,
+    errorType: r.error_type,
+  }));
+}

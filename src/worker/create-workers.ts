@@ -11,13 +11,28 @@ import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { LLM_TASK_QUEUE, TASK_QUEUE } from '../shared/names.js';
+import {
+  tracingActivityInterceptors,
+  tracingSinks,
+  WORKFLOW_TRACING_INTERCEPTORS,
+  type Tracing,
+} from '../telemetry/index.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+export interface BundleWorkflowsOptions {
+  /**
+   * Bundle the OpenTelemetry workflow interceptors too: a worker started with `tracing` needs such a bundle.
+   * @default false
+   */
+  tracing?: boolean;
+}
+
 /** Bundles the workflow code once (TypeScript sources with ESM `.js` import specifiers). */
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkflows(options: BundleWorkflowsOptions = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    ...(options.tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS] } : {}),
     logger: {
       log: () => undefined,
       trace: () => undefined,
@@ -39,8 +54,10 @@ export interface WorkerDeps {
   pool: Pool;
   openai: OpenAI;
   logger: Logger;
-  /** A prebuilt bundle (tests build one per file). */
+  /** A prebuilt bundle (tests build one per file); with `tracing`, built by `bundleWorkflows({ tracing: true })`. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** OpenTelemetry tracing of workflows and activities (from `startTracing`). Unset: no interceptors, no sinks. */
+  tracing?: Tracing;
 }
 
 export interface DocketWorkers {
@@ -60,20 +77,24 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     timeoutMs: config.openai.timeoutMs,
     tpm: config.llm.tpm,
     dailyBudgetUsd: config.dailyBudgetUsd,
+    sampleRate: config.sampleRate,
   };
-  const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows());
+  const { tracing } = deps;
+  const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
   const main = await Worker.create({
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUE,
     workflowBundle,
     activities: createActivities(activityDeps),
+    ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
   });
   const llm = await Worker.create({
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: LLM_TASK_QUEUE,
     activities: createLlmActivities(activityDeps),
+    ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
     maxConcurrentActivityTaskExecutions: config.llm.concurrency,
     // Server-side pacing of the whole task queue, shared by every worker process.
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
