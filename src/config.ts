@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CLASSIFY_TASK } from './llm/prompt.js';
+import { loadPrompts } from './llm/prompts.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 
@@ -56,6 +58,40 @@ const tokensSchema = z
   })
   .optional();
 
+const modelMapSchema = z
+  .string()
+  .transform((raw, ctx): Record<string, string> => {
+    try {
+      return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(raw));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"support":"gpt-4.1-mini"}' });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
+const canarySchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const schema = z.strictObject({
+      share: z.number().min(0).max(1),
+      promptVersion: z.string().min(1).optional(),
+      model: z.string().min(1).optional(),
+      maxParseFailureRate: z.number().min(0).max(1).default(0.2),
+      minCalls: z.number().int().positive().default(20),
+    });
+    try {
+      return schema.parse(JSON.parse(raw));
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be JSON like {"share":0.1,"promptVersion":"classify-v2","model":"gpt-4.1-mini"}: ${(err as Error).message.slice(0, 200)}`,
+      });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
 const taxonomiesSchema = z
   .string()
   .transform((raw, ctx): Taxonomy[] => {
@@ -92,6 +128,19 @@ export const envSchema = z.object({
   DOCKET_API_TOKENS: tokensSchema,
   /** @default gpt-4o-mini */
   DOCKET_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** A model per taxonomy, as JSON `{"support":"gpt-4.1-mini"}`; others use DOCKET_MODEL. */
+  DOCKET_TAXONOMY_MODELS: modelMapSchema,
+  /** A stronger model tried once on low confidence or invalid output, before a person. Unset: no cascade. */
+  DOCKET_CASCADE_MODEL: z.string().min(1).optional(),
+  /** A larger-context model for documents over the first model's context window. Unset: they go to review. */
+  DOCKET_LARGE_CONTEXT_MODEL: z.string().min(1).optional(),
+  /** The prompt version new documents use (a file in prompts/). @default the newest classify prompt */
+  DOCKET_PROMPT_VERSION: z.string().min(1).optional(),
+  /**
+   * A canary, as JSON `{"share":0.1,"promptVersion":"classify-v2","model":"gpt-4.1-mini","maxParseFailureRate":0.2,
+   * "minCalls":20}`: that share of documents (chosen from the document id) uses the candidate.
+   */
+  DOCKET_CANARY: canarySchema,
   /** Valid answers below this confidence go to review. @default 0.5 */
   DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   /** Unset: no cap. */
@@ -164,6 +213,11 @@ export interface Config {
   };
   llm: {
     model: string;
+    taxonomyModels: Record<string, string>;
+    cascadeModel?: string;
+    largeContextModel?: string;
+    promptVersion: string;
+    canary?: CanaryConfig;
     confidenceThreshold: number;
     maxOutputTokens: number;
     rpm?: number;
@@ -180,6 +234,35 @@ export interface Config {
   sampleRate: number;
   webUiUrl: string;
   logLevel: Env['DOCKET_LOG_LEVEL'];
+}
+
+export interface CanaryConfig {
+  share: number;
+  promptVersion?: string;
+  model?: string;
+  maxParseFailureRate: number;
+  minCalls: number;
+}
+
+function resolvePromptVersion(version: string | undefined): string {
+  const registry = loadPrompts();
+  if (version === undefined) return registry.latest(CLASSIFY_TASK).version;
+  if (!registry.find(version)) {
+    throw new ConfigError(
+      `invalid configuration:\n  DOCKET_PROMPT_VERSION: unknown prompt "${version}"; prompts/ has ${registry.versions().join(', ')}`,
+    );
+  }
+  return version;
+}
+
+function checkCanary(canary: CanaryConfig): CanaryConfig {
+  if (canary.promptVersion && !loadPrompts().find(canary.promptVersion)) {
+    throw new ConfigError(`invalid configuration:\n  DOCKET_CANARY: unknown prompt "${canary.promptVersion}"`);
+  }
+  if (!canary.promptVersion && !canary.model) {
+    throw new ConfigError('invalid configuration:\n  DOCKET_CANARY: name a candidate promptVersion, model, or both');
+  }
+  return canary;
 }
 
 /** Parses the environment once; throws `ConfigError` naming each bad variable. */
@@ -205,6 +288,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     llm: {
       model: e.DOCKET_MODEL,
+      taxonomyModels: e.DOCKET_TAXONOMY_MODELS ?? {},
+      cascadeModel: e.DOCKET_CASCADE_MODEL,
+      largeContextModel: e.DOCKET_LARGE_CONTEXT_MODEL,
+      promptVersion: resolvePromptVersion(e.DOCKET_PROMPT_VERSION),
+      canary: e.DOCKET_CANARY ? checkCanary(e.DOCKET_CANARY) : undefined,
       confidenceThreshold: e.DOCKET_CONFIDENCE_THRESHOLD,
       maxOutputTokens: e.DOCKET_MAX_OUTPUT_TOKENS,
       rpm: e.DOCKET_LLM_RPM,

@@ -7,6 +7,8 @@ import type { Pool } from '../db/pool.js';
 import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
 import { buildMessages, responseFormat, type RepairContext } from '../llm/prompt.js';
+import { loadPrompts } from '../llm/prompts.js';
+import { rollBackIfFailing } from '../db/canary.js';
 import { countTokens, TOKENS_PER_MESSAGE } from '../llm/tokens.js';
 import { classificationOutputSchema, type ClassificationOutput } from '../shared/classification.js';
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
@@ -40,11 +42,21 @@ export interface ClassifyWithLlmInput {
   promptVersion: string;
   /** Set on the one repair attempt after invalid output. */
   repair?: RepairContext;
+  /** Why this call is made. @default 'classify' (or 'repair' with `repair`) */
+  purpose?: 'classify' | 'repair' | 'cascade' | 'large_context' | 'compare';
+  /** The canary variant the document was routed to. */
+  variant?: 'baseline' | 'candidate';
 }
 
-export type ClassifyWithLlmResult =
-  | { outcome: 'valid'; output: ClassificationOutput; attempt: number }
-  | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null; attempt: number };
+export type ClassifyWithLlmResult = {
+  attempt: number;
+  promptHash: string;
+  latencyMs: number;
+  costUsd: number | null;
+} & (
+  | { outcome: 'valid'; output: ClassificationOutput }
+  | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null }
+);
 
 interface CallRecord {
   pool: Pool;
@@ -131,15 +143,25 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       });
     }
 
-    const messages = buildMessages(input.taxonomy, document.text, input.repair);
+    const prompt = loadPrompts().find(input.promptVersion);
+    if (!prompt) {
+      throw ApplicationFailure.create({
+        type: ERROR_TYPES.invalidRequest,
+        message: `prompt version "${input.promptVersion}" is not in prompts/ on this worker: deploy it, then resume`,
+        nonRetryable: true,
+      });
+    }
+    // The prompt sets its output cap; DOCKET_MAX_OUTPUT_TOKENS is a ceiling over every prompt.
+    const maxOutputTokens = Math.min(prompt.maxOutputTokens, deps.maxOutputTokens);
+    const messages = buildMessages(input.taxonomy, document.text, input.repair, prompt);
     // Pre-flight: a document that cannot fit is sent to review before any money is spent.
     const promptTokens = messages.reduce((n, m) => n + countTokens(m.content) + TOKENS_PER_MESSAGE, 0);
     const limit = contextWindow(input.model);
-    if (promptTokens + deps.maxOutputTokens > limit) {
+    if (promptTokens + maxOutputTokens > limit) {
       log.warn({ promptTokens, limit }, 'document exceeds the context window; no call made');
       throw ApplicationFailure.create({
         type: ERROR_TYPES.contextLengthExceeded,
-        message: `the prompt needs ${promptTokens} tokens plus ${deps.maxOutputTokens} for the answer; ${input.model} takes ${limit}`,
+        message: `the prompt needs ${promptTokens} tokens plus ${maxOutputTokens} for the answer; ${input.model} takes ${limit}`,
         nonRetryable: true,
         details: [{ errorClass: 'input', preflight: true, promptTokens }],
       });
@@ -151,9 +173,11 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       workflowId: execution.workflowId,
       runId: execution.runId,
       activityAttempt: info.attempt,
-      purpose: input.repair ? 'repair' : 'classify',
+      purpose: input.purpose ?? (input.repair ? 'repair' : 'classify'),
       model: input.model,
       promptVersion: input.promptVersion,
+      promptHash: prompt.hash,
+      variant: input.variant ?? null,
       taxonomy: input.taxonomy.name,
       inputTokens: 0,
       cachedTokens: 0,
@@ -176,7 +200,7 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
         dailyBudgetUsd: deps.dailyBudgetUsd,
         onBudgetEvent: recordBudgetEvent,
       },
-      { model: input.model, promptTokens, maxOutputTokens: deps.maxOutputTokens },
+      { model: input.model, promptTokens, maxOutputTokens },
     );
     const started = performance.now();
     const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
@@ -186,8 +210,8 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       model: input.model,
       messages,
       response_format: responseFormat(input.taxonomy),
-      max_completion_tokens: deps.maxOutputTokens,
-      temperature: 0,
+      max_completion_tokens: maxOutputTokens,
+      temperature: prompt.temperature,
     };
     const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
     try {
@@ -267,15 +291,28 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
         completion,
       );
       log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
+      if (input.variant === 'candidate' && (await rollBackIfFailing(deps.pool))) {
+        log.error('canary rolled back automatically: the candidate fails validation too often');
+      }
       return {
         outcome: 'invalid',
         errors: verdict.errors,
         previousOutput: verdict.raw.slice(0, PREVIOUS_OUTPUT_LIMIT),
         finishReason: base.finishReason,
         attempt: info.attempt,
+        promptHash: prompt.hash,
+        latencyMs,
+        costUsd,
       };
     }
-    await recordCall(rec, { ...base, outcome: 'ok', parseOk: true }, completion);
-    return { outcome: 'valid', output: verdict.output, attempt: info.attempt };
+    await recordCall(rec, { ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
+    return {
+      outcome: 'valid',
+      output: verdict.output,
+      attempt: info.attempt,
+      promptHash: prompt.hash,
+      latencyMs,
+      costUsd,
+    };
   };
 }

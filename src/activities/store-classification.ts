@@ -32,6 +32,8 @@ export function createStoreClassification(deps: { pool: Pool }) {
       reviewReason: input.result.reviewReason ?? null,
       suggestedCategory: input.result.suggestion?.category ?? null,
       suggestedConfidence: input.result.suggestion?.confidence ?? null,
+      promptHash: input.result.promptHash ?? null,
+      variant: input.result.variant ?? null,
     });
   };
 }

@@ -19,6 +19,8 @@ import { getBatchView, submitBatch } from './batches.js';
 import { getDocumentView, queryProgress, submitDocument } from './documents.js';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
+import { registerCanaryRoutes } from './canary-routes.js';
+import { registerCompareRoutes } from './compare-routes.js';
 import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
 import {
@@ -304,6 +306,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     info: { title: 'Docket API', version: '1', description: 'Durable LLM document classification' },
   });
   registerReportRoutes(app, deps, tokens);
+  registerCanaryRoutes(app, deps, tokens);
+  registerCompareRoutes(app, deps, tokens);
   registerReviewPage(app, { config });
   return app;
 }

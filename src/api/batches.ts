@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
-import { checkDocument, documentInput, resolveTaxonomy, type ServiceDeps } from './documents.js';
+import { checkDocument, resolveTaxonomy, type ServiceDeps } from './documents.js';
+import { routeDocument } from './routing.js';
 import { HttpError } from './http-error.js';
 import type { batchSchema } from './schemas.js';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
@@ -41,11 +42,13 @@ export async function submitBatch(
   if (conflicts.length > 0) {
     throw new HttpError('conflict', `documents ${conflicts.slice(0, 5).join(', ')} already exist with different text`);
   }
+  const route = await routeDocument(deps.pool, deps.config, taxonomy);
   const input: ClassifyBatchInput = {
     batchId,
     total: body.documents.length,
     window: deps.config.api.batchWindow,
-    document: documentInput(deps.config, taxonomy),
+    document: route.document,
+    ...(route.canary ? { canary: route.canary } : {}),
   };
   await deps.client.workflow.start(WORKFLOW_TYPES.classifyBatch, {
     workflowId: batchWorkflowId(batchId),

@@ -9,7 +9,6 @@ import {
   insertDocument,
   type ClassificationRow,
 } from '../db/queries.js';
-import { PROMPT_VERSION } from '../llm/prompt.js';
 import { statusQuery } from '../shared/messages.js';
 import { documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
@@ -17,6 +16,8 @@ import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import type { ClassifyDocumentInput, DocumentProgress } from '../shared/workflow-types.js';
 import { HttpError } from './http-error.js';
+import { routeDocument } from './routing.js';
+import { applyVariant } from '../shared/split.js';
 
 export interface ServiceDeps {
   pool: Pool;
@@ -66,21 +67,6 @@ export function checkDocument(config: Config, doc: SubmitDocument): { taxonomy: 
   return { taxonomy, id: doc.id ?? derivedDocumentId(doc.text, taxonomy.name), hash: contentHash(doc.text) };
 }
 
-/** The settings a document's workflow runs with, fixed when it starts. */
-export function documentInput(
-  config: Config,
-  taxonomy: Taxonomy,
-): Omit<ClassifyDocumentInput, 'documentId' | 'batchId'> {
-  return {
-    taxonomy,
-    model: config.llm.model,
-    promptVersion: PROMPT_VERSION,
-    confidenceThreshold: config.llm.confidenceThreshold,
-    serverErrorCeiling: config.llm.serverErrorCeiling,
-    review: config.review,
-  };
-}
-
 /** Starts (or finds) a document's workflow. Starting twice is idempotent: the workflow ID is the document's. */
 export async function startDocumentWorkflow(
   deps: ServiceDeps,
@@ -88,8 +74,9 @@ export async function startDocumentWorkflow(
   taxonomy: Taxonomy,
   batchId?: string,
 ): Promise<void> {
+  const route = await routeDocument(deps.pool, deps.config, taxonomy);
   const input: ClassifyDocumentInput = {
-    ...documentInput(deps.config, taxonomy),
+    ...applyVariant(route.document, documentId, route.canary),
     documentId,
     ...(batchId ? { batchId } : {}),
   };

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { AppDeps } from './app.js';
+import { traceHttp, type Tracing } from '../telemetry/index.js';
 import { createApp } from './app.js';
 
 export interface RunningApi {
@@ -8,11 +9,20 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+export interface ApiServeOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** One OpenTelemetry server span per request (from `startTracing`). Unset: none. */
+  tracing?: Tracing;
+}
+
 /** Serves the API on `host:port` (port 0 picks a free one). */
-export async function startApi(deps: AppDeps, options: { host: string; port: number }): Promise<RunningApi> {
+export async function startApi(deps: AppDeps, options: ApiServeOptions): Promise<RunningApi> {
   const app = createApp(deps);
+  const fetch = options.tracing ? traceHttp(app, options.tracing.tracer) : app.fetch;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
+    const server = serve({ fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
+import { ensureConfiguredCanary } from './routing.js';
+import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { startApi } from './serve.js';
 
 /** `npm run api`: the HTTP API and review page against external Temporal and PostgreSQL. */
@@ -16,16 +18,27 @@ async function main(): Promise<void> {
   if (!config.databaseUrl)
     throw new ConfigError('DATABASE_URL is required for a standalone API (npm start embeds one)');
   const logger = createLogger({ level: config.logLevel, name: 'docket-api' });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER ask for it.
+  const tracing = startTracing('docket-api');
   await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
+  await ensureConfiguredCanary(pool, config);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApi({ pool, client, config, logger }, { host: config.api.host, port: config.api.port });
-  logger.info({ url: api.url }, 'API listening');
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
+  });
+  const api = await startApi(
+    { pool, client, config, logger },
+    { host: config.api.host, port: config.api.port, tracing },
+  );
+  logger.info({ url: api.url, tracing: tracing !== undefined }, 'API listening');
   const stop = async () => {
     await api.close();
     await connection.close();
     await pool.end();
+    await tracing?.shutdown();
     logger.info('API stopped');
     process.exit(0);
   };

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DocketApiError, type DocumentView } from '../client/docket-client.js';
+import { formatCanaryReport } from '../reports/canary.js';
+import { formatCompare } from '../reports/compare.js';
 import { formatReportHtml } from '../reports/format-html.js';
 import { formatReportText } from '../reports/format-text.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
@@ -415,6 +417,132 @@ Examples:
       }
       print(`\n${samples.length} shown; --json prints the full prompts and responses.`);
     });
+
+  apiCommand('compare', 'Run the same documents through two configurations and compare agreement, cost and latency')
+    .argument('[inputs...]', 'files, folders, or - for stdin (as for submit)')
+    .option('--jsonl <file>', 'one {"id"?, "text"} per line')
+    .option('--taxonomy <name>', 'a configured taxonomy (default: default)')
+    .option('--a-prompt <version>', 'configuration A: prompt version (default: the configured one)')
+    .option('--a-model <model>', 'configuration A: model (default: the configured one)')
+    .option('--b-prompt <version>', 'configuration B: prompt version')
+    .option('--b-model <model>', 'configuration B: model')
+    .addOption(
+      new Option('--poll-interval <ms>', 'milliseconds between two polls').default(1000).argParser(positiveInteger),
+    )
+    .action(
+      async (
+        inputs: string[],
+        flags: ConnectionFlags &
+          OutputFlags & {
+            jsonl?: string;
+            taxonomy?: string;
+            aPrompt?: string;
+            aModel?: string;
+            bPrompt?: string;
+            bModel?: string;
+            pollInterval: number;
+          },
+      ) => {
+        if (inputs.length === 0 && !flags.jsonl) throw new UsageError('name files, folders, - for stdin, or --jsonl');
+        if (!flags.bPrompt && !flags.bModel) throw new UsageError('configuration B needs --b-prompt and/or --b-model');
+        const { documents } = await collectInputs(inputs, {
+          jsonl: flags.jsonl,
+          idFromPath: false,
+          extensions: [],
+          cwd: io.cwd,
+          stdin: io.stdin,
+        });
+        const client = connect(flags, 'admin', io.env, io.cwd);
+        const side = (prompt?: string, model?: string) => ({
+          ...(prompt !== undefined ? { promptVersion: prompt } : {}),
+          ...(model !== undefined ? { model } : {}),
+        });
+        const { compareId } = await client.startCompare({
+          documents: documents.map((d) => ({ ...(d.id !== undefined ? { id: d.id } : {}), text: d.text })),
+          ...(flags.taxonomy !== undefined ? { taxonomy: flags.taxonomy } : {}),
+          a: side(flags.aPrompt, flags.aModel),
+          b: side(flags.bPrompt, flags.bModel),
+        });
+        if (!flags.json) warn(`comparing ${documents.length} documents (${compareId})…`);
+        for (;;) {
+          const state = await client.compare(compareId);
+          if (state.status === 'done') {
+            if (flags.json) return void printJson(state.result);
+            return void print(formatCompare(state.result));
+          }
+          await new Promise((r) => setTimeout(r, flags.pollInterval));
+        }
+      },
+    );
+
+  const canary = program.command('canary').description('Try a candidate prompt or model on a share of live documents');
+  const canaryCommand = (name: string, description: string) =>
+    canary
+      .command(name)
+      .description(description)
+      .option('--url <url>', 'the Docket API (default $DOCKET_URL, else http://127.0.0.1:$PORT)')
+      .option(
+        '--token <token>',
+        'bearer token (default $DOCKET_TOKEN, else .data/dev-tokens.json); prefer the variable',
+      )
+      .option('--json', 'print one JSON document on stdout, for scripts')
+      .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${CONNECTION_HELP}`);
+
+  canaryCommand(
+    'report',
+    'Compare the variants: parse failures, low confidence, human agreement, cost, latency',
+  ).action(async (flags: ConnectionFlags & OutputFlags) => {
+    const report = await connect(flags, 'admin', io.env, io.cwd).canary();
+    if (flags.json) return void printJson(report);
+    print(
+      formatCanaryReport({ ...report, canary: { ...report.canary, startedAt: new Date(report.canary.startedAt) } }),
+    );
+  });
+
+  canaryCommand('start', 'Start a canary (admin)')
+    .requiredOption('--share <fraction>', 'share of new documents for the candidate, 0..1', positiveNumber)
+    .option('--prompt <version>', 'candidate prompt version (a file in prompts/)')
+    .option('--model <model>', 'candidate model')
+    .option('--max-parse-failure-rate <fraction>', 'roll back automatically above this (default 0.2)', positiveNumber)
+    .option('--min-calls <n>', 'candidate calls before the automatic rollback may act (default 20)', positiveInteger)
+    .action(
+      async (
+        flags: ConnectionFlags &
+          OutputFlags & {
+            share: number;
+            prompt?: string;
+            model?: string;
+            maxParseFailureRate?: number;
+            minCalls?: number;
+          },
+      ) => {
+        if (flags.share > 1) throw new UsageError('--share is a fraction between 0 and 1');
+        const started = await connect(flags, 'admin', io.env, io.cwd).startCanary({
+          share: flags.share,
+          ...(flags.prompt !== undefined ? { promptVersion: flags.prompt } : {}),
+          ...(flags.model !== undefined ? { model: flags.model } : {}),
+          ...(flags.maxParseFailureRate !== undefined ? { maxParseFailureRate: flags.maxParseFailureRate } : {}),
+          ...(flags.minCalls !== undefined ? { minCalls: flags.minCalls } : {}),
+        });
+        if (flags.json) return void printJson(started);
+        print(
+          `Canary #${started.id} started: ${(started.share * 100).toFixed(1)}% of new documents use ${started.candidate.promptVersion} / ${started.candidate.model}`,
+        );
+      },
+    );
+
+  for (const action of ['promote', 'rollback'] as const) {
+    canaryCommand(
+      action,
+      action === 'promote'
+        ? 'Make the candidate the default for new documents (admin)'
+        : 'Return every new document to the baseline (admin)',
+    ).action(async (flags: ConnectionFlags & OutputFlags) => {
+      const ended = await connect(flags, 'admin', io.env, io.cwd).endCanary(action);
+      if (flags.json) return void printJson(ended);
+      print(`Canary #${ended.id} ${ended.status === 'promoted' ? 'promoted' : 'rolled back'}.`);
+    });
+  }
 
   program
     .command('dev')

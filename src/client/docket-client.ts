@@ -1,4 +1,6 @@
+import type { CanaryReport } from '../reports/canary.js';
 import type { Report } from '../reports/report.js';
+import type { CompareResult } from '../shared/workflow-types.js';
 import type { z } from 'zod';
 import type {
   acceptedSchema,
@@ -215,6 +217,42 @@ export class DocketClient {
       `/v1/samples${query({ limit: options.limit?.toString(), failures: options.failures ? 'true' : undefined, document: options.document })}`,
     );
     return body.samples;
+  }
+
+  /** The newest canary compared across its variants (`GET /v1/canary`). */
+  canary(): Promise<CanaryReport> {
+    return this.#request('GET', '/v1/canary');
+  }
+
+  /** Starts a canary (admin): `share` of new documents use the candidate prompt version and/or model. */
+  startCanary(options: {
+    share: number;
+    promptVersion?: string;
+    model?: string;
+    maxParseFailureRate?: number;
+    minCalls?: number;
+  }): Promise<CanaryReport['canary']> {
+    return this.#request('POST', '/v1/canary', options);
+  }
+
+  /** Ends the active canary (admin): `promote` makes the candidate the default, `rollback` returns to the baseline. */
+  endCanary(action: 'promote' | 'rollback'): Promise<CanaryReport['canary']> {
+    return this.#request('POST', `/v1/canary/${action}`);
+  }
+
+  /** Starts an offline comparison of two configurations on the same documents (admin). */
+  startCompare(body: {
+    documents: { id?: string; text: string }[];
+    taxonomy?: string;
+    a: { promptVersion?: string; model?: string };
+    b: { promptVersion?: string; model?: string };
+  }): Promise<{ compareId: string; documents: number }> {
+    return this.#request('POST', '/v1/compare', body);
+  }
+
+  /** A comparison: `running`, or `done` with its result. */
+  compare(compareId: string): Promise<{ status: 'running' } | { status: 'done'; result: CompareResult }> {
+    return this.#request('GET', `/v1/compare/${encodeURIComponent(compareId)}`);
   }
 
   /** Whether the API reaches Temporal and the database. Resolves for a degraded API too; check `status`. */

@@ -70,6 +70,8 @@ export interface ClassificationRow {
   reviewReason: string | null;
   suggestedCategory: string | null;
   suggestedConfidence: number | null;
+  promptHash: string | null;
+  variant: string | null;
   decidedAt: Date;
 }
 
@@ -80,15 +82,16 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
   await pool.query(
     `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, reviewer, review_note,
        unreviewed, model, prompt_version, taxonomy, workflow_id, run_id, review_reason, suggested_category,
-       suggested_confidence)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       suggested_confidence, prompt_hash, variant)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (document_id) DO UPDATE SET
        category = EXCLUDED.category, confidence = EXCLUDED.confidence, reasoning = EXCLUDED.reasoning,
        decided_by = EXCLUDED.decided_by, reviewer = EXCLUDED.reviewer, review_note = EXCLUDED.review_note,
        unreviewed = EXCLUDED.unreviewed, model = EXCLUDED.model, prompt_version = EXCLUDED.prompt_version,
        taxonomy = EXCLUDED.taxonomy, workflow_id = EXCLUDED.workflow_id, run_id = EXCLUDED.run_id,
        review_reason = EXCLUDED.review_reason, suggested_category = EXCLUDED.suggested_category,
-       suggested_confidence = EXCLUDED.suggested_confidence`,
+       suggested_confidence = EXCLUDED.suggested_confidence, prompt_hash = EXCLUDED.prompt_hash,
+       variant = EXCLUDED.variant`,
     [
       c.documentId,
       c.category,
@@ -106,6 +109,8 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
       c.reviewReason,
       c.suggestedCategory,
       c.suggestedConfidence,
+      c.promptHash,
+      c.variant,
     ],
   );
 }
@@ -131,6 +136,8 @@ export async function getClassification(pool: Pool, documentId: string): Promise
     reviewReason: r.review_reason,
     suggestedCategory: r.suggested_category,
     suggestedConfidence: r.suggested_confidence,
+    promptHash: r.prompt_hash,
+    variant: r.variant,
     decidedAt: r.decided_at,
   };
 }
@@ -141,9 +148,13 @@ export interface LlmCallRow {
   workflowId: string;
   runId: string;
   activityAttempt: number;
-  purpose: 'classify' | 'repair';
+  purpose: 'classify' | 'repair' | 'cascade' | 'large_context' | 'compare';
   model: string;
   promptVersion: string;
+  promptHash: string | null;
+  variant: 'baseline' | 'candidate' | null;
+  /** The model's confidence, for a valid answer. */
+  confidence?: number | null;
   taxonomy: string;
   inputTokens: number;
   cachedTokens: number;
@@ -166,8 +177,10 @@ export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
   await pool.query(
     `INSERT INTO llm_calls (call_key, document_id, workflow_id, run_id, activity_attempt, purpose, model,
        prompt_version, taxonomy, input_tokens, cached_tokens, output_tokens, cost_usd, priced, latency_ms,
-       http_status, outcome, error_class, error_type, finish_reason, parse_ok, request_id, started_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+       http_status, outcome, error_class, error_type, finish_reason, parse_ok, request_id, started_at, prompt_hash,
+       variant, confidence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+       $24, $25, $26)
      ON CONFLICT (call_key) DO NOTHING`,
     [
       c.callKey,
@@ -193,6 +206,9 @@ export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
       c.parseOk,
       c.requestId,
       c.startedAt,
+      c.promptHash,
+      c.variant,
+      c.confidence ?? null,
     ],
   );
 }

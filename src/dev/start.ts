@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { ensureConfiguredCanary } from '../api/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
 import { loadConfig, type Config } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
@@ -10,6 +11,7 @@ import { createPool } from '../db/pool.js';
 import { createOpenAIClient } from '../llm/client.js';
 import { createLogger } from '../logger.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
+import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { createWorkers } from '../worker/create-workers.js';
 import { installRuntime } from '../worker/runtime.js';
 import { devTokens } from './dev-tokens.js';
@@ -44,6 +46,9 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
   process.once('SIGTERM', () => void stop(0));
 
   try {
+    // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER ask for it; flushed last, after the workers.
+    const tracing = startTracing('docket');
+    if (tracing) cleanups.push(() => tracing.shutdown());
     let temporal: DevServer | undefined;
     if (!env.TEMPORAL_ADDRESS) {
       temporal = await startTemporalDevServer({
@@ -80,6 +85,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
 
     const pool = createPool(databaseUrl);
     cleanups.push(() => pool.end());
+    await ensureConfiguredCanary(pool, config);
     const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
     cleanups.push(() => nativeConnection.close());
     const workers = await createWorkers({
@@ -88,6 +94,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
       pool,
       openai: createOpenAIClient(config.openai),
       logger,
+      tracing,
     });
     const workersDone = workers.run();
     cleanups.push(async () => {
@@ -101,14 +108,28 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
 
     const connection = await Connection.connect({ address: config.temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
+    });
     const api: RunningApi = await startApi(
       { pool, client, config, logger },
-      { host: config.api.host, port: config.api.port },
+      { host: config.api.host, port: config.api.port, tracing },
     );
     cleanups.push(() => api.close());
 
-    printBanner({ config, api, temporal, embedded, simulator, tokensGenerated: !base.api.tokens, dataDir, metricsAddress });
+    printBanner({
+      config,
+      api,
+      temporal,
+      embedded,
+      simulator,
+      tokensGenerated: !base.api.tokens,
+      dataDir,
+      metricsAddress,
+      tracing: tracing !== undefined,
+    });
   } catch (err) {
     console.error(`Docket could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
@@ -124,6 +145,7 @@ function printBanner(p: {
   tokensGenerated: boolean;
   dataDir: string;
   metricsAddress: string;
+  tracing: boolean;
 }): void {
   const lines = [
     '',
@@ -134,6 +156,7 @@ function printBanner(p: {
     `  Temporal UI    ${p.config.webUiUrl}   (review queue: DocketStatus="pending_review")`,
     `  Database       ${p.embedded ? `${p.embedded.url} (embedded PGlite, data in ${join(p.dataDir, 'pg')})` : 'DATABASE_URL'}`,
     `  Metrics        http://${p.metricsAddress}/metrics   (Prometheus)`,
+    `  Tracing        ${p.tracing ? 'OpenTelemetry (OTEL_* variables)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)'}`,
     `  LLM            ${p.simulator ? `${p.simulator.baseUrl} (simulator)` : (p.config.openai.baseUrl ?? 'OpenAI')}, model ${p.config.llm.model}`,
   ];
   if (p.tokensGenerated) {

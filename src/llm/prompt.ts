@@ -1,21 +1,15 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { classificationOutputSchema } from '../shared/classification.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
+import { loadPrompts, type PromptTemplate } from './prompts.js';
 
-/** The version recorded with every call and result. Bump it whenever `INSTRUCTIONS` change. */
-export const PROMPT_VERSION = 'classify-v1';
+/** The task every classification prompt belongs to. */
+export const CLASSIFY_TASK = 'classify';
 
-const INSTRUCTIONS = `You are a careful document classifier working for a production data pipeline.
-Read the document in the user message and choose exactly one category from the list below.
-
-Rules:
-- The category must be copied exactly as written in the list: same spelling, same casing. Never invent a
-  category, never use a synonym, never answer "N/A", "unknown" or "none".
-- confidence is your probability, between 0 and 1, that a careful human expert would choose the same category.
-  Use low values when the document is ambiguous, short, or fits several categories.
-- reasoning is one or two sentences naming the evidence in the document that decided the category.
-- Answer with the JSON object only.`;
+/** The newest classification prompt shipped in `prompts/`: the default unless DOCKET_PROMPT_VERSION says otherwise. */
+export function defaultPrompt(): PromptTemplate {
+  return loadPrompts().latest(CLASSIFY_TASK);
+}
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -30,9 +24,14 @@ export interface RepairContext {
  * Builds the messages. Stable instructions and the taxonomy come first and the document last, so calls for the
  * same taxonomy share a cacheable prefix.
  */
-export function buildMessages(taxonomy: Taxonomy, documentText: string, repair?: RepairContext): ChatMessage[] {
+export function buildMessages(
+  taxonomy: Taxonomy,
+  documentText: string,
+  repair?: RepairContext,
+  prompt: PromptTemplate = defaultPrompt(),
+): ChatMessage[] {
   const messages: ChatMessage[] = [
-    { role: 'system', content: `${INSTRUCTIONS}\n\nCategories: ${taxonomy.categories.join(', ')}` },
+    { role: 'system', content: `${prompt.instructions}\n\nCategories: ${taxonomy.categories.join(', ')}` },
     { role: 'user', content: documentText },
   ];
   if (repair) {
@@ -70,9 +69,4 @@ export function responseFormat(taxonomy: Taxonomy) {
     type: 'json_schema' as const,
     json_schema: { name: 'classification', strict: true, schema: stripUnsupported(schema) as Record<string, unknown> },
   };
-}
-
-/** Content hash of the prompt a version names, recorded beside the version. */
-export function promptHash(): string {
-  return createHash('sha256').update(INSTRUCTIONS).digest('hex').slice(0, 12);
 }

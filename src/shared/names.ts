@@ -6,6 +6,7 @@ export const LLM_TASK_QUEUE = 'docket-llm';
 export const WORKFLOW_TYPES = {
   classifyDocument: 'classifyDocumentWorkflow',
   classifyBatch: 'classifyBatchWorkflow',
+  compareConfigurations: 'compareConfigurationsWorkflow',
 } as const;
 
 /** Workflow ID of a document's classification. */

@@ -1,6 +1,7 @@
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
+import type { CanarySplit } from './split.js';
 import type { Taxonomy } from './taxonomy.js';
 
 /** Input of `classifyDocumentWorkflow`. Carries ids and settings, never the document text. */
@@ -16,6 +17,12 @@ export interface ClassifyDocumentInput {
   batchId?: string;
   /** How long a review may wait, and what happens then. */
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
+  /** The canary variant this document was routed to, when a canary was active. */
+  variant?: 'baseline' | 'candidate';
+  /** A stronger model tried once on low confidence or invalid output, before a person. */
+  cascadeModel?: string;
+  /** A larger-context model for a document over the first model's context window. */
+  largeContextModel?: string;
 }
 
 /** What happens when nobody decides a review in time. */
@@ -31,6 +38,9 @@ export interface DocumentResult extends ClassificationOutput {
   reviewReason?: ReviewReason;
   /** What the model suggested before the person decided. */
   suggestion?: { category: string; confidence: number };
+  /** The prompt text's hash (with `promptVersion`). */
+  promptHash?: string;
+  variant?: 'baseline' | 'candidate';
   model: string;
   promptVersion: string;
 }
@@ -73,6 +83,8 @@ export interface ClassifyBatchInput {
   window: number;
   /** Children started per run before continuing as new. @default 500 */
   childrenPerRun?: number;
+  /** A canary in force when the batch started: each document gets the variant its id falls in. */
+  canary?: CanarySplit;
   /** Carried across continue-as-new. */
   progress?: BatchProgress;
 }
@@ -103,4 +115,39 @@ export interface ClassifyBatchResult {
 export interface DocumentSettled {
   documentId: string;
   status: DocumentStatus;
+}
+
+/** Input of `compareConfigurationsWorkflow`: the same documents through two prompt/model configurations. */
+export interface CompareInput {
+  compareId: string;
+  documentIds: string[];
+  taxonomy: Taxonomy;
+  a: { promptVersion: string; model: string };
+  b: { promptVersion: string; model: string };
+  /** Calls in flight at once. @default 8 */
+  concurrency?: number;
+}
+
+export interface CompareSide {
+  promptVersion: string;
+  model: string;
+  valid: number;
+  invalid: number;
+  errors: number;
+  totalCostUsd: number;
+  meanLatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface CompareResult {
+  compareId: string;
+  documents: number;
+  /** Documents where both sides gave a valid answer. */
+  bothValid: number;
+  /** Of those, how many got the same category. */
+  agreed: number;
+  agreement: number | null;
+  a: CompareSide;
+  b: CompareSide;
+  rows: { documentId: string; a: string | null; b: string | null }[];
 }

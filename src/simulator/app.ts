@@ -131,7 +131,7 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return finish(c, state, recorded, { ...answer, headers });
   }
 
-  const fault = state.nextFault(recorded.userText);
+  const fault = state.nextFault(recorded.userText, request.model);
   const latencyMs = fault?.latencyMs ?? state.nextLatency();
   if (fault) recorded.fault = fault.kind;
 

@@ -43,6 +43,7 @@ const faultKindSchema = z.enum(FAULT_KINDS);
 /** A rule as sent to `POST /_sim/rules`. */
 export const faultRuleSchema = z.strictObject({
   match: z.string(),
+  model: z.string().optional(),
   faults: z.array(
     z.union([
       faultKindSchema,
@@ -80,11 +81,12 @@ export class RuleBook {
     this.rules = [];
   }
 
-  /** The next fault of the first rule that matches `userText` and has faults left, consuming it. */
-  take(userText: string): ResolvedFault | undefined {
+  /** The next fault of the first rule that matches `userText` (and `model`) and has faults left, consuming it. */
+  take(userText: string, model: string): ResolvedFault | undefined {
     for (const state of this.rules) {
       const { match, faults, repeat } = state.rule;
       if (match !== '*' && !userText.includes(match)) continue;
+      if (state.rule.model !== undefined && state.rule.model !== model) continue;
       if (faults.length === 0 || (!repeat && state.next >= faults.length)) continue;
       const spec = faults[state.next % faults.length];
       state.next = repeat ? (state.next + 1) % faults.length : state.next + 1;

@@ -5,15 +5,15 @@ import { RateLimiter } from './rate-limit.js';
 import type { RecordedRequest, SimulatorProfile } from './types.js';
 
 /** Models the simulator serves, with OpenAI's `created` timestamps. */
-export const MODELS: readonly { id: string; created: number }[] = [
-  { id: 'gpt-4o-mini', created: 1721172741 },
-  { id: 'gpt-4o', created: 1715367049 },
-  { id: 'gpt-4.1-mini', created: 1744318173 },
-  { id: 'gpt-4.1-nano', created: 1744321707 },
-  { id: 'gpt-4.1', created: 1744316542 },
-  { id: 'gpt-5-mini', created: 1754425928 },
-  { id: 'gpt-5', created: 1754425777 },
-  { id: 'o4-mini', created: 1744225351 },
+export const MODELS: readonly { id: string; created: number; contextWindow: number }[] = [
+  { id: 'gpt-4o-mini', created: 1721172741, contextWindow: 128_000 },
+  { id: 'gpt-4o', created: 1715367049, contextWindow: 128_000 },
+  { id: 'gpt-4.1-mini', created: 1744318173, contextWindow: 1_047_576 },
+  { id: 'gpt-4.1-nano', created: 1744321707, contextWindow: 1_047_576 },
+  { id: 'gpt-4.1', created: 1744316542, contextWindow: 1_047_576 },
+  { id: 'gpt-5-mini', created: 1754425928, contextWindow: 400_000 },
+  { id: 'gpt-5', created: 1754425777, contextWindow: 400_000 },
+  { id: 'o4-mini', created: 1744225351, contextWindow: 200_000 },
 ];
 
 /** Whether `model` is served: a listed id, or one of its dated snapshots (`gpt-4o-mini-2024-07-18`). */
@@ -66,8 +66,8 @@ export class SimulatorState {
   }
 
   /** The fault for a request: the first matching rule's next one, else a draw from the profile's rates. */
-  nextFault(userText: string): ResolvedFault | undefined {
-    const fromRule = this.rules.take(userText);
+  nextFault(userText: string, model: string): ResolvedFault | undefined {
+    const fromRule = this.rules.take(userText, model);
     if (fromRule) return fromRule;
     const kind = drawFault(this.profile.faultRates, this.faultPrng);
     return kind ? { kind } : undefined;
@@ -79,7 +79,10 @@ export class SimulatorState {
   }
 
   contextWindow(model: string): number {
-    return this.profile.contextWindow[model] ?? DEFAULT_CONTEXT_WINDOW;
+    const base = model.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+    return (
+      this.profile.contextWindow[model] ?? MODELS.find((m) => m.id === base)?.contextWindow ?? DEFAULT_CONTEXT_WINDOW
+    );
   }
 
   /** Whether this prefix was seen before; remembers it either way. */

@@ -66,6 +66,8 @@ export interface FaultRule {
   match: string;
   faults: FaultSpec[];
   repeat?: boolean;
+  /** Only requests for this model match (e.g. a canary's candidate). @default any model */
+  model?: string;
 }
 
 /** Latency added to each response: uniform in [min, max] ms, or lognormal through its median and 95th percentile. */

@@ -14,6 +14,7 @@ import type { Activities } from '../activities/index.js';
 import { batchProgressQuery, documentSettledSignal } from '../shared/messages.js';
 import { documentWorkflowId, TASK_QUEUE } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
+import { applyVariant } from '../shared/split.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { BatchProgress, ClassifyBatchInput, ClassifyBatchResult } from '../shared/workflow-types.js';
 import { classifyDocumentWorkflow } from './classify-document.js';
@@ -56,6 +57,9 @@ export async function classifyBatchWorkflow(input: ClassifyBatchInput): Promise<
     { key: SA.status, value: DOCUMENT_STATUS.classifying },
   ]);
 
+  /** The document's settings, with its canary variant when a canary was active at submission. */
+  const documentFor = (documentId: string) => applyVariant(input.document, documentId, input.canary);
+
   let startedThisRun = 0;
   for (;;) {
     const page = await listBatchDocuments({ batchId: input.batchId, afterPosition: progress.cursor, limit: PAGE_SIZE });
@@ -71,14 +75,14 @@ export async function classifyBatchWorkflow(input: ClassifyBatchInput): Promise<
         await startChild(classifyDocumentWorkflow, {
           workflowId: documentWorkflowId(item.id),
           taskQueue: TASK_QUEUE,
-          args: [{ ...input.document, documentId: item.id, batchId: input.batchId }],
+          args: [{ ...documentFor(item.id), documentId: item.id, batchId: input.batchId }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: [
             { key: SA.status, value: DOCUMENT_STATUS.classifying },
             { key: SA.batchId, value: input.batchId },
-            { key: SA.model, value: input.document.model },
-            { key: SA.promptVersion, value: input.document.promptVersion },
+            { key: SA.model, value: documentFor(item.id).model },
+            { key: SA.promptVersion, value: documentFor(item.id).promptVersion },
           ],
         });
         progress.started++;

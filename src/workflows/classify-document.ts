@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   log,
   metricMeter,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -101,6 +102,15 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   };
   let resumeRequested = false;
   let decision: ReviewDecision | undefined;
+  // The model of the next call: the routed one, then possibly the cascade's stronger or the larger-context one.
+  let model = input.model;
+  let promptHash: string | undefined;
+  /** What every stored result records beside its decision. */
+  const resultTags = () => ({
+    promptVersion: input.promptVersion,
+    ...(promptHash ? { promptHash } : {}),
+    ...(input.variant ? { variant: input.variant } : {}),
+  });
 
   let settledReported = false;
   // A signal initiated by a workflow that then closes is dropped, so a batch child awaits its notice before returning.
@@ -225,8 +235,8 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       note: d.note,
       reviewReason: reason,
       ...(suggestion ? { suggestion: { category: suggestion.category, confidence: suggestion.confidence } } : {}),
-      model: input.model,
-      promptVersion: input.promptVersion,
+      model,
+      ...resultTags(),
     });
   }
 
@@ -246,8 +256,8 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         ...suggestion,
         decidedBy: 'model',
         unreviewed: true,
-        model: input.model,
-        promptVersion: input.promptVersion,
+        model,
+        ...resultTags(),
       });
     }
     // Escalate (and `accept` with nothing to accept): the document keeps waiting, marked for attention.
@@ -265,6 +275,18 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
 
   let repair: { previousOutput: string; errors: string[] } | undefined;
+  let purpose: 'classify' | 'cascade' | 'large_context' = 'classify';
+  let escalatedModel = false;
+  /** Tries a stronger or larger model once, before a person. Versioned: workflows started earlier never do. */
+  const escalateTo = (candidate: string | undefined, why: 'cascade' | 'large_context', patchId: string): boolean => {
+    if (!candidate || escalatedModel || candidate === model || !patched(patchId)) return false;
+    escalatedModel = true;
+    model = candidate;
+    purpose = why;
+    repair = undefined;
+    setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');
+    return true;
+  };
   for (;;) {
     let answer: ClassifyWithLlmResult;
     progress.attempts++;
@@ -272,9 +294,11 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       answer = await classifyWithLlm({
         documentId: input.documentId,
         taxonomy: input.taxonomy,
-        model: input.model,
+        model,
         promptVersion: input.promptVersion,
         repair,
+        purpose,
+        ...(input.variant ? { variant: input.variant } : {}),
       });
     } catch (err) {
       const { type, message, resumeAtMs } = failureType(err);
@@ -282,6 +306,12 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       progress.lastErrorType = type;
       progress.lastErrorMessage = message;
       const reviewReason = REVIEW_REASON_BY_TYPE[type];
+      if (
+        reviewReason === REVIEW_REASON.inputTooLong &&
+        escalateTo(input.largeContextModel, 'large_context', 'large-context-model-v1')
+      ) {
+        continue;
+      }
       if (reviewReason) return review(reviewReason);
       const pauseReason = PAUSE_REASON_BY_TYPE[type];
       if (pauseReason) {
@@ -297,12 +327,15 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       await pause(PAUSE_REASON.retriesExhausted);
       continue;
     }
+    promptHash = answer.promptHash;
 
     if (answer.outcome === 'invalid') {
       progress.lastErrorClass = 'output';
       progress.lastErrorType = 'invalid_output';
       progress.lastErrorMessage = answer.errors.join('; ');
-      if (!repair) {
+      // One more try: the stronger model when a cascade is configured, else a repair that shows the errors.
+      if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
+      if (!repair && !escalatedModel) {
         repair = { previousOutput: answer.previousOutput, errors: answer.errors };
         setStatus(DOCUMENT_STATUS.classifying, 'repairing');
         continue;
@@ -313,8 +346,9 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     const output = answer.output;
     if (output.confidence < input.confidenceThreshold) {
       progress.lastErrorClass = 'low_confidence';
+      if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
       return review(REVIEW_REASON.lowConfidence, output);
     }
-    return complete({ ...output, decidedBy: 'model', model: input.model, promptVersion: input.promptVersion });
+    return complete({ ...output, decidedBy: 'model', model, ...resultTags() });
   }
 }

@@ -1,2 +1,3 @@
 export { classifyBatchWorkflow } from './classify-batch.js';
 export { classifyDocumentWorkflow } from './classify-document.js';
+export { compareConfigurationsWorkflow } from './compare-configurations.js';

@@ -49,3 +49,25 @@ describe('sampling', () => {
     assert.equal(isSampled('x', 1), true);
   });
 });
+
+describe('the canary split', () => {
+  it('sends the same document to the same variant every time and about the configured share overall', async () => {
+    const { chooseVariant, splitBucket } = await import('../../src/shared/split.js');
+    const split = {
+      share: 0.1,
+      baseline: { promptVersion: 'classify-v1', model: 'gpt-4o-mini' },
+      candidate: { promptVersion: 'classify-v2', model: 'gpt-4.1-mini' },
+    };
+    const ids = Array.from({ length: 10_000 }, (_, i) => `doc-${i}`);
+    const first = ids.map((id) => chooseVariant(id, split).variant);
+    assert.deepEqual(
+      first,
+      ids.map((id) => chooseVariant(id, split).variant),
+    );
+    const candidates = first.filter((v) => v === 'candidate').length;
+    assert.ok(candidates > 850 && candidates < 1150, `${candidates} of 10000 at 10%`);
+    // Sequential ids spread over the whole range, not into one corner of it.
+    const buckets = new Set(ids.slice(0, 100).map((id) => Math.floor(splitBucket(id) * 10)));
+    assert.equal(buckets.size, 10);
+  });
+});

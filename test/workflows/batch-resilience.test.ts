@@ -9,7 +9,7 @@ import { insertBatch } from '../../src/db/queries.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server.js';
-import { PROMPT_VERSION } from '../../src/llm/prompt.js';
+import { defaultPrompt } from '../../src/llm/prompt.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
@@ -81,7 +81,7 @@ describe('a batch under crashes', () => {
       document: {
         taxonomy: DEFAULT_TAXONOMY,
         model: 'gpt-4o-mini',
-        promptVersion: PROMPT_VERSION,
+        promptVersion: defaultPrompt().version,
         confidenceThreshold: 0.5,
         serverErrorCeiling: 5,
         review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
@@ -93,13 +93,26 @@ describe('a batch under crashes', () => {
       args: [input],
     });
 
-    await waitFor(async () => sim.requestsMatching('crash-batch-doc-').length, (n) => n >= 8, { timeoutMs: 60_000 });
+    await waitFor(
+      async () => sim.requestsMatching('crash-batch-doc-').length,
+      (n) => n >= 8,
+      { timeoutMs: 60_000 },
+    );
     workers[0]!.child.kill('SIGKILL');
     await workers[0]!.exited;
 
-    await waitFor(async () => sim.requestsMatching('crash-batch-doc-').length, (n) => n >= 18, { timeoutMs: 60_000 });
+    await waitFor(
+      async () => sim.requestsMatching('crash-batch-doc-').length,
+      (n) => n >= 18,
+      { timeoutMs: 60_000 },
+    );
     await server.stop();
-    server = await startTemporalDevServer({ cli: findTemporalCli(), dbFilename: join(dataDir, 'temporal.db'), port, uiPort });
+    server = await startTemporalDevServer({
+      cli: findTemporalCli(),
+      dbFilename: join(dataDir, 'temporal.db'),
+      port,
+      uiPort,
+    });
 
     const result = (await client.workflow.getHandle(batchWorkflowId('crash-batch')).result()) as ClassifyBatchResult;
     assert.equal(result.progress.done, true);

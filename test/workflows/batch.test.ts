@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentHash } from '../../src/api/documents.js';
 import { insertBatch } from '../../src/db/queries.js';
-import { PROMPT_VERSION } from '../../src/llm/prompt.js';
+import { defaultPrompt } from '../../src/llm/prompt.js';
 import { batchProgressQuery } from '../../src/shared/messages.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
@@ -38,7 +38,7 @@ describe('classifyBatchWorkflow', () => {
       document: {
         taxonomy: DEFAULT_TAXONOMY,
         model: 'gpt-4o-mini',
-        promptVersion: PROMPT_VERSION,
+        promptVersion: defaultPrompt().version,
         confidenceThreshold: 0.5,
         serverErrorCeiling: 3,
         review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
