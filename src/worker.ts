@@ -4,6 +4,7 @@ import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createOpenAIClient } from './llm/client.js';
 import { createLogger } from './logger.js';
+import { startTracing } from './telemetry/index.js';
 import { createWorkers } from './worker/create-workers.js';
 import { installRuntime } from './worker/runtime.js';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
       'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible endpoint); npm start runs a simulator',
     );
   }
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER ask for it.
+  const tracing = startTracing('docket-worker');
   await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -28,12 +31,17 @@ async function main(): Promise<void> {
     pool,
     openai: createOpenAIClient({ ...config.openai }),
     logger,
+    tracing,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => workers.shutdown());
-  logger.info({ temporal: config.temporal.address, namespace: config.temporal.namespace }, 'worker started');
+  logger.info(
+    { temporal: config.temporal.address, namespace: config.temporal.namespace, tracing: tracing !== undefined },
+    'worker started',
+  );
   await workers.run();
   await connection.close();
   await pool.end();
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }
 

@@ -26,7 +26,17 @@ export function installRuntime(level: Config['logLevel'], metricsAddress?: strin
     ...(metricsAddress
       ? {
           telemetryOptions: {
-            metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+            metrics: {
+              prometheus: {
+                bindAddress: metricsAddress,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+                // Docket records LLM latency in milliseconds: buckets from a fast answer to the call timeout.
+                histogramBucketOverrides: {
+                  docket_llm_latency: [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000],
+                },
+              },
+            },
           },
         }
       : {}),

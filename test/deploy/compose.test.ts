@@ -20,6 +20,7 @@ interface Service {
   ports?: (string | number | { published?: string | number; target?: number })[];
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
@@ -84,12 +85,13 @@ describe('docker-compose.yml', () => {
     assert.equal(worker.ports, undefined);
   });
 
-  it('sets only configuration variables of src/config.ts on the worker and the API', () => {
+  it('sets only configuration variables of src/config.ts (and standard OTEL_ ones) on the worker and the API', () => {
     const known = new Set<string>(CONFIG_ENV_VARS);
     for (const name of ['worker', 'api']) {
       const env = environment(service(name));
       assert.ok(env.size > 0, `${name} has an environment`);
-      const unknown = [...env.keys()].filter((key) => !known.has(key));
+      // OTEL_* belong to the OpenTelemetry SDK (src/telemetry/tracing.ts), not to Docket's config schema.
+      const unknown = [...env.keys()].filter((key) => !known.has(key) && !key.startsWith('OTEL_'));
       assert.deepEqual(unknown, [], `${name} sets variables that src/config.ts does not read`);
     }
   });
@@ -135,6 +137,153 @@ describe('docker-compose.yml', () => {
       const paths = sourcePaths(commandText(service(name)));
       assert.equal(paths.length, 1, `${name} runs one src/ entry file`);
       for (const path of paths) assert.ok(existsSync(`${ROOT}${path}`), `${name} runs ${path}, which does not exist`);
+    }
+  });
+});
+
+/** Bind mounts of a service as host path (relative to the repository) → container path. */
+function bindMounts(svc: Service): Map<string, string> {
+  const mounts = new Map<string, string>();
+  for (const volume of svc.volumes ?? []) {
+    const [source = '', target = ''] =
+      typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target ?? ''];
+    if (source.startsWith('./')) mounts.set(source.slice(2), target);
+  }
+  return mounts;
+}
+
+/** The Prometheus names of every metric Docket records through the Temporal metric meter, from the sources. */
+function docketMetricNames(): Set<string> {
+  const sources = [
+    'src/activities/metrics.ts',
+    'src/workflows/classify-document.ts',
+    'src/workflows/classify-batch.ts',
+  ];
+  const names = new Set<string>();
+  for (const path of sources.filter((p) => existsSync(`${ROOT}${p}`))) {
+    for (const [, kind, name] of read(path).matchAll(/\.create(Counter|Histogram|Gauge)\(\s*'(docket_\w+)'/g)) {
+      if (kind === 'Counter') names.add(`${name}_total`);
+      else if (kind === 'Histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+      else names.add(name!);
+    }
+  }
+  return names;
+}
+
+interface Panel {
+  type: string;
+  title: string;
+  datasource?: { uid?: string };
+  targets?: { expr?: string }[];
+  panels?: Panel[];
+}
+
+describe('metrics and dashboards in docker-compose.yml', () => {
+  const dashboard = JSON.parse(read('grafana/dashboards/docket.json')) as {
+    uid: string;
+    panels: Panel[];
+    templating?: { list?: { query?: string | { query?: string }; datasource?: { uid?: string } }[] };
+  };
+  const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
+  const queries = [
+    ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? '')),
+    ...(dashboard.templating?.list ?? []).map((v) => (typeof v.query === 'string' ? v.query : (v.query?.query ?? ''))),
+  ];
+  const prometheusConfig = parse(read('prometheus/prometheus.yml')) as {
+    scrape_configs: {
+      job_name: string;
+      dns_sd_configs?: { names: string[]; type?: string; port?: number }[];
+      static_configs?: { targets: string[] }[];
+    }[];
+  };
+
+  it('runs Prometheus and Grafana, with Grafana on 3001 and Prometheus on 9090', () => {
+    assert.match(service('prometheus').image ?? '', /^prom\/prometheus:v\d/);
+    assert.match(service('grafana').image ?? '', /^grafana\/grafana:\d/);
+    assert.equal(portMap(service('grafana')).get('3001'), '3000');
+    assert.equal(portMap(service('prometheus')).get('9090'), '9090');
+    const grafana = environment(service('grafana'));
+    assert.equal(grafana.get('GF_AUTH_ANONYMOUS_ENABLED'), 'true');
+    assert.equal(grafana.get('GF_AUTH_ANONYMOUS_ORG_ROLE'), 'Viewer', 'anonymous visitors may only view');
+  });
+
+  it('mounts configuration and provisioning files that exist in the repository', () => {
+    const prometheus = bindMounts(service('prometheus'));
+    assert.equal(prometheus.get('prometheus/prometheus.yml'), '/etc/prometheus/prometheus.yml');
+    const grafana = bindMounts(service('grafana'));
+    assert.equal(grafana.get('grafana/provisioning'), '/etc/grafana/provisioning');
+    for (const path of [...prometheus.keys(), ...grafana.keys()]) {
+      assert.ok(existsSync(`${ROOT}${path}`), `compose mounts ${path}, which does not exist`);
+    }
+    for (const path of ['datasources/prometheus.yml', 'dashboards/docket.yml']) {
+      assert.ok(existsSync(`${ROOT}grafana/provisioning/${path}`), `grafana/provisioning/${path} is missing`);
+    }
+    const provider = parse(read('grafana/provisioning/dashboards/docket.yml')) as {
+      providers: { options: { path: string } }[];
+    };
+    const dashboardsDir = provider.providers[0]?.options.path;
+    const mounted = [...grafana].find(([, target]) => target === dashboardsDir);
+    assert.ok(mounted, `the dashboard provider reads ${dashboardsDir}, which compose does not mount`);
+    assert.ok(existsSync(`${ROOT}${mounted[0]}/docket.json`), 'the mounted dashboards folder holds docket.json');
+  });
+
+  it('scrapes every worker replica on the port the workers serve metrics on', () => {
+    const address = environment(service('worker')).get('DOCKET_METRICS_ADDRESS') ?? '';
+    assert.match(address, /^0\.0\.0\.0:\d+$/, 'workers serve metrics on all interfaces');
+    const port = Number(address.split(':')[1]);
+    const targets = prometheusConfig.scrape_configs.flatMap((job) => [
+      ...(job.dns_sd_configs ?? []).flatMap((sd) => sd.names.map((name) => `${name}:${sd.port}`)),
+      ...(job.static_configs ?? []).flatMap((sc) => sc.targets),
+    ]);
+    assert.ok(targets.includes(`worker:${port}`), `Prometheus scrapes worker:${port}; it has ${targets.join(', ')}`);
+    assert.equal(environment(service('api')).get('DOCKET_METRICS_ADDRESS'), undefined, 'the API serves no metrics');
+  });
+
+  it('provisions the Prometheus data source the dashboard queries', () => {
+    const provisioning = parse(read('grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    const source = provisioning.datasources.find((d) => d.type === 'prometheus');
+    assert.ok(source, 'a Prometheus data source is provisioned');
+    assert.equal(source.url, `http://prometheus:${portMap(service('prometheus')).get('9090')}`);
+    for (const panel of panels) assert.equal(panel.datasource?.uid, source.uid, `panel "${panel.title}"`);
+  });
+
+  it('queries only metrics Docket emits, and charts every one of them', () => {
+    const emitted = docketMetricNames();
+    for (const name of ['docket_llm_calls_total', 'docket_llm_latency_bucket', 'docket_pauses_total']) {
+      assert.ok(emitted.has(name), `the sources no longer record ${name}: update this test`);
+    }
+    const queried = new Set(queries.flatMap((q) => [...q.matchAll(/\bdocket_\w+/g)].map((m) => m[0])));
+    assert.deepEqual(
+      [...queried].filter((name) => !emitted.has(name)),
+      [],
+      'the dashboard queries docket_* metrics that Docket does not emit',
+    );
+    const charted = (name: string) => [...queried].some((q) => q.replace(/_(total|bucket|sum|count)$/, '') === name);
+    const bases = new Set([...emitted].map((name) => name.replace(/_(total|bucket|sum|count)$/, '')));
+    assert.deepEqual(
+      [...bases].filter((base) => !charted(base)),
+      [],
+      'Docket metrics missing from the dashboard',
+    );
+  });
+
+  it('charts LLM cost in dollars, latency quantiles and Temporal SDK worker metrics', () => {
+    const text = queries.join('\n');
+    assert.match(text, /docket_llm_cost_microusd_total[^\n]*\/ 1e6/, 'cost is converted from microdollars');
+    assert.match(text, /histogram_quantile\(0\.95, sum by \(le\) \(rate\(docket_llm_latency_bucket/);
+    assert.match(text, /temporal_workflow_task_execution_latency_bucket/);
+    assert.match(text, /temporal_activity_execution_failed_total/);
+  });
+
+  it('passes the standard OpenTelemetry variables through to the worker and the API, unset by default', () => {
+    for (const name of ['worker', 'api']) {
+      const env = environment(service(name));
+      for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER']) {
+        assert.ok(env.has(key), `${name} passes ${key} through`);
+        assert.equal(env.get(key), null, `${name}: ${key} is taken from the shell, so tracing stays off unless set`);
+      }
     }
   });
 });

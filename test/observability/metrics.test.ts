@@ -45,6 +45,7 @@ describe('the metrics endpoint', () => {
     assert.ok(value(/^docket_llm_tokens_total\{.*kind="output"/) > 0);
     assert.ok(value(/^docket_llm_cost_microusd_total\{/) > 0);
     assert.ok(value(/^docket_llm_latency_count\{.*outcome="ok"/) >= 1);
+    assert.match(text, /docket_llm_latency_bucket\{[^}]*le="250"/, 'millisecond buckets');
     assert.equal(value(/^docket_reviews_total\{.*reason="invalid_output"/), 1);
     assert.equal(value(/^docket_pauses_total\{.*reason="credentials"/), 1);
     assert.match(text, /temporal_workflow_task_execution_latency|temporal_activity_execution_latency/);

@@ -1,10 +1,34 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { FaultSpec } from '../../src/simulator/index.js';
 import { SA } from '../../src/shared/search-attributes.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+
+/** Writes one history per final status and reason as fixtures for the replay test (DOCKET_RECORD_HISTORIES=dir). */
+async function recordHistories(env: DocketTestEnv, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const seen = new Set<string>();
+  for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'classifyDocumentWorkflow'` })) {
+    const handle = env.client.workflow.getHandle(wf.workflowId);
+    const progress = await handle.query<{
+      status: string;
+      reviewReason?: string;
+      pauseReason?: string;
+      attempts: number;
+    }>('status');
+    const key = [progress.status, progress.reviewReason ?? progress.pauseReason ?? '', progress.attempts].join('-');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Binary protobuf: it reads back exactly, with no JSON conversion in between.
+    const history = await handle.fetchHistory();
+    writeFileSync(join(dir, `${key}.binpb`), proto.temporal.api.history.v1.History.encode(history).finish());
+  }
+}
 
 /**
  * Every row of DESIGN.md §6 on a real Temporal server, the simulator and a real database: the exact number of
@@ -20,16 +44,22 @@ describe('the error taxonomy', () => {
     api = testApi(env);
   });
   after(async () => {
-    // Every path this file drove must replay deterministically from its recorded history.
-    const histories = env.client.workflow.list({ query: `WorkflowType = 'classifyDocumentWorkflow'` }).intoHistories();
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
-    let replayed = 0;
-    for await (const r of results) {
-      assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
-      replayed++;
+    try {
+      if (process.env.DOCKET_RECORD_HISTORIES) await recordHistories(env, process.env.DOCKET_RECORD_HISTORIES);
+      // Every path this file drove must replay deterministically from its recorded history.
+      const histories = env.client.workflow
+        .list({ query: `WorkflowType = 'classifyDocumentWorkflow'` })
+        .intoHistories();
+      const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+      let replayed = 0;
+      for await (const r of results) {
+        assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
+        replayed++;
+      }
+      assert.ok(replayed >= 10, `only ${replayed} histories replayed`);
+    } finally {
+      await env.stop();
     }
-    assert.ok(replayed >= 10, `only ${replayed} histories replayed`);
-    await env.stop();
   });
 
   /** A document whose calls meet `faults` in order, then answer normally. */
