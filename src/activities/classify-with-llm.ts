@@ -229,6 +229,9 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
         rec,
         {
           ...ledger,
+          // A refused request consumes no tokens: it is priced, at exactly nothing.
+          costUsd: 0,
+          priced: true,
           latencyMs,
           outcome: 'error',
           httpStatus: mapped.status ?? null,

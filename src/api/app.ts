@@ -14,7 +14,7 @@ import { resumeSignal, submitReviewUpdate } from '../shared/messages.js';
 import { documentWorkflowId, SEARCH_ATTRIBUTES } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
-import { requireRole, type Principal } from './auth.js';
+import { authenticateRequest, requireRole, type Principal } from './auth.js';
 import { getBatchView, submitBatch } from './batches.js';
 import { getDocumentView, queryProgress, submitDocument } from './documents.js';
 import { HttpError } from './http-error.js';
@@ -85,6 +85,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   });
   app.notFound((c) => c.json(new HttpError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
 
+  // Authentication first: a caller without a valid token gets 401 before its body is looked at.
+  app.use('/v1/*', authenticateRequest(tokens));
   app.use('/v1/documents', async (c, next) =>
     c.req.method === 'POST' ? jsonBody(documentBodyLimit)(c, next) : next(),
   );

@@ -105,7 +105,10 @@ export function registerCompareRoutes(
       const handle = deps.client.workflow.getHandle(workflowId(c.req.valid('param').id));
       try {
         const description = await handle.describe();
-        if (description.status.name !== 'COMPLETED') return c.json({ status: 'running' as const }, 200);
+        if (description.status.name === 'RUNNING') return c.json({ status: 'running' as const }, 200);
+        if (description.status.name !== 'COMPLETED') {
+          return c.json({ status: 'failed' as const, reason: description.status.name.toLowerCase() }, 200);
+        }
         return c.json({ status: 'done' as const, result: (await handle.result()) as CompareResult }, 200);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new HttpError('not_found', 'no comparison with that id');

@@ -83,8 +83,9 @@ export async function routeDocument(
       ...(config.llm.cascadeModel ? { cascadeModel: config.llm.cascadeModel } : {}),
       ...(config.llm.largeContextModel ? { largeContextModel: config.llm.largeContextModel } : {}),
     },
+    // The baseline is this taxonomy's own default (DOCKET_TAXONOMY_MODELS applies), not the default taxonomy's.
     ...(canary?.status === 'active'
-      ? { canary: { share: canary.share, baseline: canary.baseline, candidate: canary.candidate } }
+      ? { canary: { share: canary.share, baseline: base, candidate: canary.candidate } }
       : {}),
   };
 }

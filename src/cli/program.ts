@@ -466,6 +466,7 @@ Examples:
         if (!flags.json) warn(`comparing ${documents.length} documents (${compareId})…`);
         for (;;) {
           const state = await client.compare(compareId);
+          if (state.status === 'failed') throw new CliError(`comparison ${compareId} ${state.reason}`);
           if (state.status === 'done') {
             if (flags.json) return void printJson(state.result);
             return void print(formatCompare(state.result));

@@ -250,8 +250,10 @@ export class DocketClient {
     return this.#request('POST', '/v1/compare', body);
   }
 
-  /** A comparison: `running`, or `done` with its result. */
-  compare(compareId: string): Promise<{ status: 'running' } | { status: 'done'; result: CompareResult }> {
+  /** A comparison: `running`, `failed` (terminated, timed out…), or `done` with its result. */
+  compare(
+    compareId: string,
+  ): Promise<{ status: 'running' } | { status: 'failed'; reason: string } | { status: 'done'; result: CompareResult }> {
     return this.#request('GET', `/v1/compare/${encodeURIComponent(compareId)}`);
   }
 

@@ -86,9 +86,18 @@ describe('the HTTP API', () => {
       assert.deepEqual(routes.sort(), [
         'GET /healthz',
         'GET /v1/batches/{id}',
+        'GET /v1/canary',
+        'GET /v1/compare/{id}',
         'GET /v1/documents/{id}',
+        'GET /v1/report',
+        'GET /v1/reports/agreement',
         'GET /v1/reviews',
+        'GET /v1/samples',
         'POST /v1/batches',
+        'POST /v1/canary',
+        'POST /v1/canary/promote',
+        'POST /v1/canary/rollback',
+        'POST /v1/compare',
         'POST /v1/documents',
         'POST /v1/documents/{id}/resume',
         'POST /v1/documents/{id}/review',
@@ -106,6 +115,24 @@ describe('the HTTP API', () => {
     it('refuses a request without a token with 401', async () => {
       await expectError(await call('GET', '/v1/documents/any', { as: null }), 401, 'unauthorized', /Bearer/);
       await expectError(await call('POST', '/v1/documents', { as: null, body: { text: 'x' } }), 401, 'unauthorized');
+    });
+
+    it('checks the token before the body: an anonymous malformed or oversized request still gets 401', async () => {
+      await expectError(
+        await call('POST', '/v1/documents', { as: null, raw: '{"text":', type: 'application/json' }),
+        401,
+        'unauthorized',
+      );
+      await expectError(
+        await call('POST', '/v1/documents', { as: null, raw: 'plain', type: 'text/plain' }),
+        401,
+        'unauthorized',
+      );
+      await expectError(
+        await call('POST', '/v1/batches', { as: null, raw: '{', type: 'application/json' }),
+        401,
+        'unauthorized',
+      );
     });
 
     it('refuses an unknown token with 401, not 403', async () => {
