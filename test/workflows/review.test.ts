@@ -96,6 +96,27 @@ describe('human review', () => {
       assert.equal((await api.review('no-such-document', { category: 'legal' })).status, 404);
     });
 
+    it('reports how often reviewers agree with the model, by category, prompt version and model', async () => {
+      const agreeing = await pendingDocument();
+      const suggested = (await api.get(agreeing)).review?.suggestion?.category;
+      assert.ok(suggested);
+      assert.equal((await api.review(agreeing, { category: suggested })).status, 200);
+      const res = await api.call('/v1/reports/agreement', { token: TEST_TOKENS.reviewer });
+      assert.equal(res.status, 200);
+      type Row = { key: string; decided: number; agreed: number; rate: number };
+      const report = (await res.json()) as { overall: Row; byCategory: Row[]; byPromptVersion: Row[]; byModel: Row[] };
+      const { rows } = await env.pool.query(
+        `SELECT count(*)::int AS decided, count(*) FILTER (WHERE category = suggested_category)::int AS agreed
+         FROM classifications WHERE decided_by = 'human' AND suggested_category IS NOT NULL`,
+      );
+      assert.deepEqual([report.overall.decided, report.overall.agreed], [rows[0].decided, rows[0].agreed]);
+      assert.ok(report.overall.agreed >= 1);
+      assert.equal(report.overall.rate, report.overall.agreed / report.overall.decided);
+      assert.equal(report.byModel[0]?.key, 'gpt-4o-mini');
+      assert.ok(report.byCategory.some((r) => r.key === suggested && r.agreed >= 1));
+      assert.ok(report.byPromptVersion.length >= 1);
+    });
+
     it('lists pending reviews with text, suggestion and reason', async () => {
       const id = await pendingDocument();
       type Item = { id: string; reason: string; text: string; suggestion?: { confidence: number } };
