@@ -89,7 +89,9 @@ export async function settleBudget(
   actualUsd: number,
 ): Promise<BudgetState> {
   const { rows } = await pool.query<{ day: string; spent_usd: number; reserved_usd: number }>(
-    `UPDATE budget_days SET reserved_usd = GREATEST(0, reserved_usd - $2), spent_usd = spent_usd + $3
+    // Reservations are floats: a remainder under a picodollar is rounding, not money in flight.
+    `UPDATE budget_days
+     SET reserved_usd = CASE WHEN reserved_usd - $2 < 1e-12 THEN 0 ELSE reserved_usd - $2 END, spent_usd = spent_usd + $3
      WHERE day = $1::date RETURNING day::text AS day, spent_usd, reserved_usd`,
     [day, reservedUsd, actualUsd],
   );
