@@ -86,8 +86,9 @@ function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Comman
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${CONNECTION_HELP}\n\nTokens and document texts are never printed.`);
 
-  const apiCommand = (name: string, description: string) =>
-    program
+  /** A command that talks to the API: connection flags, --json, and the shared help. */
+  const apiCommand = (name: string, description: string, parent: Command = program) =>
+    parent
       .command(name)
       .description(description)
       .option('--url <url>', 'the Docket API (default $DOCKET_URL, else http://127.0.0.1:$PORT)')
@@ -477,17 +478,7 @@ Examples:
     );
 
   const canary = program.command('canary').description('Try a candidate prompt or model on a share of live documents');
-  const canaryCommand = (name: string, description: string) =>
-    canary
-      .command(name)
-      .description(description)
-      .option('--url <url>', 'the Docket API (default $DOCKET_URL, else http://127.0.0.1:$PORT)')
-      .option(
-        '--token <token>',
-        'bearer token (default $DOCKET_TOKEN, else .data/dev-tokens.json); prefer the variable',
-      )
-      .option('--json', 'print one JSON document on stdout, for scripts')
-      .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${CONNECTION_HELP}`);
+  const canaryCommand = (name: string, description: string) => apiCommand(name, description, canary);
 
   canaryCommand(
     'report',

@@ -133,22 +133,26 @@ describe('human review', () => {
   });
 
   describe('through Temporal', () => {
-    const cliArgs = () => ['--address', env.temporal.address, '--namespace', 'default'];
-
-    it('accepts the submitReview update from the Temporal CLI', async () => {
-      const id = await pendingDocument();
-      await run(findTemporalCli(), [
+    /** Sends a message to a document's workflow with the Temporal CLI, as an operator would. */
+    const temporalCli = (command: 'update' | 'signal', name: string, id: string, input: unknown) =>
+      run(findTemporalCli(), [
         'workflow',
-        'update',
-        'execute',
+        ...(command === 'update' ? ['update', 'execute'] : ['signal']),
         '--name',
-        'submitReview',
+        name,
         '--workflow-id',
         `classify-${id}`,
         '--input',
-        JSON.stringify({ category: 'legal', reviewer: 'temporal-cli-user' }),
-        ...cliArgs(),
+        JSON.stringify(input),
+        '--address',
+        env.temporal.address,
+        '--namespace',
+        'default',
       ]);
+
+    it('accepts the submitReview update from the Temporal CLI', async () => {
+      const id = await pendingDocument();
+      await temporalCli('update', 'submitReview', id, { category: 'legal', reviewer: 'temporal-cli-user' });
       const doc = await api.waitForStatus(id, 'completed');
       assert.equal(doc.result?.reviewer, 'temporal-cli-user');
     });
@@ -156,18 +160,7 @@ describe('human review', () => {
     it('reports a rejected update from the Temporal CLI and leaves the document pending', async () => {
       const id = await pendingDocument();
       await assert.rejects(
-        run(findTemporalCli(), [
-          'workflow',
-          'update',
-          'execute',
-          '--name',
-          'submitReview',
-          '--workflow-id',
-          `classify-${id}`,
-          '--input',
-          JSON.stringify({ category: 'nonsense', reviewer: 'x' }),
-          ...cliArgs(),
-        ]),
+        temporalCli('update', 'submitReview', id, { category: 'nonsense', reviewer: 'x' }),
         /not in taxonomy/,
       );
       assert.equal((await api.get(id)).status, 'pending_review');
@@ -175,17 +168,7 @@ describe('human review', () => {
 
     it('accepts the review signal from the Temporal CLI', async () => {
       const id = await pendingDocument();
-      await run(findTemporalCli(), [
-        'workflow',
-        'signal',
-        '--name',
-        'review',
-        '--workflow-id',
-        `classify-${id}`,
-        '--input',
-        JSON.stringify({ category: 'marketing', reviewer: 'signal-user', note: 'from the web ui' }),
-        ...cliArgs(),
-      ]);
+      await temporalCli('signal', 'review', id, { category: 'marketing', reviewer: 'signal-user', note: 'from the web ui' });
       const doc = await api.waitForStatus(id, 'completed');
       assert.deepEqual([doc.result?.category, doc.result?.reviewer], ['marketing', 'signal-user']);
     });
