@@ -224,7 +224,18 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
       const latencyMs = Math.round(performance.now() - started);
       await reservation.settle({ tokens: 0, costUsd: 0 });
       const mapped = mapProviderError(err);
-      if (!mapped) throw err;
+      if (!mapped) {
+        // Cancelled by Temporal: the HTTP request was aborted; it is still a call in the ledger.
+        await recordCall(rec, {
+          ...ledger,
+          costUsd: 0,
+          priced: true,
+          latencyMs,
+          outcome: 'error',
+          errorType: 'cancelled',
+        });
+        throw err;
+      }
       await recordCall(
         rec,
         {

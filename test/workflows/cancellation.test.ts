@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { testApi } from '../helpers/api.js';
+import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('cancelling a document', () => {
+  let env: DocketTestEnv;
+  before(async () => {
+    // A long client timeout: only the cancellation can end the hanging call in this test.
+    env = await startDocket({ env: { DOCKET_LLM_TIMEOUT_MS: '120000' } });
+  });
+  after(() => env.stop());
+
+  it('aborts the HTTP request in flight and records the call', async () => {
+    const api = testApi(env);
+    env.sim.addRule({ match: 'cancel-me', faults: ['hang'] });
+    await api.submit({ id: 'cancel-me', text: 'cancel-me the quarterly revenue grew' });
+    await waitFor(
+      async () => env.sim.requestsMatching('cancel-me').length,
+      (n) => n === 1,
+    );
+
+    const handle = env.client.workflow.getHandle('classify-cancel-me');
+    await handle.cancel();
+    await assert.rejects(handle.result(), WorkflowFailedError);
+    const request = await waitFor(
+      async () => env.sim.requestsMatching('cancel-me')[0],
+      (r) => r?.finishedAt !== undefined,
+      { timeoutMs: 30_000 },
+    );
+    assert.ok(request && request.finishedAt !== undefined, 'the simulator saw the client hang up');
+    const calls = await waitFor(
+      async () =>
+        (await env.pool.query(`SELECT outcome, error_type FROM llm_calls WHERE document_id = 'cancel-me'`)).rows,
+      (rows) => rows.length === 1,
+    );
+    assert.deepEqual(calls, [{ outcome: 'error', error_type: 'cancelled' }]);
+    assert.equal(env.sim.requestsMatching('cancel-me').length, 1, 'no retry after cancellation');
+  });
+});
