@@ -33,6 +33,11 @@ export async function startApi(deps: AppDeps, options: ApiServeOptions): Promise
           }),
       });
     });
+    // Idle keep-alive sockets outlive the clients' and load balancers' own idle timeouts, so a client never sends a
+    // request on a socket the server is closing at that moment (seen as ECONNRESET).
+    const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

@@ -194,8 +194,11 @@ describe('OpenTelemetry tracing', () => {
     assert.ok(!bundle.code.includes(INTERCEPTOR), 'the default workflow bundle has no tracing interceptors');
 
     const { api, stop } = await startStack(undefined, bundle);
-    await classify(api, 'untraced-1');
-    await stop();
+    try {
+      await classify(api, 'untraced-1');
+    } finally {
+      await stop();
+    }
     assert.deepEqual(collector.requests, [], 'nothing was sent to the collector');
   });
 
