@@ -147,7 +147,7 @@ export async function runDocket(options: DocketSideOptions): Promise<SideRun> {
     const cpu = { client: new CpuTracker(), temporal: new CpuTracker(), database: new CpuTracker() };
     const history = { peakLength: 0, peakSizeBytes: 0, runs: 0, samples: 0 };
     const window = { peak: 0, sum: 0, samples: 0 };
-    const batchId: string | undefined = undefined;
+    let batchId: string | undefined = undefined;
     let completed = 0;
     let databasePids: number[] = [];
     // Processes are sampled on every tick, synchronously; database and Temporal reads run beside, never blocking it
