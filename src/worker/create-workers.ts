@@ -18,6 +18,9 @@ import {
   type Tracing,
 } from '../telemetry/index.js';
 
+/** Share of DOCKET_LLM_RPM the docket-llm task queue is paced to. */
+const RPM_HEADROOM = 0.95;
+
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface BundleWorkflowsOptions {
@@ -97,7 +100,8 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
     maxConcurrentActivityTaskExecutions: config.llm.concurrency,
     // Server-side pacing of the whole task queue, shared by every worker process.
-    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
+    // At 95% of the limit: pacing at exactly the limit draws 429s when the provider's one-minute window turns over.
+    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: (config.llm.rpm * RPM_HEADROOM) / 60 } : {}),
   });
   return {
     async run() {
