@@ -5,6 +5,7 @@ import { startSimulator, type SimulatorProfile } from '../src/simulator/index.js
 import type { BaselineReport, BaselineRequest } from './baseline.js';
 import type { BenchDocument } from './documents.js';
 import type { SideRun } from './metrics.js';
+import { newSideRun } from './metrics.js';
 import { CpuTracker, machineBusySeconds, processMemory } from './proc.js';
 
 const BASELINE_ENTRY = fileURLToPath(new URL('./baseline.ts', import.meta.url));
@@ -30,17 +31,7 @@ export async function runBaseline(options: BaselineSideOptions): Promise<SideRun
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const run: SideRun = {
-    side: 'baseline',
-    submittedAt: 0,
-    doneAt: new Map(),
-    outcomes: {},
-    requests: sim.requests,
-    completionTokens: 0,
-    cpuSeconds: { client: 0, harness: 0 },
-    peakRss: { client: 0 },
-    rssSeries: [],
-  };
+  const run: SideRun = newSideRun('baseline', sim.requests);
   let sampler: NodeJS.Timeout | undefined;
   try {
     const [ready] = (await once(child, 'message')) as [unknown];

@@ -13,6 +13,7 @@ import { startTestDatabase, type DatabaseKind } from '../test/helpers/database.j
 import { startTemporal } from '../test/helpers/temporal.js';
 import type { BenchDocument } from './documents.js';
 import type { SideRun } from './metrics.js';
+import { newSideRun } from './metrics.js';
 import { CpuTracker, findProcesses, machineBusySeconds, processMemory } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -128,17 +129,7 @@ export async function runDocket(options: DocketSideOptions): Promise<SideRun> {
   };
   const pool = createPool(db.url, 4);
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
-  const run: SideRun = {
-    side: 'docket',
-    submittedAt: 0,
-    doneAt: new Map(),
-    outcomes: {},
-    requests: sim.requests,
-    completionTokens: 0,
-    cpuSeconds: { client: 0, harness: 0 },
-    peakRss: { client: 0 },
-    rssSeries: [],
-  };
+  const run: SideRun = newSideRun('docket', sim.requests);
   let sampler: NodeJS.Timeout | undefined;
   try {
     worker = await startWorker(env, temporal.client);

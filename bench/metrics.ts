@@ -36,6 +36,21 @@ export interface SideRun {
   error?: string;
 }
 
+/** An empty run of one side, filled in as it goes. */
+export function newSideRun(side: SideRun['side'], requests: SideRun['requests']): SideRun {
+  return {
+    side,
+    submittedAt: 0,
+    doneAt: new Map(),
+    outcomes: {},
+    requests,
+    completionTokens: 0,
+    cpuSeconds: { client: 0, harness: 0 },
+    peakRss: { client: 0 },
+    rssSeries: [],
+  };
+}
+
 export type Side = 'docket' | 'baseline';
 
 export interface CpuSeconds {
