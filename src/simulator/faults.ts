@@ -15,7 +15,7 @@ import {
   type ErrorAnswer,
 } from './openai-errors.js';
 import type { Prng } from './prng.js';
-import { FAULT_KINDS, type FaultKind, type FaultRule, type FaultSpec } from './types.js';
+import { FAULT_KINDS, OUTPUT_FAULT_KINDS, type FaultKind, type FaultRule, type FaultSpec } from './types.js';
 
 /** A fault with its parameters spelled out. */
 export interface ResolvedFault {
@@ -27,16 +27,7 @@ export interface ResolvedFault {
 }
 
 /** Faults that answer 200 with a doubtful or unusable message. */
-export const OUTPUT_FAULTS = new Set<FaultKind>([
-  'invalid_json',
-  'truncated_json',
-  'out_of_taxonomy',
-  'placeholder',
-  'length',
-  'refusal',
-  'content_filter',
-  'low_confidence',
-]);
+export const OUTPUT_FAULTS = new Set<FaultKind>(OUTPUT_FAULT_KINDS);
 
 const faultKindSchema = z.enum(FAULT_KINDS);
 

@@ -2,6 +2,18 @@
  * Every failure the simulator can inject. Error kinds answer with OpenAI's status and error body, connection kinds
  * misbehave at the socket, output kinds answer 200 with an unusable or doubtful message.
  */
+/** Faults that answer 200 with a doubtful or unusable message. */
+export const OUTPUT_FAULT_KINDS = [
+  'invalid_json',
+  'truncated_json',
+  'out_of_taxonomy',
+  'placeholder',
+  'length',
+  'refusal',
+  'content_filter',
+  'low_confidence',
+] as const;
+
 export const FAULT_KINDS = [
   'rate_limit',
   'insufficient_quota',
@@ -16,14 +28,7 @@ export const FAULT_KINDS = [
   'overloaded_529',
   'hang',
   'reset',
-  'invalid_json',
-  'truncated_json',
-  'out_of_taxonomy',
-  'placeholder',
-  'length',
-  'refusal',
-  'content_filter',
-  'low_confidence',
+  ...OUTPUT_FAULT_KINDS,
 ] as const;
 
 /**
