@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config.js';
+import { defaultPrompt } from '../../src/llm/prompt.js';
+import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
+import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createOpenAIClient } from '../../src/llm/client.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -113,5 +116,17 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
       await pool.end();
       await Promise.allSettled([temporal.teardown(), sim.close(), db.close()]);
     },
+  };
+}
+
+/** The settings a batch's documents run with in tests: the default taxonomy, model and prompt. */
+export function testDocumentSettings(serverErrorCeiling = 3): ClassifyBatchInput['document'] {
+  return {
+    taxonomy: DEFAULT_TAXONOMY,
+    model: 'gpt-4o-mini',
+    promptVersion: defaultPrompt().version,
+    confidenceThreshold: 0.5,
+    serverErrorCeiling,
+    review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
   };
 }

@@ -9,14 +9,12 @@ import { insertBatch } from '../../src/db/queries.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server.js';
-import { defaultPrompt } from '../../src/llm/prompt.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
-import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
 import type { ClassifyBatchInput, ClassifyBatchResult } from '../../src/shared/workflow-types.js';
 import { freePort } from '../helpers/browser.js';
 import { defaultDatabaseKind, startTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_TOKENS_ENV } from '../helpers/docket.js';
+import { TEST_TOKENS_ENV, testDocumentSettings } from '../helpers/docket.js';
 import { spawnTs, type Spawned } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -78,14 +76,7 @@ describe('a batch under crashes', () => {
       total: DOCUMENTS,
       window: 6,
       childrenPerRun: 15,
-      document: {
-        taxonomy: DEFAULT_TAXONOMY,
-        model: 'gpt-4o-mini',
-        promptVersion: defaultPrompt().version,
-        confidenceThreshold: 0.5,
-        serverErrorCeiling: 5,
-        review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
-      },
+      document: testDocumentSettings(5),
     };
     await client.workflow.start('classifyBatchWorkflow', {
       workflowId: batchWorkflowId('crash-batch'),

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentHash } from '../../src/api/documents.js';
 import { insertBatch } from '../../src/db/queries.js';
-import { defaultPrompt } from '../../src/llm/prompt.js';
 import { batchProgressQuery } from '../../src/shared/messages.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
-import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
 import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
 import { testApi } from '../helpers/api.js';
-import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, TEST_TOKENS, testDocumentSettings, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
 const TOPICS = [
@@ -35,14 +33,7 @@ describe('classifyBatchWorkflow', () => {
       batchId,
       total: ids.length,
       window: 4,
-      document: {
-        taxonomy: DEFAULT_TAXONOMY,
-        model: 'gpt-4o-mini',
-        promptVersion: defaultPrompt().version,
-        confidenceThreshold: 0.5,
-        serverErrorCeiling: 3,
-        review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
-      },
+      document: testDocumentSettings(),
       ...options,
     };
     return env.client.workflow.start('classifyBatchWorkflow', {
