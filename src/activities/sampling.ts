@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { splitBucket } from '../shared/split.js';
 
 /**
  * Whether a workflow's calls are sampled: the same workflow id always gives the same answer, so a sampled
@@ -7,6 +7,5 @@ import { createHash } from 'node:crypto';
 export function isSampled(workflowId: string, rate: number): boolean {
   if (rate <= 0) return false;
   if (rate >= 1) return true;
-  const bucket = createHash('sha256').update(workflowId).digest().readUInt32BE(0) / 0x1_0000_0000;
-  return bucket < rate;
+  return splitBucket(workflowId) < rate;
 }
