@@ -168,7 +168,11 @@ describe('human review', () => {
 
     it('accepts the review signal from the Temporal CLI', async () => {
       const id = await pendingDocument();
-      await temporalCli('signal', 'review', id, { category: 'marketing', reviewer: 'signal-user', note: 'from the web ui' });
+      await temporalCli('signal', 'review', id, {
+        category: 'marketing',
+        reviewer: 'signal-user',
+        note: 'from the web ui',
+      });
       const doc = await api.waitForStatus(id, 'completed');
       assert.deepEqual([doc.result?.category, doc.result?.reviewer], ['marketing', 'signal-user']);
     });
