@@ -159,8 +159,13 @@ export const envSchema = z.object({
   DOCKET_LLM_TPM: optionalNumber(z.number().int().positive()),
   /** Documents of one batch in flight (not yet settled) at most. @default 200 */
   DOCKET_BATCH_WINDOW: z.coerce.number().int().positive().default(200),
-  /** LLM calls in flight per worker. @default 16 */
-  DOCKET_LLM_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /**
+   * LLM calls in flight per worker. Unset: sized from DOCKET_LLM_RPM / DOCKET_LLM_TPM and the observed latency
+   * (Little's law), or 16 when neither limit is set.
+   */
+  DOCKET_LLM_CONCURRENCY: optionalNumber(z.number().int().positive()),
+  /** The most LLM calls in flight per worker when the concurrency is sized automatically. @default 128 */
+  DOCKET_LLM_MAX_CONCURRENCY: z.coerce.number().int().positive().default(128),
   /** HTTP timeout of one LLM call, in milliseconds. @default 60000 */
   DOCKET_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Output token cap of one LLM call. @default 400 */
@@ -222,7 +227,10 @@ export interface Config {
     maxOutputTokens: number;
     rpm?: number;
     tpm?: number;
-    concurrency: number;
+    /** Fixed LLM calls in flight per worker; unset = sized from the limits and latency. */
+    concurrency?: number;
+    /** Upper bound of the automatic sizing. */
+    maxConcurrency: number;
     serverErrorCeiling: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
@@ -298,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rpm: e.DOCKET_LLM_RPM,
       tpm: e.DOCKET_LLM_TPM,
       concurrency: e.DOCKET_LLM_CONCURRENCY,
+      maxConcurrency: e.DOCKET_LLM_MAX_CONCURRENCY,
       serverErrorCeiling: e.DOCKET_SERVER_ERROR_CEILING,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },

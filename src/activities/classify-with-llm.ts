@@ -27,12 +27,24 @@ export interface LlmActivityDeps {
   maxOutputTokens: number;
   /** Timeout of one HTTP call, in milliseconds. */
   timeoutMs: number;
+  /** The provider's requests-per-minute limit, paced across workers; unset = no pacing. */
+  rpm?: number;
   /** The provider's tokens-per-minute limit, paced across workers; unset = no pacing. */
   tpm?: number;
   /** The daily budget in dollars; unset = no cap. */
   dailyBudgetUsd?: number;
   /** Share of workflows whose calls are kept whole in `samples`; failures always are. @default 0 */
   sampleRate?: number;
+  /** Told about every finished attempt (sizes the worker's LLM slots). */
+  onCallFinished?: (call: FinishedCall) => void;
+}
+
+/** One attempt as the worker's slot sizing sees it. */
+export interface FinishedCall {
+  /** Time the attempt held its slot, less any wait for the rate buckets, ms. */
+  busyMs: number;
+  /** Tokens the provider counted; absent when no answer came. */
+  tokens?: number;
 }
 
 export interface ClassifyWithLlmInput {
@@ -126,207 +138,225 @@ export function validateAnswer(
 /** Builds the LLM activity: one HTTP call per attempt, recorded in the ledger whatever its outcome. */
 export function createClassifyWithLlm(deps: LlmActivityDeps) {
   return async function classifyWithLlm(input: ClassifyWithLlmInput): Promise<ClassifyWithLlmResult> {
-    const info = activityInfo();
-    const execution = callerExecution();
-    const ctx = Context.current();
-    const log = deps.logger.child({
-      workflowId: execution.workflowId,
-      documentId: input.documentId,
-      attempt: info.attempt,
-    });
-    const document = await getDocument(deps.pool, input.documentId);
-    if (!document) {
-      throw ApplicationFailure.create({
-        type: ERROR_TYPES.documentNotFound,
-        message: `document ${input.documentId} is not in the database`,
-        nonRetryable: true,
-      });
-    }
-
-    const prompt = loadPrompts().find(input.promptVersion);
-    if (!prompt) {
-      throw ApplicationFailure.create({
-        type: ERROR_TYPES.invalidRequest,
-        message: `prompt version "${input.promptVersion}" is not in prompts/ on this worker: deploy it, then resume`,
-        nonRetryable: true,
-      });
-    }
-    // The prompt sets its output cap; DOCKET_MAX_OUTPUT_TOKENS is a ceiling over every prompt.
-    const maxOutputTokens = Math.min(prompt.maxOutputTokens, deps.maxOutputTokens);
-    const messages = buildMessages(input.taxonomy, document.text, input.repair, prompt);
-    // Pre-flight: a document that cannot fit is sent to review before any money is spent.
-    const promptTokens = messages.reduce((n, m) => n + countTokens(m.content) + TOKENS_PER_MESSAGE, 0);
-    const limit = contextWindow(input.model);
-    if (promptTokens + maxOutputTokens > limit) {
-      log.warn({ promptTokens, limit }, 'document exceeds the context window; no call made');
-      throw ApplicationFailure.create({
-        type: ERROR_TYPES.contextLengthExceeded,
-        message: `the prompt needs ${promptTokens} tokens plus ${maxOutputTokens} for the answer; ${input.model} takes ${limit}`,
-        nonRetryable: true,
-        details: [{ errorClass: 'input', preflight: true, promptTokens }],
-      });
-    }
-
-    const ledger: Omit<LlmCallRow, 'latencyMs' | 'outcome'> = {
-      callKey: `${execution.workflowId}/${execution.runId}/${info.activityId}/${info.attempt}`,
-      documentId: input.documentId,
-      workflowId: execution.workflowId,
-      runId: execution.runId,
-      activityAttempt: info.attempt,
-      purpose: input.purpose ?? (input.repair ? 'repair' : 'classify'),
-      model: input.model,
-      promptVersion: input.promptVersion,
-      promptHash: prompt.hash,
-      variant: input.variant ?? null,
-      taxonomy: input.taxonomy.name,
-      inputTokens: 0,
-      cachedTokens: 0,
-      outputTokens: 0,
-      costUsd: null,
-      priced: false,
-      httpStatus: null,
-      errorClass: null,
-      errorType: null,
-      finishReason: null,
-      parseOk: null,
-      requestId: null,
-      startedAt: new Date(),
-    };
-    const reservation = await reserveForCall(
-      {
-        pool: deps.pool,
-        logger: log,
-        tpm: deps.tpm,
-        dailyBudgetUsd: deps.dailyBudgetUsd,
-        onBudgetEvent: recordBudgetEvent,
-      },
-      { model: input.model, promptTokens, maxOutputTokens },
-    );
     const started = performance.now();
-    const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
-    let completion: ChatCompletion;
-    let requestId: string | null = null;
-    const request = {
-      model: input.model,
-      messages,
-      response_format: responseFormat(input.taxonomy),
-      max_completion_tokens: maxOutputTokens,
-      temperature: prompt.temperature,
-    };
-    const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
+    const call: { waitedMs: number; tokens?: number } = { waitedMs: 0 };
     try {
-      const { data, request_id } = await deps.openai.chat.completions
-        .create(request, { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 })
-        .withResponse();
-      completion = data;
-      requestId = request_id;
-    } catch (err) {
-      const latencyMs = Math.round(performance.now() - started);
-      await reservation.settle({ tokens: 0, costUsd: 0 });
-      const mapped = mapProviderError(err);
-      if (!mapped) {
-        // Cancelled by Temporal: the HTTP request was aborted; it is still a call in the ledger.
-        await recordCall(rec, {
-          ...ledger,
-          costUsd: 0,
-          priced: true,
-          latencyMs,
-          outcome: 'error',
-          errorType: 'cancelled',
-        });
-        throw err;
-      }
-      await recordCall(
-        rec,
-        {
-          ...ledger,
-          // A refused request consumes no tokens: it is priced, at exactly nothing.
-          costUsd: 0,
-          priced: true,
-          latencyMs,
-          outcome: 'error',
-          httpStatus: mapped.status ?? null,
-          errorClass: mapped.errorClass,
-          errorType: mapped.type,
-          requestId: mapped.requestId ?? null,
-        },
-        { error: mapped.message, status: mapped.status, code: mapped.code },
-      );
-      log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs: mapped.retryAfterMs }, mapped.message);
-      failWith(mapped, info.attempt);
+      return await attempt(deps, input, call);
     } finally {
-      clearInterval(heartbeat);
+      deps.onCallFinished?.({ busyMs: performance.now() - started - call.waitedMs, tokens: call.tokens });
     }
-    const latencyMs = Math.round(performance.now() - started);
-    const usage = {
-      inputTokens: completion.usage?.prompt_tokens ?? 0,
-      cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
-      outputTokens: completion.usage?.completion_tokens ?? 0,
-    };
-    const { costUsd, priced } = priceUsage(input.model, usage);
-    await reservation.settle({
-      tokens: usage.inputTokens + usage.outputTokens,
-      costUsd: costUsd ?? reservation.costUsd,
+  };
+}
+
+/** One attempt; notes in `call` what the slot sizing needs to know. */
+async function attempt(
+  deps: LlmActivityDeps,
+  input: ClassifyWithLlmInput,
+  call: { waitedMs: number; tokens?: number },
+): Promise<ClassifyWithLlmResult> {
+  const info = activityInfo();
+  const execution = callerExecution();
+  const ctx = Context.current();
+  const log = deps.logger.child({
+    workflowId: execution.workflowId,
+    documentId: input.documentId,
+    attempt: info.attempt,
+  });
+  const document = await getDocument(deps.pool, input.documentId);
+  if (!document) {
+    throw ApplicationFailure.create({
+      type: ERROR_TYPES.documentNotFound,
+      message: `document ${input.documentId} is not in the database`,
+      nonRetryable: true,
     });
-    if (!priced) log.warn({ model: input.model }, 'model missing from the price table; cost not recorded');
-    const choice = completion.choices[0];
-    const base = {
-      ...ledger,
-      ...usage,
-      costUsd,
-      priced,
-      latencyMs,
-      httpStatus: 200,
-      finishReason: choice?.finish_reason ?? null,
-      requestId,
-    };
+  }
 
-    // A refusal or a filtered answer is about the input: no retry, a person decides.
-    if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
-      const type: ErrorType = ERROR_TYPES.contentFiltered;
-      await recordCall(
-        rec,
-        { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false },
-        completion,
-      );
-      throw ApplicationFailure.create({
-        type,
-        message: choice.message.refusal ? 'the model refused to classify the document' : 'the answer was filtered',
-        nonRetryable: true,
-        details: [{ errorClass: 'input' }],
-      });
-    }
+  const prompt = loadPrompts().find(input.promptVersion);
+  if (!prompt) {
+    throw ApplicationFailure.create({
+      type: ERROR_TYPES.invalidRequest,
+      message: `prompt version "${input.promptVersion}" is not in prompts/ on this worker: deploy it, then resume`,
+      nonRetryable: true,
+    });
+  }
+  // The prompt sets its output cap; DOCKET_MAX_OUTPUT_TOKENS is a ceiling over every prompt.
+  const maxOutputTokens = Math.min(prompt.maxOutputTokens, deps.maxOutputTokens);
+  const messages = buildMessages(input.taxonomy, document.text, input.repair, prompt);
+  // Pre-flight: a document that cannot fit is sent to review before any money is spent.
+  const promptTokens = messages.reduce((n, m) => n + countTokens(m.content) + TOKENS_PER_MESSAGE, 0);
+  const limit = contextWindow(input.model);
+  if (promptTokens + maxOutputTokens > limit) {
+    log.warn({ promptTokens, limit }, 'document exceeds the context window; no call made');
+    throw ApplicationFailure.create({
+      type: ERROR_TYPES.contextLengthExceeded,
+      message: `the prompt needs ${promptTokens} tokens plus ${maxOutputTokens} for the answer; ${input.model} takes ${limit}`,
+      nonRetryable: true,
+      details: [{ errorClass: 'input', preflight: true, promptTokens }],
+    });
+  }
 
-    const verdict = validateAnswer(completion, input.taxonomy);
-    if (!verdict.ok) {
-      await recordCall(
-        rec,
-        { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false },
-        completion,
-      );
-      log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
-      if (input.variant === 'candidate' && (await rollBackIfFailing(deps.pool))) {
-        log.error('canary rolled back automatically: the candidate fails validation too often');
-      }
-      return {
-        outcome: 'invalid',
-        errors: verdict.errors,
-        previousOutput: verdict.raw.slice(0, PREVIOUS_OUTPUT_LIMIT),
-        finishReason: base.finishReason,
-        attempt: info.attempt,
-        promptHash: prompt.hash,
+  const ledger: Omit<LlmCallRow, 'latencyMs' | 'outcome'> = {
+    callKey: `${execution.workflowId}/${execution.runId}/${info.activityId}/${info.attempt}`,
+    documentId: input.documentId,
+    workflowId: execution.workflowId,
+    runId: execution.runId,
+    activityAttempt: info.attempt,
+    purpose: input.purpose ?? (input.repair ? 'repair' : 'classify'),
+    model: input.model,
+    promptVersion: input.promptVersion,
+    promptHash: prompt.hash,
+    variant: input.variant ?? null,
+    taxonomy: input.taxonomy.name,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    costUsd: null,
+    priced: false,
+    httpStatus: null,
+    errorClass: null,
+    errorType: null,
+    finishReason: null,
+    parseOk: null,
+    requestId: null,
+    startedAt: new Date(),
+  };
+  const reservation = await reserveForCall(
+    {
+      pool: deps.pool,
+      logger: log,
+      rpm: deps.rpm,
+      tpm: deps.tpm,
+      dailyBudgetUsd: deps.dailyBudgetUsd,
+      onBudgetEvent: recordBudgetEvent,
+    },
+    { model: input.model, promptTokens, maxOutputTokens },
+  );
+  call.waitedMs = reservation.waitedMs;
+  const started = performance.now();
+  const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  let completion: ChatCompletion;
+  let requestId: string | null = null;
+  const request = {
+    model: input.model,
+    messages,
+    response_format: responseFormat(input.taxonomy),
+    max_completion_tokens: maxOutputTokens,
+    temperature: prompt.temperature,
+  };
+  const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
+  try {
+    const { data, request_id } = await deps.openai.chat.completions
+      .create(request, { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 })
+      .withResponse();
+    completion = data;
+    requestId = request_id;
+  } catch (err) {
+    const latencyMs = Math.round(performance.now() - started);
+    await reservation.settle({ tokens: 0, costUsd: 0 });
+    const mapped = mapProviderError(err);
+    if (!mapped) {
+      // Cancelled by Temporal: the HTTP request was aborted; it is still a call in the ledger.
+      await recordCall(rec, {
+        ...ledger,
+        costUsd: 0,
+        priced: true,
         latencyMs,
-        costUsd,
-      };
+        outcome: 'error',
+        errorType: 'cancelled',
+      });
+      throw err;
     }
-    await recordCall(rec, { ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
+    await recordCall(
+      rec,
+      {
+        ...ledger,
+        // A refused request consumes no tokens: it is priced, at exactly nothing.
+        costUsd: 0,
+        priced: true,
+        latencyMs,
+        outcome: 'error',
+        httpStatus: mapped.status ?? null,
+        errorClass: mapped.errorClass,
+        errorType: mapped.type,
+        requestId: mapped.requestId ?? null,
+      },
+      { error: mapped.message, status: mapped.status, code: mapped.code },
+    );
+    log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs: mapped.retryAfterMs }, mapped.message);
+    failWith(mapped, info.attempt);
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const latencyMs = Math.round(performance.now() - started);
+  const usage = {
+    inputTokens: completion.usage?.prompt_tokens ?? 0,
+    cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    outputTokens: completion.usage?.completion_tokens ?? 0,
+  };
+  const { costUsd, priced } = priceUsage(input.model, usage);
+  call.tokens = usage.inputTokens + usage.outputTokens;
+  await reservation.settle({
+    tokens: usage.inputTokens + usage.outputTokens,
+    costUsd: costUsd ?? reservation.costUsd,
+  });
+  if (!priced) log.warn({ model: input.model }, 'model missing from the price table; cost not recorded');
+  const choice = completion.choices[0];
+  const base = {
+    ...ledger,
+    ...usage,
+    costUsd,
+    priced,
+    latencyMs,
+    httpStatus: 200,
+    finishReason: choice?.finish_reason ?? null,
+    requestId,
+  };
+
+  // A refusal or a filtered answer is about the input: no retry, a person decides.
+  if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
+    const type: ErrorType = ERROR_TYPES.contentFiltered;
+    await recordCall(
+      rec,
+      { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false },
+      completion,
+    );
+    throw ApplicationFailure.create({
+      type,
+      message: choice.message.refusal ? 'the model refused to classify the document' : 'the answer was filtered',
+      nonRetryable: true,
+      details: [{ errorClass: 'input' }],
+    });
+  }
+
+  const verdict = validateAnswer(completion, input.taxonomy);
+  if (!verdict.ok) {
+    await recordCall(
+      rec,
+      { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false },
+      completion,
+    );
+    log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
+    if (input.variant === 'candidate' && (await rollBackIfFailing(deps.pool))) {
+      log.error('canary rolled back automatically: the candidate fails validation too often');
+    }
     return {
-      outcome: 'valid',
-      output: verdict.output,
+      outcome: 'invalid',
+      errors: verdict.errors,
+      previousOutput: verdict.raw.slice(0, PREVIOUS_OUTPUT_LIMIT),
+      finishReason: base.finishReason,
       attempt: info.attempt,
       promptHash: prompt.hash,
       latencyMs,
       costUsd,
     };
+  }
+  await recordCall(rec, { ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
+  return {
+    outcome: 'valid',
+    output: verdict.output,
+    attempt: info.attempt,
+    promptHash: prompt.hash,
+    latencyMs,
+    costUsd,
   };
 }

@@ -8,6 +8,8 @@ import { ERROR_TYPES } from '../shared/errors.js';
 export interface SpendGuardOptions {
   pool: Pool;
   logger: Logger;
+  /** The provider's requests-per-minute limit to pace to; unset = no pacing. */
+  rpm?: number;
   /** The provider's tokens-per-minute limit to pace to; unset = no pacing. */
   tpm?: number;
   /** The daily budget in dollars; unset = no cap. */
@@ -18,9 +20,16 @@ export interface SpendGuardOptions {
 
 /** Share of the provider's TPM Docket paces to: a sliding one-minute window must never see more than the limit. */
 const TPM_HEADROOM = 0.95;
+/**
+ * Share of the provider's RPM Docket paces to. Requests are single tokens, so the bucket is exact; the margin only
+ * covers the time between taking a token and the request reaching the provider.
+ */
+const RPM_HEADROOM = 0.98;
 
 export interface Reservation {
   tokens: number;
+  /** Time spent waiting for the rate buckets, ms. */
+  waitedMs: number;
   costUsd: number;
   day?: string;
   /** Gives back what the call did not use; call exactly once, after the call. */
@@ -32,6 +41,26 @@ function tpmBucket(tpm: number): BucketSpec {
   return { name: 'llm-tpm', capacity: tpm / 60, refillPerSecond: (tpm * TPM_HEADROOM) / 60 };
 }
 
+/**
+ * One request per token. A burst of one: in any 60 s the provider sees at most 1 + 60 × refill requests, which the
+ * refill keeps at RPM_HEADROOM of the limit (half the limit for limits too small to allow that).
+ */
+export function rpmBucket(rpm: number): BucketSpec {
+  return { name: 'llm-rpm', capacity: 1, refillPerSecond: Math.max(rpm * RPM_HEADROOM - 1, rpm / 2) / 60 };
+}
+
+/** Takes `cost` from a bucket, sleeping (with heartbeats) until it is there; returns the time waited, ms. */
+async function waitForTokens(pool: Pool, bucket: BucketSpec, cost: number): Promise<number> {
+  const ctx = Context.current();
+  const started = performance.now();
+  for (;;) {
+    const waitMs = await takeTokens(pool, bucket, cost);
+    if (waitMs === 0) return performance.now() - started;
+    ctx.heartbeat();
+    await ctx.sleep(Math.min(waitMs, 5_000));
+  }
+}
+
 /** Milliseconds until the next UTC midnight, when a new budget window opens. */
 export function nextBudgetWindow(now = Date.now()): number {
   const d = new Date(now);
@@ -39,7 +68,7 @@ export function nextBudgetWindow(now = Date.now()): number {
 }
 
 /**
- * Before a call: waits for the shared tokens-per-minute bucket, then reserves the call's worst-case cost against
+ * Before a call: waits for the shared requests- and tokens-per-minute buckets, then reserves the call's worst-case cost against
  * today's budget (throwing the operator failure `DocketBudgetExhausted` when it would not fit). After the call,
  * `settle` returns the unused tokens and replaces the reservation with the real cost.
  */
@@ -47,17 +76,11 @@ export async function reserveForCall(
   options: SpendGuardOptions,
   call: { model: string; promptTokens: number; maxOutputTokens: number },
 ): Promise<Reservation> {
-  const ctx = Context.current();
   const tokens = call.promptTokens + call.maxOutputTokens;
-  if (options.tpm) {
-    const bucket = tpmBucket(options.tpm);
-    for (;;) {
-      const waitMs = await takeTokens(options.pool, bucket, tokens);
-      if (waitMs === 0) break;
-      ctx.heartbeat();
-      await ctx.sleep(Math.min(waitMs, 5_000));
-    }
-  }
+  let waitedMs = 0;
+  // Tokens first: a TPM wait can be long, and a request token held through it would be spent idle.
+  if (options.tpm) waitedMs += await waitForTokens(options.pool, tpmBucket(options.tpm), tokens);
+  if (options.rpm) waitedMs += await waitForTokens(options.pool, rpmBucket(options.rpm), 1);
   const costUsd = worstCaseCostUsd(call.model, call.promptTokens, call.maxOutputTokens);
   let day: string | undefined;
   const budget = options.dailyBudgetUsd;
@@ -65,6 +88,7 @@ export async function reserveForCall(
     const state = await reserveBudget(options.pool, budget, costUsd);
     if (!state) {
       if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), tokens);
+      if (options.rpm) await returnTokens(options.pool, rpmBucket(options.rpm), 1);
       options.onBudgetEvent?.('exhausted');
       options.logger.error(
         { budgetUsd: budget },
@@ -81,6 +105,7 @@ export async function reserveForCall(
   }
   return {
     tokens,
+    waitedMs,
     costUsd,
     day,
     async settle(actual) {

@@ -10,11 +10,12 @@ export interface BucketSpec {
 
 /**
  * Takes `cost` tokens from a bucket shared through the database by every worker process. Returns 0 when taken,
- * else how many milliseconds to wait before there will be enough. A cost above the capacity is clamped to it, so a
- * single oversized request waits for a full bucket instead of forever.
+ * else how many milliseconds to wait before there will be enough. A cost above the capacity waits for a full bucket
+ * (not forever) and then overdraws it: the whole cost is taken, and later callers wait until the debt is refilled,
+ * so the rate over time stays the refill rate whatever the sizes.
  */
 export async function takeTokens(pool: Pool, spec: BucketSpec, cost: number): Promise<number> {
-  const want = Math.min(cost, spec.capacity);
+  const need = Math.min(cost, spec.capacity);
   const { rows } = await pool.query<{ taken: boolean; available: number }>(
     `WITH seed AS (
        INSERT INTO rate_buckets (name, tokens) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING tokens
@@ -24,17 +25,17 @@ export async function takeTokens(pool: Pool, spec: BucketSpec, cost: number): Pr
        FROM rate_buckets WHERE name = $1 FOR UPDATE
      ),
      taken AS (
-       UPDATE rate_buckets SET tokens = current.available - $4, updated_at = clock_timestamp()
+       UPDATE rate_buckets SET tokens = current.available - $5, updated_at = clock_timestamp()
        FROM current WHERE name = $1 AND current.available >= $4
        RETURNING 1
      )
      SELECT EXISTS (SELECT 1 FROM taken) AS taken,
             coalesce((SELECT available FROM current), (SELECT tokens FROM seed), $2)::float8 AS available`,
-    [spec.name, spec.capacity, spec.refillPerSecond, want],
+    [spec.name, spec.capacity, spec.refillPerSecond, need, cost],
   );
   const row = rows[0];
   if (!row || row.taken) return 0;
-  return Math.max(1, Math.ceil(((want - row.available) / spec.refillPerSecond) * 1000));
+  return Math.max(1, Math.ceil(((need - row.available) / spec.refillPerSecond) * 1000));
 }
 
 /** Returns tokens taken but not used (e.g. the unused part of an output reservation). */

@@ -6,20 +6,19 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type OpenAI from 'openai';
+import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { LLM_TASK_QUEUE, TASK_QUEUE } from '../shared/names.js';
+import { LlmSlots } from './llm-slots.js';
 import {
   tracingActivityInterceptors,
   tracingSinks,
   WORKFLOW_TRACING_INTERCEPTORS,
   type Tracing,
 } from '../telemetry/index.js';
-
-/** Share of DOCKET_LLM_RPM the docket-llm task queue is paced to. */
-const RPM_HEADROOM = 0.95;
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -72,13 +71,26 @@ export interface DocketWorkers {
 /** The two workers of a Docket worker process: `docket` (workflows, database) and `docket-llm` (LLM calls). */
 export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
   const { config } = deps;
+  const slots = new LlmSlots({
+    fixed: config.llm.concurrency,
+    rpm: config.llm.rpm,
+    tpm: config.llm.tpm,
+    max: config.llm.maxConcurrency,
+    onResize: (size, basis) => deps.logger.info({ slots: size, ...basis }, 'LLM calls in flight per worker resized'),
+  });
+  deps.logger.info(
+    { slots: slots.size, auto: slots.auto, ...(slots.auto ? slots.basis() : {}) },
+    'LLM calls in flight per worker',
+  );
   const activityDeps = {
     pool: deps.pool,
     openai: deps.openai,
     logger: deps.logger,
     maxOutputTokens: config.llm.maxOutputTokens,
     timeoutMs: config.openai.timeoutMs,
+    rpm: config.llm.rpm,
     tpm: config.llm.tpm,
+    onCallFinished: (call: FinishedCall) => slots.observe(call),
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
   };
@@ -98,10 +110,16 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     taskQueue: LLM_TASK_QUEUE,
     activities: createLlmActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
-    maxConcurrentActivityTaskExecutions: config.llm.concurrency,
-    // Server-side pacing of the whole task queue, shared by every worker process.
-    // At 95% of the limit: pacing at exactly the limit draws 429s when the provider's one-minute window turns over.
-    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: (config.llm.rpm * RPM_HEADROOM) / 60 } : {}),
+    tuner: {
+      activityTaskSlotSupplier: slots,
+      // This worker runs no workflows, local activities or Nexus operations.
+      workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+    },
+    // Server-side ceiling of the whole task queue, shared by every worker process: no more tasks than the provider
+    // takes. The exact pacing is the shared request bucket each call takes a token from (spend-guard).
+    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
   return {
     async run() {
