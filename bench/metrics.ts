@@ -115,6 +115,8 @@ export interface SideMetrics {
   peakAdmittedPerWindow: number;
   /** Most requests the provider admitted in any 1 s window. */
   peakAdmittedPerSecond: number;
+  /** Most requests the provider was answering at once. */
+  peakInFlight: number;
   cpuSeconds: CpuSeconds & { total: number };
   /** Total CPU milliseconds per completed document. */
   cpuMsPerDocument: number;
@@ -141,6 +143,20 @@ export function refusedByLimiter(r: RecordedRequest): boolean {
 }
 
 /** The most items within any window of `windowMs`, over ascending times. */
+/** Most requests open at once, from arrival to answer. */
+function peakInFlight(requests: RecordedRequest[]): number {
+  const edges = requests.flatMap((r) => [
+    { at: r.receivedAt, delta: 1 },
+    { at: r.finishedAt ?? r.receivedAt, delta: -1 },
+  ]);
+  // An answer at the same instant as an arrival frees its place first.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let open = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (open += e.delta));
+  return peak;
+}
+
 function peakPerWindow(times: number[], windowMs: number): number {
   let peak = 0;
   let start = 0;
@@ -230,6 +246,7 @@ export function sideMetrics(run: SideRun, documents: number, limit: number | und
     promptTokensPerRequest: requests.length > 0 ? promptSent / requests.length : Number.NaN,
     peakAdmittedPerWindow: peakPerWindow(admitted, RATE_WINDOW_MS),
     peakAdmittedPerSecond: peakPerWindow(admitted, 1000),
+    peakInFlight: peakInFlight(requests),
     cpuSeconds: { ...run.cpuSeconds, total: cpuTotal },
     cpuMsPerDocument: completed > 0 ? (1000 * cpuTotal) / completed : Number.NaN,
     cpuUtilisation: makespanSeconds > 0 ? (100 * cpuTotal) / (makespanSeconds * cores) : 0,

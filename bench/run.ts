@@ -318,15 +318,23 @@ function goals(results: ScenarioResult[]): Goal[] {
     });
   }
   if (e?.tokensRatioToFaultFree) {
-    const d = e.tokensRatioToFaultFree.docket;
-    const b = e.tokensRatioToFaultFree.baseline;
-    const d2 = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(3)}×`);
+    const x3 = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(3)}×`);
+    const billed = e.billedTokensRatioToFaultFree ?? {};
     list.push({
-      goal: 'tokens/doc under the fault mix ≤ 1.15× fault-free',
+      goal: 'tokens/doc under the fault mix ≤ 1.15× fault-free (billed: answered requests)',
       scenario: '(e) ÷ (b)',
-      docket: d2(d),
-      baseline: d2(b),
-      met: d === undefined ? undefined : d <= 1.15,
+      docket: x3(billed.docket),
+      baseline: x3(billed.baseline),
+      met: billed.docket === undefined ? undefined : billed.docket <= 1.15,
+    });
+    const sent = e.tokensRatioToFaultFree;
+    const floor = e.tokensFloorRatio ?? {};
+    list.push({
+      goal: 'the same, counting the prompts of every request sent (floor: the injected faults drawn)',
+      scenario: '(e) ÷ (b)',
+      docket: `${x3(sent.docket)} (floor ${x3(floor.docket)})`,
+      baseline: `${x3(sent.baseline)} (floor ${x3(floor.baseline)})`,
+      met: undefined,
     });
   }
   return list;
@@ -351,12 +359,14 @@ async function main(): Promise<void> {
   const e = results.find((r) => r.key === 'e');
   if (b && e) {
     e.tokensRatioToFaultFree = {};
+    e.billedTokensRatioToFaultFree = {};
     e.tokensFloorRatio = {};
     for (const side of options.sides) {
       const faulty = e.sides[side];
       const clean = b.sides[side];
       if (!faulty || !clean) continue;
       e.tokensRatioToFaultFree[side] = faulty.tokensPerDocument / clean.tokensPerDocument;
+      e.billedTokensRatioToFaultFree[side] = faulty.billedTokensPerDocument / clean.billedTokensPerDocument;
       e.tokensFloorRatio[side] = faulty.tokensPerDocumentWithoutRefusals / clean.billedTokensPerDocument;
     }
   }
@@ -402,7 +412,12 @@ async function main(): Promise<void> {
       '"Attempts before Retry-After": consecutive requests for the same document where next.receivedAt − ' +
         'prev.receivedAt < prev.retryAfterMs; "from previous answer" measures from when the 429 was sent instead.',
       'Tokens per document (all requests sent) = prompt tokens of every request + completion tokens returned, per ' +
-        'completed document; "billed" counts only 200 answers.',
+        'completed document; "billed" counts only 200 answers, which is what providers charge for (a 429 or 5xx is ' +
+        'not billed). The tokens goal is read on billed tokens: counted on every request sent, a fault share f forces ' +
+        'at least 1/(1−f) of the fault-free tokens on any client (1.163× for the 14% injected), so the row ' +
+        '"floor" shows that bound for the faults actually drawn, and the distance to it is what retries added.',
+      'Docket runs (b), (c) and (e) without DOCKET_LLM_CONCURRENCY: it sizes its LLM calls in flight from the limit ' +
+        'and the latency it observes; "peak requests in flight at the provider" shows what that came to.',
       'CPU: /proc/<pid>/stat of the worker or baseline process, the Temporal dev server, and the PostgreSQL ' +
         'backends connected to the run’s database; the bench process (simulator, submission, sampling) apart. ' +
         'RSS sampled every ' +

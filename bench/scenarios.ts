@@ -75,7 +75,8 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       rpm: s.rpm,
       ...(faults ? { faultRates: { ...FAULT_MIX } } : {}),
     },
-    docketEnv: { ...concurrencyEnv, DOCKET_LLM_RPM: String(s.rpm) },
+    // No DOCKET_LLM_CONCURRENCY: Docket sizes its calls in flight from the limit and the latency it observes.
+    docketEnv: { DOCKET_LLM_RPM: String(s.rpm) },
     concurrency: s.llmConcurrency,
     limits: { rpm: s.rpm, meanLatencyMs: s.latencyMs },
     injectedFaultShare: faults ? FAULT_MIX.rate_limit + FAULT_MIX.server_error : 0,
@@ -113,7 +114,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       bound: `provider tpm ${s.tpm}`,
       documents: s.documents.c,
       simulator: { ...base, latencyMs: jittered(s.latencyMs), tpm: s.tpm },
-      docketEnv: { ...concurrencyEnv, DOCKET_LLM_TPM: String(s.tpm) },
+      docketEnv: { DOCKET_LLM_TPM: String(s.tpm) },
       concurrency: s.llmConcurrency,
       limits: { tpm: s.tpm, meanLatencyMs: s.latencyMs },
       injectedFaultShare: 0,
