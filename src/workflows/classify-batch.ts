@@ -3,6 +3,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -30,8 +31,9 @@ const PAGE_SIZE = 100;
 
 /**
  * Classifies a batch with a bounded sliding window of `classifyDocumentWorkflow` children. Children report their
- * first resting status by signal, so a document waiting for a person frees its place in the window. Children are
- * abandoned on continue-as-new and keep running; progress survives restarts because it lives in history.
+ * first resting status by signal, so a document waiting for a person frees its place in the window. Whenever there is
+ * room, the next documents up to the room are started together, in one workflow task. Children are abandoned on
+ * continue-as-new and keep running; progress survives restarts because it lives in history.
  */
 export async function classifyBatchWorkflow(input: ClassifyBatchInput): Promise<ClassifyBatchResult> {
   const progress: BatchProgress = input.progress ?? {
@@ -60,41 +62,91 @@ export async function classifyBatchWorkflow(input: ClassifyBatchInput): Promise<
   /** The document's settings, with its canary variant when a canary was active at submission. */
   const documentFor = (documentId: string) => applyVariant(input.document, documentId, input.canary);
 
+  /** Starts a document's child; rejected when a workflow with its id already ran or runs. */
+  const startDocument = (documentId: string) => {
+    const settings = documentFor(documentId);
+    return startChild(classifyDocumentWorkflow, {
+      workflowId: documentWorkflowId(documentId),
+      taskQueue: TASK_QUEUE,
+      args: [{ ...settings, documentId, batchId: input.batchId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SA.status, value: DOCUMENT_STATUS.classifying },
+        { key: SA.batchId, value: input.batchId },
+        { key: SA.model, value: settings.model },
+        { key: SA.promptVersion, value: settings.promptVersion },
+      ],
+    });
+  };
+  /** A start the server refused: the document's workflow id is taken. Counted as skipped, never waited for. */
+  const rejectedStart = (documentId: string, err: unknown) => {
+    // Its workflow already ran or runs (submitted on its own, or by another batch): not ours to wait for.
+    log.info('document already has a workflow', { documentId, error: (err as Error).message });
+    progress.skipped++;
+  };
+
+  const childrenPerRun = input.childrenPerRun ?? CHILDREN_PER_RUN;
   let startedThisRun = 0;
+  const runIsOver = () => startedThisRun >= childrenPerRun || workflowInfo().continueAsNewSuggested;
+  // Decided once per run: a run recorded starting one child per workflow task replays that way to its end.
+  const groupedStarts = patched('batch-parallel-starts');
   for (;;) {
     const page = await listBatchDocuments({ batchId: input.batchId, afterPosition: progress.cursor, limit: PAGE_SIZE });
-    if (page.items.length === 0) break;
-    for (const item of page.items) {
-      if (item.classified) {
-        progress.skipped++;
-        progress.cursor = item.position;
-        continue;
-      }
-      await condition(() => inFlight() < input.window);
-      try {
-        await startChild(classifyDocumentWorkflow, {
-          workflowId: documentWorkflowId(item.id),
-          taskQueue: TASK_QUEUE,
-          args: [{ ...documentFor(item.id), documentId: item.id, batchId: input.batchId }],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: SA.status, value: DOCUMENT_STATUS.classifying },
-            { key: SA.batchId, value: input.batchId },
-            { key: SA.model, value: documentFor(item.id).model },
-            { key: SA.promptVersion, value: documentFor(item.id).promptVersion },
-          ],
+    const items = page.items;
+    if (items.length === 0) break;
+
+    if (groupedStarts) {
+      let next = 0;
+      /** Passes over documents already classified, up to the next one that needs a child. */
+      const skipClassified = () => {
+        while (items[next]?.classified) {
+          progress.skipped++;
+          progress.cursor = items[next]!.position;
+          next++;
+        }
+      };
+      const unclassifiedAhead = () => items.slice(next).some((item) => !item.classified);
+      // As on the sequential path, classified documents are passed over without waiting for room.
+      for (skipClassified(); next < items.length; skipClassified()) {
+        await condition(() => inFlight() < input.window);
+        // At least one, so that a per-run cap below one still makes progress (as the sequential path does).
+        const room = Math.max(1, Math.min(input.window - inFlight(), childrenPerRun - startedThisRun));
+        const group = [items[next++]!];
+        // Classified documents after the group's last are left to the next round: the cursor only moves forward.
+        while (group.length < room && unclassifiedAhead()) {
+          skipClassified();
+          group.push(items[next++]!);
+        }
+        // The starts go out together in one workflow task instead of one round trip each.
+        const starts = await Promise.allSettled(group.map((item) => startDocument(item.id)));
+        starts.forEach((start, i) => {
+          const item = group[i]!;
+          if (start.status === 'fulfilled') progress.started++;
+          else rejectedStart(item.id, start.reason);
+          progress.cursor = item.position;
+          startedThisRun++;
         });
-        progress.started++;
-      } catch (err) {
-        // Its workflow already ran or runs (submitted on its own, or by another batch): not ours to wait for.
-        log.info('document already has a workflow', { documentId: item.id, error: (err as Error).message });
-        progress.skipped++;
+        if (runIsOver()) return continueAsNew<typeof classifyBatchWorkflow>({ ...input, progress });
       }
-      progress.cursor = item.position;
-      startedThisRun++;
-      if (startedThisRun >= (input.childrenPerRun ?? CHILDREN_PER_RUN) || workflowInfo().continueAsNewSuggested) {
-        return continueAsNew<typeof classifyBatchWorkflow>({ ...input, progress });
+    } else {
+      // Runs started before 'batch-parallel-starts': one child per workflow task.
+      for (const item of items) {
+        if (item.classified) {
+          progress.skipped++;
+          progress.cursor = item.position;
+          continue;
+        }
+        await condition(() => inFlight() < input.window);
+        try {
+          await startDocument(item.id);
+          progress.started++;
+        } catch (err) {
+          rejectedStart(item.id, err);
+        }
+        progress.cursor = item.position;
+        startedThisRun++;
+        if (runIsOver()) return continueAsNew<typeof classifyBatchWorkflow>({ ...input, progress });
       }
     }
   }
