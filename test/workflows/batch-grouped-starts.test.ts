@@ -21,7 +21,7 @@ const { EventType } = proto.temporal.api.enums.v1;
  * already classified and one whose workflow id was taken. Never re-record them: they stand for runs in production.
  * Replay compares which children start, in what order; a start merely moved to another workflow task passes it.
  */
-const SEQUENTIAL_FIXTURES = 'test/workflows/fixtures';
+const SEQUENTIAL_FIXTURES = 'test/fixtures/histories';
 
 /** The most children a single workflow task of this history started. */
 function mostStartsInOneTask(history: History): number {
@@ -173,6 +173,7 @@ describe('batch histories recorded before grouped starts', () => {
     (f) => f.startsWith('batch-sequential-') && f.endsWith('.binpb'),
   );
 
+  // test/workflows/replay-fixtures.test.ts replays them with every other recorded history.
   it('cover a whole batch, one child per workflow task', () => {
     assert.equal(files.length, 3);
     for (const file of files) {
@@ -180,11 +181,4 @@ describe('batch histories recorded before grouped starts', () => {
       assert.equal(mostStartsInOneTask(history), 1, file);
     }
   });
-
-  for (const file of files) {
-    it(`replay on the sequential path: ${file}`, async () => {
-      const history = proto.temporal.api.history.v1.History.decode(readFileSync(join(SEQUENTIAL_FIXTURES, file)));
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
-    });
-  }
 });

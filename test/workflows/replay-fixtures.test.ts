@@ -10,7 +10,7 @@ const DIR = 'test/fixtures/histories';
 
 /**
  * Histories recorded from earlier versions of `classifyDocumentWorkflow` (one per path: completed, repaired,
- * resumed, each review reason) must replay on today's code: a change that would break running workflows fails
+ * resumed, each review reason), and of `classifyBatchWorkflow` before grouped child starts, must replay on today's code: a change that would break running workflows fails
  * here. Re-record with `DOCKET_RECORD_HISTORIES=test/fixtures/histories npm test test/workflows/error-taxonomy.test.ts`
  * only when the old ones are kept beside the new.
  */
