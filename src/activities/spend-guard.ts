@@ -20,12 +20,6 @@ export interface SpendGuardOptions {
 
 /** Share of the provider's TPM Docket paces to: a sliding one-minute window must never see more than the limit. */
 const TPM_HEADROOM = 0.95;
-/**
- * Share of the provider's RPM Docket paces to. Requests are single tokens, so the bucket is exact; the margin only
- * covers the time between taking a token and the request reaching the provider.
- */
-const RPM_HEADROOM = 0.98;
-
 export interface Reservation {
   tokens: number;
   /** Time spent waiting for the rate buckets, ms. */
@@ -42,11 +36,13 @@ function tpmBucket(tpm: number): BucketSpec {
 }
 
 /**
- * One request per token. A burst of one: in any 60 s the provider sees at most 1 + 60 × refill requests, which the
- * refill keeps at RPM_HEADROOM of the limit (half the limit for limits too small to allow that).
+ * One request per token, a burst of one. A request taken at t reaches the provider a little later, so a sliding
+ * minute there can hold the requests of 60 s plus that delay: at most 1 + (60 + delay) × refill. A refill of
+ * (RPM − 2)/60 keeps that under the limit while the delay stays under the gap between requests; 1% below the
+ * limit covers longer delays at high limits, where the gap is a few milliseconds. Tiny limits get half of theirs.
  */
 export function rpmBucket(rpm: number): BucketSpec {
-  return { name: 'llm-rpm', capacity: 1, refillPerSecond: Math.max(rpm * RPM_HEADROOM - 1, rpm / 2) / 60 };
+  return { name: 'llm-rpm', capacity: 1, refillPerSecond: Math.max(Math.min(rpm - 2, rpm * 0.99), rpm / 2) / 60 };
 }
 
 /** Takes `cost` from a bucket, sleeping (with heartbeats) until it is there; returns the time waited, ms. */

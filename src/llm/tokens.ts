@@ -3,10 +3,15 @@ import o200kBase from 'js-tiktoken/ranks/o200k_base';
 
 let encoder: Tiktoken | undefined;
 
-/** Tokens of `text` in the o200k encoding of current OpenAI models (loaded once, on first use). */
-export function countTokens(text: string): number {
+/** Builds the encoder (about a second of CPU): workers do it at start, not in their first call. */
+export function loadTokenizer(): Tiktoken {
   encoder ??= new Tiktoken(o200kBase);
-  return encoder.encode(text, [], []).length;
+  return encoder;
+}
+
+/** Tokens of `text` in the o200k encoding of current OpenAI models. */
+export function countTokens(text: string): number {
+  return loadTokenizer().encode(text, [], []).length;
 }
 
 /** OpenAI's per-message framing overhead. */

@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import type { Config } from '../config.js';
+import { loadTokenizer } from '../llm/tokens.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { LLM_TASK_QUEUE, TASK_QUEUE } from '../shared/names.js';
@@ -19,6 +20,9 @@ import {
   WORKFLOW_TRACING_INTERCEPTORS,
   type Tracing,
 } from '../telemetry/index.js';
+
+/** The docket-llm task queue's server-side rate limit, over DOCKET_LLM_RPM / 60. */
+const TASK_QUEUE_RATE_HEADROOM = 1.5;
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -71,6 +75,7 @@ export interface DocketWorkers {
 /** The two workers of a Docket worker process: `docket` (workflows, database) and `docket-llm` (LLM calls). */
 export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
   const { config } = deps;
+  loadTokenizer();
   const slots = new LlmSlots({
     fixed: config.llm.concurrency,
     rpm: config.llm.rpm,
@@ -117,9 +122,11 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
       localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
-    // Server-side ceiling of the whole task queue, shared by every worker process: no more tasks than the provider
-    // takes. The exact pacing is the shared request bucket each call takes a token from (spend-guard).
-    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
+    // Server-side ceiling of the whole task queue, shared by every worker process (a worker started without
+    // DOCKET_LLM_RPM included): a runaway can exceed the provider's limit by half at most. The exact pacing is the
+    // shared request bucket every call takes a token from (spend-guard). Temporal enforces the limit per task queue
+    // partition, so with the few pollers a sized worker runs, a limit of exactly RPM/60 delivers about 80% of it.
+    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: (config.llm.rpm / 60) * TASK_QUEUE_RATE_HEADROOM } : {}),
   });
   return {
     async run() {

@@ -1,8 +1,4 @@
-import type {
-  ActivitySlotInfo,
-  CustomSlotSupplier,
-  SlotPermit,
-} from '@temporalio/worker';
+import type { ActivitySlotInfo, CustomSlotSupplier, SlotPermit } from '@temporalio/worker';
 
 export interface LlmSlotsOptions {
   /** A fixed number of LLM calls in flight (DOCKET_LLM_CONCURRENCY); unset = sized from the limits below. */
@@ -30,18 +26,24 @@ export interface SizingBasis {
   tokensPerCall: number;
 }
 
-/** Fewest slots an auto-sized worker keeps: one call may always wait on a bucket while another runs. */
-const MIN_SLOTS = 2;
-/** Over Little's law: latency varies, and a slot is also held for the ledger writes around the call. */
-const HEADROOM = 2;
+/** Fewest slots an auto-sized worker keeps: calls may wait on a bucket while others run. */
+const MIN_SLOTS = 4;
+/**
+ * Over Little's law: latency varies, and a slot is also held while the task is dispatched and while the call waits
+ * for its turn at the buckets, neither of which the latency observed counts. Measured with `npm run bench`: at 2×,
+ * retries after faults left the provider's limit unused.
+ */
+const HEADROOM = 4;
+/** Slots on top, so a limit of a few calls a second still overlaps dispatch with calls. */
+const EXTRA = 2;
 /** Weight of a new observation in the moving averages. */
 const ALPHA = 0.1;
 
 /**
  * Sizes the `docket-llm` worker's activity slots, so a worker only takes as many LLM calls off the task queue as
  * the provider's limits can serve. With DOCKET_LLM_CONCURRENCY set, that many. Otherwise Little's law: the calls
- * per second the limits allow, min(RPM/60, TPM/60/k), times the call latency L, with k and L the moving averages
- * of the calls observed. Tasks the worker does not take stay on the server, free for other workers.
+ * per second the limits allow, min(RPM/60, TPM/60/k), times the call latency L (times HEADROOM, plus EXTRA), with
+ * k and L the moving averages of the calls observed. Tasks the worker does not take stay on the server, free for other workers.
  */
 export class LlmSlots implements CustomSlotSupplier<ActivitySlotInfo> {
   readonly type = 'custom';
@@ -112,7 +114,7 @@ export class LlmSlots implements CustomSlotSupplier<ActivitySlotInfo> {
     if (!this.auto) return unlimited;
     const littles = this.callsPerSecond() * (this.latencyMs / 1000) * HEADROOM;
     // The moving averages approach a steady value from one side: ignore the last thousandth of a slot.
-    return Math.min(max, Math.max(MIN_SLOTS, Math.ceil(littles - 1e-3) + 1));
+    return Math.min(max, Math.max(MIN_SLOTS, Math.ceil(littles - 1e-3) + EXTRA));
   }
 
   async reserveSlot(_ctx: unknown, abortSignal: AbortSignal): Promise<SlotPermit> {
