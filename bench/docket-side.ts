@@ -177,6 +177,7 @@ export async function runDocket(options: DocketSideOptions): Promise<SideRun> {
         history.peakSizeBytes = Math.max(history.peakSizeBytes, described.historySize ?? 0);
         if (described.status.name !== 'RUNNING') return;
         const progress = await withTimeout(handle.query(batchProgressQuery), 2_000);
+        history.runs = Math.max(history.runs, progress.runs);
         const inFlight = progress.started - Object.values(progress.settled).reduce((a, b) => a + b, 0);
         window.peak = Math.max(window.peak, inFlight);
         window.sum += inFlight;
@@ -208,7 +209,13 @@ export async function runDocket(options: DocketSideOptions): Promise<SideRun> {
       if (Date.now() - lastLog < 10_000) return;
       lastLog = Date.now();
       const rate = completed / ((Date.now() - run.submittedAt) / 1000);
-      log(`  docket: ${completed}/${documents.length} classified, ${rate.toFixed(1)} docs/s`);
+      // Memory and history as it goes, so that a long run cut short still shows whether they stay bounded.
+      const rssMb = (processMemory(workerPid)?.rss ?? 0) / 2 ** 20;
+      log(
+        `  docket: ${completed}/${documents.length} classified, ${rate.toFixed(1)} docs/s; worker RSS ` +
+          `${rssMb.toFixed(0)} MB (peak ${(run.peakRss.client / 2 ** 20).toFixed(0)}); batch history peak ` +
+          `${history.peakLength} events, run ${history.runs}`,
+      );
     }, options.sampleMs);
     const handle = temporal.client.workflow.getHandle<typeof classifyBatchWorkflow>(batchWorkflowId(batchId));
     const result = await withTimeout(handle.result(), options.timeoutMs);
