@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { contentHash } from '../../src/api/documents.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { insertBatch } from '../../src/db/queries.js';
+import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import { defaultPrompt } from '../../src/llm/prompt.js';
 import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
 import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
@@ -129,4 +132,34 @@ export function testDocumentSettings(serverErrorCeiling = 3): ClassifyBatchInput
     serverErrorCeiling,
     review: { timeoutMs: 60_000, timeoutPolicy: 'escalate' },
   };
+}
+
+/** Stores a batch's documents and starts its workflow directly (window 4 unless `options` says otherwise). */
+export async function startTestBatch(
+  env: DocketTestEnv,
+  batchId: string,
+  documents: { id: string; text: string }[],
+  options: Partial<ClassifyBatchInput> = {},
+) {
+  const rows = documents.map(({ id, text }) => ({
+    id,
+    contentHash: contentHash(text),
+    text,
+    metadata: {},
+    taxonomy: 'default',
+  }));
+  const { conflicts } = await insertBatch(env.pool, { id: batchId, taxonomy: 'default' }, rows);
+  if (conflicts.length > 0) throw new Error(`batch ${batchId}: conflicting documents ${conflicts.join(', ')}`);
+  const input: ClassifyBatchInput = {
+    batchId,
+    total: documents.length,
+    window: 4,
+    document: testDocumentSettings(),
+    ...options,
+  };
+  return env.client.workflow.start('classifyBatchWorkflow', {
+    workflowId: batchWorkflowId(batchId),
+    taskQueue: TASK_QUEUE,
+    args: [input],
+  });
 }

@@ -5,12 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { contentHash } from '../../src/api/documents.js';
-import { insertBatch } from '../../src/db/queries.js';
-import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import type { ClassifyBatchInput, ClassifyBatchResult } from '../../src/shared/workflow-types.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, testDocumentSettings, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, startTestBatch, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
 
 type History = proto.temporal.api.history.v1.IHistory;
 const { EventType } = proto.temporal.api.enums.v1;
@@ -48,28 +45,13 @@ describe('a batch starting its children in groups', () => {
   });
   after(() => env.stop());
 
-  async function runBatch(batchId: string, ids: string[], options: Partial<ClassifyBatchInput> = {}) {
-    const docs = ids.map((id) => ({
-      id,
-      contentHash: contentHash(text(id)),
-      text: text(id),
-      metadata: {},
-      taxonomy: 'default',
-    }));
-    assert.deepEqual(await insertBatch(env.pool, { id: batchId, taxonomy: 'default' }, docs), { conflicts: [] });
-    const input: ClassifyBatchInput = {
+  const runBatch = (batchId: string, ids: string[], options: Partial<ClassifyBatchInput> = {}) =>
+    startTestBatch(
+      env,
       batchId,
-      total: ids.length,
-      window: 4,
-      document: testDocumentSettings(),
-      ...options,
-    };
-    return env.client.workflow.start('classifyBatchWorkflow', {
-      workflowId: batchWorkflowId(batchId),
-      taskQueue: TASK_QUEUE,
-      args: [input],
-    });
-  }
+      ids.map((id) => ({ id, text: text(id) })),
+      options,
+    );
 
   /** The history of every run of the batch, first to last, following continue-as-new. */
   async function runHistories(handle: WorkflowHandleWithFirstExecutionRunId): Promise<History[]> {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { contentHash } from '../../src/api/documents.js';
-import { insertBatch } from '../../src/db/queries.js';
 import { batchProgressQuery } from '../../src/shared/messages.js';
-import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import type { ClassifyBatchInput } from '../../src/shared/workflow-types.js';
 import { testApi } from '../helpers/api.js';
-import { startDocket, TEST_TOKENS, testDocumentSettings, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, startTestBatch, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
 const TOPICS = [
@@ -23,25 +20,13 @@ describe('classifyBatchWorkflow', () => {
   });
   after(() => env.stop());
 
-  async function runBatch(batchId: string, ids: string[], options: Partial<ClassifyBatchInput> = {}) {
-    const docs = ids.map((id) => {
-      const text = `${id} ${TOPICS[Number(id.split('-').pop()) % TOPICS.length] ?? TOPICS[0]}`;
-      return { id, contentHash: contentHash(text), text, metadata: {}, taxonomy: 'default' };
-    });
-    assert.deepEqual(await insertBatch(env.pool, { id: batchId, taxonomy: 'default' }, docs), { conflicts: [] });
-    const input: ClassifyBatchInput = {
+  const runBatch = (batchId: string, ids: string[], options: Partial<ClassifyBatchInput> = {}) =>
+    startTestBatch(
+      env,
       batchId,
-      total: ids.length,
-      window: 4,
-      document: testDocumentSettings(),
-      ...options,
-    };
-    return env.client.workflow.start('classifyBatchWorkflow', {
-      workflowId: batchWorkflowId(batchId),
-      taskQueue: TASK_QUEUE,
-      args: [input],
-    });
-  }
+      ids.map((id) => ({ id, text: `${id} ${TOPICS[Number(id.split('-').pop()) % TOPICS.length] ?? TOPICS[0]}` })),
+      options,
+    );
 
   /** The most LLM requests the simulator was serving at once for these markers. */
   function maxOverlap(prefix: string): number {
