@@ -20,6 +20,7 @@ export interface SpendGuardOptions {
 
 /** Share of the provider's TPM Docket paces to: a sliding one-minute window must never see more than the limit. */
 const TPM_HEADROOM = 0.95;
+
 export interface Reservation {
   tokens: number;
   /** Time spent waiting for the rate buckets, ms. */
@@ -64,9 +65,9 @@ export function nextBudgetWindow(now = Date.now()): number {
 }
 
 /**
- * Before a call: waits for the shared requests- and tokens-per-minute buckets, then reserves the call's worst-case cost against
- * today's budget (throwing the operator failure `DocketBudgetExhausted` when it would not fit). After the call,
- * `settle` returns the unused tokens and replaces the reservation with the real cost.
+ * Before a call: waits for the shared requests- and tokens-per-minute buckets, then reserves the call's worst-case
+ * cost against today's budget (throwing the operator failure `DocketBudgetExhausted` when it would not fit). After
+ * the call, `settle` returns the unused tokens and replaces the reservation with the real cost.
  */
 export async function reserveForCall(
   options: SpendGuardOptions,

@@ -81,7 +81,8 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     rpm: config.llm.rpm,
     tpm: config.llm.tpm,
     max: config.llm.maxConcurrency,
-    onResize: (size, basis) => deps.logger.info({ slots: size, ...basis }, 'LLM calls in flight per worker resized'),
+    // Debug: the size follows moving averages and may step by one now and then.
+    onResize: (size, basis) => deps.logger.debug({ slots: size, ...basis }, 'LLM calls in flight per worker resized'),
   });
   deps.logger.info(
     { slots: slots.size, auto: slots.auto, ...(slots.auto ? slots.basis() : {}) },
