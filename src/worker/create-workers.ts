@@ -123,8 +123,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
       localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
-    // Server-side ceiling of the whole task queue, shared by every worker process (a worker started without
-    // DOCKET_LLM_RPM included): a runaway can exceed the provider's limit by half at most. The exact pacing is the
+    // Server-side ceiling of the whole task queue, shared by every worker process. The exact pacing is the
     // shared request bucket every call takes a token from (spend-guard). Temporal enforces the limit per task queue
     // partition, so with the few pollers a sized worker runs, a limit of exactly RPM/60 delivers about 80% of it.
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: (config.llm.rpm / 60) * TASK_QUEUE_RATE_HEADROOM } : {}),
