@@ -8,12 +8,13 @@ import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
 import { buildMessages, responseFormat, type RepairContext } from '../llm/prompt.js';
 import { loadPrompts } from '../llm/prompts.js';
+import { holdFromHeaders, type ProviderHold } from '../llm/rate-headers.js';
 import { rollBackIfFailing } from '../db/canary.js';
 import { countTokens, TOKENS_PER_MESSAGE } from '../llm/tokens.js';
 import { classificationOutputSchema, type ClassificationOutput } from '../shared/classification.js';
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
-import { callerExecution } from './execution.js';
+import { callerExecution, sleepWithHeartbeats } from './execution.js';
 import { recordBudgetEvent, recordCallMetrics } from './metrics.js';
 import { isSampled } from './sampling.js';
 import { reserveForCall } from './spend-guard.js';
@@ -35,6 +36,8 @@ export interface LlmActivityDeps {
   dailyBudgetUsd?: number;
   /** Share of workflows whose calls are kept whole in `samples`; failures always are. @default 0 */
   sampleRate?: number;
+  /** What the provider's `x-ratelimit-*` headers said about when calls may go again (per worker process). */
+  providerHold?: ProviderHold;
   /** Told about every finished attempt (sizes the worker's LLM slots). */
   onCallFinished?: (call: FinishedCall) => void;
 }
@@ -97,6 +100,8 @@ async function recordCall(rec: CallRecord, call: LlmCallRow, response?: unknown)
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
 const PREVIOUS_OUTPUT_LIMIT = 2_000;
+/** Longest an attempt waits for a reset the provider's headers announced (the attempt's timeout is 2 minutes). */
+const MAX_PROVIDER_HOLD_MS = 20_000;
 
 function failWith(mapped: MappedFailure, attempt: number): never {
   const transient = mapped.errorClass === 'transient';
@@ -220,6 +225,15 @@ async function attempt(
     requestId: null,
     startedAt: new Date(),
   };
+  // The provider said no request or too few tokens remain: wait for its reset rather than draw a 429. Bounded, so
+  // the attempt stays well inside its timeout; a limit still exhausted then answers 429 and is retried as such.
+  const holdMs = Math.min(deps.providerHold?.remainingMs() ?? 0, MAX_PROVIDER_HOLD_MS);
+  if (holdMs > 0) {
+    log.debug({ holdMs }, "holding the call: the provider's rate-limit headers report the limit reached");
+    const heldFrom = performance.now();
+    await sleepWithHeartbeats(holdMs);
+    call.waitedMs += performance.now() - heldFrom;
+  }
   const reservation = await reserveForCall(
     {
       pool: deps.pool,
@@ -231,7 +245,7 @@ async function attempt(
     },
     { model: input.model, promptTokens, maxOutputTokens },
   );
-  call.waitedMs = reservation.waitedMs;
+  call.waitedMs += reservation.waitedMs;
   const started = performance.now();
   const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
   let completion: ChatCompletion;
@@ -245,11 +259,14 @@ async function attempt(
   };
   const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
   try {
-    const { data, request_id } = await deps.openai.chat.completions
+    const { data, request_id, response } = await deps.openai.chat.completions
       .create(request, { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 })
       .withResponse();
     completion = data;
     requestId = request_id;
+    // The next call on this worker will be about this size.
+    const hold = holdFromHeaders(response.headers, promptTokens + maxOutputTokens);
+    if (hold !== undefined) deps.providerHold?.holdFor(hold);
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
     await reservation.settle({ tokens: 0, costUsd: 0 });

@@ -1,9 +1,10 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { returnTokens, reserveBudget, settleBudget, takeTokens, type BucketSpec } from '../db/limits.js';
 import type { Pool } from '../db/pool.js';
 import { worstCaseCostUsd } from '../llm/pricing.js';
 import { ERROR_TYPES } from '../shared/errors.js';
+import { sleepWithHeartbeats } from './execution.js';
 
 export interface SpendGuardOptions {
   pool: Pool;
@@ -48,13 +49,12 @@ export function rpmBucket(rpm: number): BucketSpec {
 
 /** Takes `cost` from a bucket, sleeping (with heartbeats) until it is there; returns the time waited, ms. */
 async function waitForTokens(pool: Pool, bucket: BucketSpec, cost: number): Promise<number> {
-  const ctx = Context.current();
   const started = performance.now();
   for (;;) {
     const waitMs = await takeTokens(pool, bucket, cost);
     if (waitMs === 0) return performance.now() - started;
-    ctx.heartbeat();
-    await ctx.sleep(Math.min(waitMs, 5_000));
+    // Then ask again: another worker may have taken what refilled meanwhile.
+    await sleepWithHeartbeats(Math.min(waitMs, 5_000));
   }
 }
 

@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import type { Config } from '../config.js';
+import { ProviderHold } from '../llm/rate-headers.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
@@ -97,6 +98,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     rpm: config.llm.rpm,
     tpm: config.llm.tpm,
     onCallFinished: (call: FinishedCall) => slots.observe(call),
+    providerHold: new ProviderHold(),
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
   };

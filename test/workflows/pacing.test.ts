@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { batchWorkflowId, documentWorkflowId } from '../../src/shared/names.js';
 import type { RecordedRequest } from '../../src/simulator/index.js';
 import type { DocketWorkers } from '../../src/worker/create-workers.js';
 import { testApi } from '../helpers/api.js';
@@ -21,23 +22,35 @@ describe('pacing to the provider', () => {
   });
   after(() => env.stop());
 
-  /** Submits a batch through the API, waits until it is done, and returns what the simulator saw for it. */
-  async function runBatch(prefix: string, count: number): Promise<RecordedRequest[]> {
-    const api = testApi(env);
+  /** What the simulator saw for the documents of a batch. */
+  const requestsOf = (prefix: string) => env.sim.requests.filter((r) => r.userText.includes(`${prefix}-`));
+
+  /** Submits a batch through the API; returns its id. */
+  async function submitBatch(prefix: string, count: number): Promise<string> {
     const documents = Array.from({ length: count }, (_, i) => ({
       id: `${prefix}-${i}`,
       text: `${prefix}-${i} ${TEXT}`,
     }));
-    const res = await api.call('/v1/batches', { method: 'POST', token: TEST_TOKENS.submitter, body: { documents } });
+    const res = await testApi(env).call('/v1/batches', {
+      method: 'POST',
+      token: TEST_TOKENS.submitter,
+      body: { documents },
+    });
     assert.equal(res.status, 202);
-    const { batchId } = (await res.json()) as { batchId: string };
+    return ((await res.json()) as { batchId: string }).batchId;
+  }
+
+  /** Submits a batch, waits until it is done, and returns what the simulator saw for it. */
+  async function runBatch(prefix: string, count: number): Promise<RecordedRequest[]> {
+    const api = testApi(env);
+    const batchId = await submitBatch(prefix, count);
     const view = await waitFor(
       async () => (await (await api.call(`/v1/batches/${batchId}`)).json()) as { done: boolean; counts: object },
       (v) => v.done,
       { timeoutMs: 60_000 },
     );
     assert.deepEqual(view.counts, { ...view.counts, completed: count });
-    return env.sim.requests.filter((r) => r.userText.includes(`${prefix}-`));
+    return requestsOf(prefix);
   }
 
   /** The most requests that arrived within any `ms` milliseconds. */
@@ -50,6 +63,36 @@ describe('pacing to the provider', () => {
     }
     return peak;
   }
+
+  it("holds calls while the provider's x-ratelimit headers say no request remains, instead of drawing 429s", async () => {
+    // The provider allows 5 a minute and Docket was told nothing: the fifth answer reports none remaining. First in
+    // this file, so that the provider's window holds no earlier requests.
+    env.sim.setProfile({ rpm: 5 });
+    let batchId: string | undefined;
+    try {
+      worker = await env.startWorker({ DOCKET_LLM_CONCURRENCY: '1' });
+      batchId = await submitBatch('hdr', 8);
+      await waitFor(
+        () => Promise.resolve(requestsOf('hdr')),
+        (r) => r.length >= 5 && r.every((q) => q.finishedAt !== undefined),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const requests = requestsOf('hdr');
+      assert.deepEqual(
+        requests.map((r) => r.status),
+        [200, 200, 200, 200, 200],
+        'no sixth request while the limit has not replenished one',
+      );
+    } finally {
+      env.sim.setProfile({ rpm: undefined });
+      // The rest of the batch would otherwise take LLM slots in the next tests.
+      const ids = [
+        ...(batchId ? [batchWorkflowId(batchId)] : []),
+        ...[...Array(8).keys()].map((i) => documentWorkflowId(`hdr-${i}`)),
+      ];
+      await Promise.allSettled(ids.map((id) => env.client.workflow.getHandle(id).terminate('test over')));
+    }
+  });
 
   it('spaces requests to DOCKET_LLM_RPM across the task queue, with no 429', async () => {
     // 120 rpm: one request at once, then about two a second (98% of the limit).
