@@ -12,6 +12,9 @@ describe('loadConfig', () => {
     assert.equal(config.llm.confidenceThreshold, 0.5);
     assert.equal(config.api.maxDocumentBytes, 1024 * 1024);
     assert.equal(config.dailyBudgetUsd, undefined);
+    // Unset: the worker sizes its LLM calls in flight from the limits (or runs 16 without any).
+    assert.equal(config.llm.concurrency, undefined);
+    assert.equal(config.llm.maxConcurrency, 128);
     assert.deepEqual(config.taxonomies[0]?.categories, ['technical', 'business', 'legal', 'marketing', 'other']);
   });
 
@@ -24,6 +27,13 @@ describe('loadConfig', () => {
         return true;
       },
     );
+  });
+
+  it('takes a fixed LLM concurrency and rejects one below 1', () => {
+    assert.equal(loadConfig({ DOCKET_LLM_CONCURRENCY: '8' }).llm.concurrency, 8);
+    assert.equal(loadConfig({ DOCKET_LLM_CONCURRENCY: '' }).llm.concurrency, undefined);
+    assert.throws(() => loadConfig({ DOCKET_LLM_CONCURRENCY: '0' }), /DOCKET_LLM_CONCURRENCY/);
+    assert.throws(() => loadConfig({ DOCKET_LLM_MAX_CONCURRENCY: 'many' }), /DOCKET_LLM_MAX_CONCURRENCY/);
   });
 
   it('parses tokens with roles and rejects an unknown role', () => {
