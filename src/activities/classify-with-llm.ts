@@ -15,7 +15,7 @@ import { classificationOutputSchema, type ClassificationOutput } from '../shared
 import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution, sleepWithHeartbeats } from './execution.js';
-import { recordBudgetEvent, recordCallMetrics } from './metrics.js';
+import { recordBudgetEvent, recordCallMetrics, recordProviderHold } from './metrics.js';
 import { isSampled } from './sampling.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
@@ -233,6 +233,7 @@ async function attempt(
     const heldFrom = performance.now();
     await sleepWithHeartbeats(holdMs);
     call.waitedMs += performance.now() - heldFrom;
+    recordProviderHold(holdMs);
   }
   const reservation = await reserveForCall(
     {

@@ -31,3 +31,15 @@ export function recordCallMetrics(call: Omit<LlmCallRow, 'callKey'>): void {
 export function recordBudgetEvent(event: string): void {
   metricMeter.createCounter('docket_budget_events', 'events', 'Daily budget warnings and pauses').add(1, { event });
 }
+
+/** The LLM calls in flight this worker takes at most now (fixed, or sized from the limits and latency). */
+export function recordLlmSlots(size: number): void {
+  metricMeter.createGauge('docket_llm_slots', 'int', 'calls', 'LLM calls in flight per worker, at most').set(size);
+}
+
+/** Time a call was held back because the provider's rate-limit headers reported the limit reached. */
+export function recordProviderHold(ms: number): void {
+  metricMeter
+    .createCounter('docket_llm_provider_hold_ms', 'ms', "Time calls waited for the provider's limit to replenish")
+    .add(Math.round(ms));
+}

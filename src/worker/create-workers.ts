@@ -8,6 +8,7 @@ import {
 import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
+import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
 import { ProviderHold } from '../llm/rate-headers.js';
 import { loadTokenizer } from '../llm/tokens.js';
@@ -97,7 +98,11 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     timeoutMs: config.openai.timeoutMs,
     rpm: config.llm.rpm,
     tpm: config.llm.tpm,
-    onCallFinished: (call: FinishedCall) => slots.observe(call),
+    // Runs in the activity's context: the gauge goes to the worker's Prometheus endpoint.
+    onCallFinished: (call: FinishedCall) => {
+      slots.observe(call);
+      recordLlmSlots(slots.size);
+    },
     providerHold: new ProviderHold(),
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,

@@ -48,6 +48,8 @@ describe('the metrics endpoint', () => {
     assert.match(text, /docket_llm_latency_bucket\{[^}]*le="250"/, 'millisecond buckets');
     assert.equal(value(/^docket_reviews_total\{.*reason="invalid_output"/), 1);
     assert.equal(value(/^docket_pauses_total\{.*reason="credentials"/), 1);
+    // No limit and no DOCKET_LLM_CONCURRENCY in this worker: 16.
+    assert.equal(value(/^docket_llm_slots\{/), 16);
     assert.match(text, /temporal_workflow_task_execution_latency|temporal_activity_execution_latency/);
   });
 });
