@@ -282,6 +282,9 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     if (!candidate || escalatedModel || candidate === model || !patched(patchId)) return false;
     escalatedModel = true;
     model = candidate;
+    // The Web UI's DocketModel shows the model that answers. Versioned on its own: runs that escalated before this
+    // recorded no update here.
+    if (patched('escalation-model-search-attribute')) upsertSearchAttributes([{ key: SA.model, value: candidate }]);
     purpose = why;
     repair = undefined;
     setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');

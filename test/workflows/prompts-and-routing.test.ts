@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loadPrompts } from '../../src/llm/prompts.js';
+import { documentWorkflowId } from '../../src/shared/names.js';
+import { SA } from '../../src/shared/search-attributes.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
@@ -91,6 +93,8 @@ describe('prompts as code, model routing and canaries', () => {
     await api.submit({ id: 'cascade-low', text: `cascade-low ${TEXT}` });
     const doc = await api.waitForStatus('cascade-low', 'completed');
     assert.equal(doc.result?.model, 'gpt-4o');
+    const described = await env.client.workflow.getHandle(documentWorkflowId('cascade-low')).describe();
+    assert.equal(described.typedSearchAttributes.get(SA.model), 'gpt-4o', 'DocketModel shows the model that answered');
     assert.deepEqual(
       (await calls('cascade-low')).map((c) => [c.model, c.purpose]),
       [
