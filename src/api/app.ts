@@ -215,7 +215,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
           categories: config.taxonomies.find((t) => t.name === doc.taxonomy)?.categories ?? [],
           reason: wf.typedSearchAttributes.get(SA.reviewReason) ?? progress?.reviewReason ?? 'unknown',
           ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
-          since: wf.startTime.toISOString(),
+          // Workflows started before `pendingReviewSince` existed: their start is the best we know.
+          since: progress?.pendingReviewSince ?? wf.startTime.toISOString(),
           workflowUrl: `${config.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(wf.workflowId)}`,
         });
       }

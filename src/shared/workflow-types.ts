@@ -67,6 +67,8 @@ export interface DocumentProgress {
   reviewReason?: ReviewReason;
   /** The model's answer when a person must decide. */
   suggestion?: ClassificationOutput;
+  /** When the document began waiting for a person (ISO, workflow time). */
+  pendingReviewSince?: string;
   result?: DocumentResult;
   /** The review deadline passed under the `escalate` policy. */
   escalated?: boolean;

@@ -116,6 +116,10 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   // A signal initiated by a workflow that then closes is dropped, so a batch child awaits its notice before returning.
   let batchNotified: Promise<void> = Promise.resolve();
   function setStatus(status: DocumentStatus, stage: string): void {
+    // Workflow time, so replays agree; only queries read it.
+    if (status === DOCUMENT_STATUS.pendingReview && progress.status !== status) {
+      progress.pendingReviewSince = new Date().toISOString();
+    }
     progress.status = status;
     progress.stage = stage;
     if (input.batchId && !settledReported && status !== DOCUMENT_STATUS.classifying) {

@@ -132,6 +132,33 @@ describe('human review', () => {
     });
   });
 
+  it('dates a pending review from when it began waiting, not from submission', async () => {
+    const id = `review-late-${Date.now()}`;
+    // A rate limit first (Retry-After 2 s), then an answer too unsure to store.
+    env.sim.addRule({
+      match: id,
+      faults: [
+        { kind: 'rate_limit', retryAfterMs: 2_000 },
+        { kind: 'low_confidence', confidence: 0.25 },
+      ],
+    });
+    await api.submit({ id, text: `${id} the contract clause limits liability under GDPR` });
+    await api.waitForStatus(id, 'pending_review');
+    const res = await api.call('/v1/reviews', { token: TEST_TOKENS.reviewer });
+    const item = ((await res.json()) as { reviews: { id: string; since: string }[] }).reviews.find((r) => r.id === id);
+    const { startTime } = await env.client.workflow.getHandle(`classify-${id}`).describe();
+    const { rows } = await env.pool.query<{ last: Date }>(
+      'SELECT max(started_at) AS last FROM llm_calls WHERE document_id = $1',
+      [id],
+    );
+    const since = new Date(item?.since ?? 0).getTime();
+    assert.ok(
+      since - startTime.getTime() >= 2_000,
+      `since ${item?.since}, workflow started ${startTime.toISOString()}`,
+    );
+    assert.ok(since >= (rows[0]?.last.getTime() ?? Infinity), 'not before the call that sent it to review');
+  });
+
   describe('through Temporal', () => {
     /** Sends a message to a document's workflow with the Temporal CLI, as an operator would. */
     const temporalCli = (command: 'update' | 'signal', name: string, id: string, input: unknown) =>
