@@ -171,12 +171,14 @@ export async function runDocket(options: DocketSideOptions): Promise<SideRun> {
         );
         completed = rows[0]?.n ?? completed;
         const handle = temporal.client.workflow.getHandle(batchWorkflowId(batchId));
-        const described = await withTimeout(handle.describe(), 2_000);
+        // A deadline, not a timeout around the promise: the call itself ends (its gRPC retries included) before the
+        // connection is closed at the end of the run.
+        const described = await temporal.client.withDeadline(Date.now() + 2_000, () => handle.describe());
         history.samples++;
         history.peakLength = Math.max(history.peakLength, described.historyLength);
         history.peakSizeBytes = Math.max(history.peakSizeBytes, described.historySize ?? 0);
         if (described.status.name !== 'RUNNING') return;
-        const progress = await withTimeout(handle.query(batchProgressQuery), 2_000);
+        const progress = await temporal.client.withDeadline(Date.now() + 2_000, () => handle.query(batchProgressQuery));
         history.runs = Math.max(history.runs, progress.runs);
         const inFlight = progress.started - Object.values(progress.settled).reduce((a, b) => a + b, 0);
         window.peak = Math.max(window.peak, inFlight);
