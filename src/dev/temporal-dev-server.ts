@@ -24,6 +24,14 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** One partition per task queue (dynamic config of `temporal server start-dev`; compose sets it for docket-llm). */
+export const TASK_QUEUE_PARTITION_ARGS = [
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
 /** Runs `temporal server start-dev` with Docket's search attributes and waits until its frontend answers. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -43,6 +51,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     String(uiPort),
     '--log-level',
     'error',
+    // Temporal divides a task queue's rate limit among its partitions: with one, DOCKET_LLM_RPM's is exact.
+    ...TASK_QUEUE_PARTITION_ARGS,
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -23,9 +23,6 @@ import {
   type Tracing,
 } from '../telemetry/index.js';
 
-/** The docket-llm task queue's server-side rate limit, over DOCKET_LLM_RPM / 60. */
-const TASK_QUEUE_RATE_HEADROOM = 1.5;
-
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface BundleWorkflowsOptions {
@@ -130,10 +127,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
       localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
-    // Server-side ceiling of the whole task queue, shared by every worker process. The exact pacing is the
-    // shared request bucket every call takes a token from (spend-guard). Temporal enforces the limit per task queue
-    // partition, so with the few pollers a sized worker runs, a limit of exactly RPM/60 delivers about 80% of it.
-    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: (config.llm.rpm / 60) * TASK_QUEUE_RATE_HEADROOM } : {}),
+    // Server-side rate limit of the whole task queue, shared by every worker process: never more LLM tasks than the
+    // provider takes. Temporal divides it among the queue's partitions, so it is exact with one (the dev server and
+    // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
+    ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
   return {
     async run() {

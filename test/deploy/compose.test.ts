@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CONFIG_ENV_VARS } from '../../src/config.js';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/names.js';
+import { LLM_TASK_QUEUE, SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/names.js';
 
 // Static checks of docker-compose.yml and the Dockerfile: no Docker engine is needed, so they run everywhere.
 
@@ -130,6 +130,18 @@ describe('docker-compose.yml', () => {
       [...script.matchAll(/--name\s+(\w+)\s+--type\s+(\w+)/g)].map((m) => [m[1], m[2]]),
     );
     assert.deepEqual(registered, SEARCH_ATTRIBUTE_TYPES);
+  });
+
+  it('gives docket-llm one partition, so that the server-side rate limit Docket sets on it is exact', () => {
+    const temporal = service('temporal');
+    const env = temporal.environment as Record<string, string>;
+    const mounted = [...bindMounts(temporal)].find(([, target]) => target === env['DYNAMIC_CONFIG_FILE_PATH']);
+    assert.ok(mounted, 'DYNAMIC_CONFIG_FILE_PATH is a file mounted from the repository');
+    type Setting = { value: unknown; constraints?: { taskQueueName?: string } }[];
+    const dynamic = parse(read(mounted[0])) as Record<string, Setting>;
+    for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
+      assert.deepEqual(dynamic[key], [{ value: 1, constraints: { taskQueueName: LLM_TASK_QUEUE } }], key);
+    }
   });
 
   it('runs entry files that exist', () => {

@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
+import { TASK_QUEUE_PARTITION_ARGS } from '../../src/dev/temporal-dev-server.js';
 import { SA } from '../../src/shared/search-attributes.js';
 
 /** A real Temporal dev server (the installed `temporal` CLI) on free ports, with Docket's search attributes. */
@@ -9,7 +10,11 @@ export async function startTemporal(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path: findTemporalCli() },
       ip: '127.0.0.1',
       searchAttributes: Object.values(SA),
-      extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+      extraArgs: [
+        '--dynamic-config-value',
+        'frontend.enableUpdateWorkflowExecution=true',
+        ...TASK_QUEUE_PARTITION_ARGS,
+      ],
     },
   });
 }
