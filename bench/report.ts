@@ -182,7 +182,8 @@ export function renderMarkdown(results: BenchResults): string {
   );
   out.push(
     'Both sides call the same OpenAI simulator (a fresh one per side) with the same prompt, response_format and zod ' +
-      'schema. Docket runs as in production: a Temporal dev server, PostgreSQL, one `src/worker.ts` process, the batch ' +
+      'schema. Docket runs as in production: a Temporal dev server (one partition per task queue, as `npm start` and ' +
+      'compose configure it), PostgreSQL, one `src/worker.ts` process, the batch ' +
       'submitted through `submitBatch`. The baseline is a p-limit loop retrying every error after a fixed sleep ' +
       '(Retry-After ignored). Latency counts from submission to a validated result.',
     '',
