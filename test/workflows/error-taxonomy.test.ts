@@ -273,9 +273,11 @@ describe('the error taxonomy', () => {
     const doc = await submitWith([{ kind: 'low_confidence', confidence: 0.3 }]);
     await api.waitForStatus(doc.id, 'pending_review');
     const progress = await env.client.workflow.getHandle(`classify-${doc.id}`).query('status');
+    const { pendingReviewSince, ...rest } = progress as Record<string, unknown>;
+    assert.ok(!Number.isNaN(Date.parse(String(pendingReviewSince))), 'pendingReviewSince is a timestamp');
     assert.deepEqual(
       {
-        ...(progress as Record<string, unknown>),
+        ...rest,
         suggestion: { ...(progress as { suggestion: object }).suggestion, reasoning: 'x' },
       },
       {
