@@ -3,22 +3,15 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type SimulatorProfile } from '../src/simulator/index.js';
 import type { BaselineReport, BaselineRequest } from './baseline.js';
-import type { BenchDocument } from './documents.js';
 import type { SideRun } from './metrics.js';
 import { newSideRun } from './metrics.js';
 import { CpuTracker, machineBusySeconds, processMemory } from './proc.js';
 
 const BASELINE_ENTRY = fileURLToPath(new URL('./baseline.ts', import.meta.url));
 
-export interface BaselineSideOptions {
-  documents: BenchDocument[];
+/** What the baseline process is sent (less the simulator's URL, made here), and how to run and watch it. */
+export interface BaselineSideOptions extends Omit<BaselineRequest, 'baseUrl'> {
   simulator: Partial<SimulatorProfile>;
-  model: string;
-  concurrency: number;
-  retries: number;
-  sleepMs: number;
-  maxOutputTokens: number;
-  timeoutMs: number;
   sampleMs: number;
   log: (line: string) => void;
 }
