@@ -1,3 +1,5 @@
+import { PAUSE_REASON, REVIEW_REASON, type PauseReason, type ReviewReason } from './status.js';
+
 /**
  * The error taxonomy of DESIGN.md §6. Every failure that crosses the activity boundary is an
  * `ApplicationFailure` whose `type` is one of `ERROR_TYPES` (never a class name, which bundling can change).
@@ -14,6 +16,8 @@ export type ErrorClass = (typeof ERROR_CLASS)[keyof typeof ERROR_CLASS];
 export const ERROR_TYPES = {
   // transient: retried with backoff, jitter and Retry-After
   rateLimited: 'DocketRateLimited',
+  /** A 429 with no rate-limit header or wording: retried a bounded number of times, then paused. */
+  unconfirmedRateLimit: 'DocketUnconfirmedRateLimit',
   serverError: 'DocketServerError',
   connectionError: 'DocketConnectionError',
   timeout: 'DocketTimeout',
@@ -24,6 +28,8 @@ export const ERROR_TYPES = {
   modelNotFound: 'DocketModelNotFound',
   invalidRequest: 'DocketInvalidRequest',
   budgetExhausted: 'DocketBudgetExhausted',
+  /** A gateway's budget or spend limit (LiteLLM `budget_exceeded`, OpenRouter 402): never a rate limit. */
+  gatewayBudgetExceeded: 'DocketGatewayBudgetExceeded',
   // input: never retried; the document goes to review
   contextLengthExceeded: 'DocketContextLengthExceeded',
   contentFiltered: 'DocketContentFiltered',
@@ -35,6 +41,7 @@ export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
 /** The class each `ApplicationFailure` type belongs to. */
 export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketRateLimited: 'transient',
+  DocketUnconfirmedRateLimit: 'transient',
   DocketServerError: 'transient',
   DocketConnectionError: 'transient',
   DocketTimeout: 'transient',
@@ -44,6 +51,7 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketModelNotFound: 'operator',
   DocketInvalidRequest: 'operator',
   DocketBudgetExhausted: 'operator',
+  DocketGatewayBudgetExceeded: 'operator',
   DocketContextLengthExceeded: 'input',
   DocketContentFiltered: 'input',
   DocketDocumentNotFound: 'operator',
@@ -53,6 +61,24 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
 export const NON_RETRYABLE_ERROR_TYPES: ErrorType[] = (Object.keys(ERROR_TYPE_CLASS) as ErrorType[]).filter(
   (t) => ERROR_TYPE_CLASS[t] !== 'transient',
 );
+
+/** Where an operator failure leaves the document: the pause reason each type carries. */
+export const PAUSE_REASON_BY_TYPE: Partial<Record<ErrorType, PauseReason>> = {
+  DocketInsufficientQuota: PAUSE_REASON.quotaExhausted,
+  DocketAuthentication: PAUSE_REASON.credentials,
+  DocketPermissionDenied: PAUSE_REASON.credentials,
+  DocketModelNotFound: PAUSE_REASON.modelNotFound,
+  DocketInvalidRequest: PAUSE_REASON.badRequest,
+  DocketBudgetExhausted: PAUSE_REASON.budgetExhausted,
+  DocketGatewayBudgetExceeded: PAUSE_REASON.gatewayBudgetExceeded,
+  DocketDocumentNotFound: PAUSE_REASON.badRequest,
+};
+
+/** Where an input failure leaves the document: the review reason each type carries. */
+export const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
+  DocketContextLengthExceeded: REVIEW_REASON.inputTooLong,
+  DocketContentFiltered: REVIEW_REASON.contentFiltered,
+};
 
 export function isErrorType(value: unknown): value is ErrorType {
   return typeof value === 'string' && value in ERROR_TYPE_CLASS;

@@ -23,8 +23,12 @@ export const PAUSE_REASON = {
   credentials: 'credentials',
   quotaExhausted: 'quota_exhausted',
   budgetExhausted: 'budget_exhausted',
+  /** A gateway in front of the provider refused on its own budget or spend limit. */
+  gatewayBudgetExceeded: 'gateway_budget_exceeded',
   badRequest: 'bad_request',
   modelNotFound: 'model_not_found',
   retriesExhausted: 'retries_exhausted',
+  /** 429s that never looked like a rate limit (no rate-limit header or wording) kept coming. */
+  unconfirmedRateLimit: 'unconfirmed_rate_limit',
 } as const;
 export type PauseReason = (typeof PAUSE_REASON)[keyof typeof PAUSE_REASON];

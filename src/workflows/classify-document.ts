@@ -19,6 +19,8 @@ import {
   ERROR_TYPES,
   isErrorType,
   NON_RETRYABLE_ERROR_TYPES,
+  PAUSE_REASON_BY_TYPE,
+  REVIEW_REASON_BY_TYPE,
   type ErrorType,
 } from '../shared/errors.js';
 import {
@@ -49,21 +51,6 @@ const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-
-const PAUSE_REASON_BY_TYPE: Partial<Record<ErrorType, PauseReason>> = {
-  DocketInsufficientQuota: PAUSE_REASON.quotaExhausted,
-  DocketAuthentication: PAUSE_REASON.credentials,
-  DocketPermissionDenied: PAUSE_REASON.credentials,
-  DocketModelNotFound: PAUSE_REASON.modelNotFound,
-  DocketInvalidRequest: PAUSE_REASON.badRequest,
-  DocketBudgetExhausted: PAUSE_REASON.budgetExhausted,
-  DocketDocumentNotFound: PAUSE_REASON.badRequest,
-};
-
-const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
-  DocketContextLengthExceeded: REVIEW_REASON.inputTooLong,
-  DocketContentFiltered: REVIEW_REASON.contentFiltered,
-};
 
 /** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
 function failureType(err: unknown): { type: ErrorType; message: string; resumeAtMs?: number } {
