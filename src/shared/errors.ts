@@ -30,6 +30,13 @@ export const ERROR_TYPES = {
   budgetExhausted: 'DocketBudgetExhausted',
   /** A gateway's budget or spend limit (LiteLLM `budget_exceeded`, OpenRouter 402): never a rate limit. */
   gatewayBudgetExceeded: 'DocketGatewayBudgetExceeded',
+  /**
+   * A server error the provider marked `x-should-retry: false`: the same request cannot succeed, so it is not sent
+   * again. An operator pause rather than a review: nothing says the document is at fault, a person would classify by
+   * hand what the model classifies once the provider is fixed, and a provider-wide fault would flood the review
+   * queue, while pauses resume in bulk.
+   */
+  serverErrorNoRetry: 'DocketServerErrorNoRetry',
   // input: never retried; the document goes to review
   contextLengthExceeded: 'DocketContextLengthExceeded',
   contentFiltered: 'DocketContentFiltered',
@@ -52,6 +59,7 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketInvalidRequest: 'operator',
   DocketBudgetExhausted: 'operator',
   DocketGatewayBudgetExceeded: 'operator',
+  DocketServerErrorNoRetry: 'operator',
   DocketContextLengthExceeded: 'input',
   DocketContentFiltered: 'input',
   DocketDocumentNotFound: 'operator',
@@ -71,6 +79,7 @@ export const PAUSE_REASON_BY_TYPE: Partial<Record<ErrorType, PauseReason>> = {
   DocketInvalidRequest: PAUSE_REASON.badRequest,
   DocketBudgetExhausted: PAUSE_REASON.budgetExhausted,
   DocketGatewayBudgetExceeded: PAUSE_REASON.gatewayBudgetExceeded,
+  DocketServerErrorNoRetry: PAUSE_REASON.providerSaysNoRetry,
   DocketDocumentNotFound: PAUSE_REASON.badRequest,
 };
 

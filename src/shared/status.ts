@@ -30,5 +30,7 @@ export const PAUSE_REASON = {
   retriesExhausted: 'retries_exhausted',
   /** 429s that never looked like a rate limit (no rate-limit header or wording) kept coming. */
   unconfirmedRateLimit: 'unconfirmed_rate_limit',
+  /** The provider answered a server error with `x-should-retry: false`: sending the same request again cannot help. */
+  providerSaysNoRetry: 'provider_says_no_retry',
 } as const;
 export type PauseReason = (typeof PAUSE_REASON)[keyof typeof PAUSE_REASON];
