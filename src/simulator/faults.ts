@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   badGateway,
+  contentPolicyViolation,
   contextLengthExceeded,
   formatDuration,
   insufficientQuota,
@@ -158,6 +159,8 @@ function baseAnswer(kind: FaultKind, context: FaultContext, retryAfterMs: number
       return overloaded();
     case 'overloaded_529':
       return overloaded529();
+    case 'content_policy_violation':
+      return contentPolicyViolation();
     default:
       return undefined;
   }

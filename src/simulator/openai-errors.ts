@@ -182,6 +182,18 @@ export function overloaded529(): ErrorAnswer {
   return errorAnswer(529, 'The server is overloaded, please try again later.', 'server_error', null, 'overloaded');
 }
 
+/** 400 `content_policy_violation`: the request refused by OpenAI's safety system. */
+export function contentPolicyViolation(): ErrorAnswer {
+  return errorAnswer(
+    400,
+    'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by ' +
+      'our safety system.',
+    'invalid_request_error',
+    null,
+    'content_policy_violation',
+  );
+}
+
 /** 404 for a path the API does not have. */
 export function unknownUrl(method: string, path: string): ErrorAnswer {
   return errorAnswer(404, `Invalid URL (${method} ${path})`, 'invalid_request_error', null, null);

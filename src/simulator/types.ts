@@ -26,6 +26,7 @@ export const FAULT_KINDS = [
   'bad_gateway',
   'overloaded',
   'overloaded_529',
+  'content_policy_violation',
   'hang',
   'reset',
   ...OUTPUT_FAULT_KINDS,
@@ -38,6 +39,7 @@ export const FAULT_KINDS = [
  * - `invalid_request`: 400 `invalid_request_error` about `response_format`.
  * - `unauthorized`: 401 `invalid_api_key`. `forbidden`: 403 `unsupported_country_region_territory`.
  * - `model_not_found`: 404. `server_error`: 500. `bad_gateway`: 502. `overloaded`: 503. `overloaded_529`: 529.
+ * - `content_policy_violation`: 400 `content_policy_violation`, the request refused by the provider's safety system.
  * - `hang`: never answers until the client aborts. `reset`: destroys the socket without a response.
  * - `invalid_json`: prose. `truncated_json`: a cut JSON prefix with finish_reason `stop`.
  * - `out_of_taxonomy`: a category that is a synonym or casing variant outside the enum.

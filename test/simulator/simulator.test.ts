@@ -256,6 +256,13 @@ describe('simulator', () => {
       { fault: 'bad_gateway', cls: InternalServerError, status: 502, code: 502, type: 'cf_bad_gateway' },
       { fault: 'overloaded', cls: InternalServerError, status: 503, code: null, type: 'server_error' },
       { fault: 'overloaded_529', cls: InternalServerError, status: 529, code: 'overloaded', type: 'server_error' },
+      {
+        fault: 'content_policy_violation',
+        cls: BadRequestError,
+        status: 400,
+        code: 'content_policy_violation',
+        type: 'invalid_request_error',
+      },
     ];
     for (const { fault, cls, status, code, type } of cases) {
       it(`surfaces ${JSON.stringify(fault)} as ${cls.name} ${status}`, async () => {
