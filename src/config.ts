@@ -172,6 +172,17 @@ export const envSchema = z.object({
   DOCKET_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(400),
   /** Consecutive server errors (5xx, resets, timeouts) on one document before it pauses. @default 6 */
   DOCKET_SERVER_ERROR_CEILING: z.coerce.number().int().positive().default(6),
+  /**
+   * Transient failures (server errors, connection errors, timeouts; never rate limits) in a row, across at least two
+   * documents and with no success in between, that open the outage breaker shared by every worker: calls then wait
+   * and one probe at a time checks the provider. @default 5
+   */
+  DOCKET_OUTAGE_THRESHOLD: z.coerce.number().int().min(2).default(5),
+  /**
+   * How long rate limits may go on with no success anywhere before the rate-limit storm alert (log line, metric,
+   * `/healthz`). @default 15m
+   */
+  DOCKET_RATE_LIMIT_ALERT_AFTER: durationSchema.default(15 * 60_000),
   /** How long a document waits for a person before the review timeout policy applies. @default 7d */
   DOCKET_REVIEW_TIMEOUT: durationSchema.default(7 * 86_400_000),
   /**
@@ -232,6 +243,10 @@ export interface Config {
     /** Upper bound of the automatic sizing. */
     maxConcurrency: number;
     serverErrorCeiling: number;
+    /** Transient failures in a row that open the outage breaker. */
+    outageThreshold: number;
+    /** Rate limits with no success for this long raise the storm alert, ms. */
+    rateLimitAlertAfterMs: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
   dailyBudgetUsd?: number;
@@ -308,6 +323,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DOCKET_LLM_CONCURRENCY,
       maxConcurrency: e.DOCKET_LLM_MAX_CONCURRENCY,
       serverErrorCeiling: e.DOCKET_SERVER_ERROR_CEILING,
+      outageThreshold: e.DOCKET_OUTAGE_THRESHOLD,
+      rateLimitAlertAfterMs: e.DOCKET_RATE_LIMIT_ALERT_AFTER,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,

@@ -1,8 +1,9 @@
 import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
+import { APIError } from 'openai';
 import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { Logger } from 'pino';
-import { getDocument, insertLlmCall, insertSample, type LlmCallRow } from '../db/queries.js';
+import { countActivityFailures, getDocument, insertLlmCall, insertSample, type LlmCallRow } from '../db/queries.js';
 import type { Pool } from '../db/pool.js';
 import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
@@ -12,13 +13,21 @@ import { holdFromHeaders, type ProviderHold } from '../llm/rate-headers.js';
 import { rollBackIfFailing } from '../db/canary.js';
 import { countTokens, TOKENS_PER_MESSAGE } from '../llm/tokens.js';
 import { classificationOutputSchema, type ClassificationOutput } from '../shared/classification.js';
-import { ERROR_TYPE_CLASS, ERROR_TYPES, type ErrorType } from '../shared/errors.js';
+import { ERROR_TYPE_CLASS, ERROR_TYPES, OUTAGE_ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution, sleepWithHeartbeats } from './execution.js';
 import { recordBudgetEvent, recordCallMetrics, recordProviderHold } from './metrics.js';
 import { isSampled } from './sampling.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
+import {
+  noteProviderAnswer,
+  noteProviderFailure,
+  noteRateLimited,
+  passProviderGate,
+  type GatePass,
+  type ProviderHealthSettings,
+} from './outage-breaker.js';
 
 export interface LlmActivityDeps {
   pool: Pool;
@@ -40,6 +49,8 @@ export interface LlmActivityDeps {
   providerHold?: ProviderHold;
   /** Told about every finished attempt (sizes the worker's LLM slots). */
   onCallFinished?: (call: FinishedCall) => void;
+  /** The outage breaker and rate-limit storm alert shared through the database; unset = neither. */
+  providerHealth?: ProviderHealthSettings;
 }
 
 /** One attempt as the worker's slot sizing sees it. */
@@ -61,6 +72,14 @@ export interface ClassifyWithLlmInput {
   purpose?: 'classify' | 'repair' | 'cascade' | 'large_context' | 'compare';
   /** The canary variant the document was routed to. */
   variant?: 'baseline' | 'candidate';
+  /**
+   * Failed calls of this activity that pause the document: server errors (5xx, resets, timeouts) outside an outage,
+   * and, counted apart, 429s that are not demonstrably rate limits. Rate limits never count. Unset (workflows started
+   * before it): the retry policy's attempt ceiling bounds every failure instead.
+   */
+  serverErrorCeiling?: number;
+  /** What to do while the outage breaker is open. @default 'bounded' */
+  outage?: 'report' | 'wait';
 }
 
 export type ClassifyWithLlmResult = {
@@ -103,17 +122,37 @@ const PREVIOUS_OUTPUT_LIMIT = 2_000;
 /** Longest an attempt waits for a reset the provider's headers announced (the attempt's timeout is 2 minutes). */
 const MAX_PROVIDER_HOLD_MS = 20_000;
 
-function failWith(mapped: MappedFailure, attempt: number): never {
+/**
+ * Throws the failure of an attempt. `final`: a transient failure that reached the document's ceiling, not retried.
+ * `retryAfterMs`: the longest wait the provider asked for (Retry-After or its `x-ratelimit-*` headers).
+ */
+function failWith(mapped: MappedFailure, attempt: number, options: { final: boolean; retryAfterMs?: number }): never {
   const transient = mapped.errorClass === 'transient';
+  const retryAfterMs = options.retryAfterMs ?? mapped.retryAfterMs;
   throw ApplicationFailure.create({
     type: mapped.type,
-    message: mapped.message,
-    nonRetryable: !transient,
-    nextRetryDelay: transient ? nextRetryDelayMs(attempt, mapped.retryAfterMs) : undefined,
+    message: options.final ? `${mapped.message} (the document's ceiling of failed calls is reached)` : mapped.message,
+    nonRetryable: !transient || options.final,
+    nextRetryDelay: transient && !options.final ? nextRetryDelayMs(attempt, retryAfterMs) : undefined,
     details: [
-      { errorClass: mapped.errorClass, status: mapped.status, code: mapped.code, retryAfterMs: mapped.retryAfterMs },
+      {
+        errorClass: mapped.errorClass,
+        status: mapped.status,
+        code: mapped.code,
+        retryAfterMs,
+        ...(options.final ? { ceilingReached: true } : {}),
+      },
     ],
   });
+}
+
+const RATE_LIMIT_TYPES: ErrorType[] = [ERROR_TYPES.rateLimited, ERROR_TYPES.unconfirmedRateLimit];
+
+/** Error types counted together toward the ceiling, for a failure of `type`; undefined when it never counts. */
+function ceilingGroup(type: ErrorType): readonly ErrorType[] | undefined {
+  if (OUTAGE_ERROR_TYPES.includes(type)) return OUTAGE_ERROR_TYPES;
+  if (type === ERROR_TYPES.unconfirmedRateLimit) return [type];
+  return undefined;
 }
 
 /** Validates the model's answer; returns the problems in words the model can act on. */
@@ -235,6 +274,15 @@ async function attempt(
     call.waitedMs += performance.now() - heldFrom;
     recordProviderHold(holdMs);
   }
+  const pass: GatePass = deps.providerHealth
+    ? await passProviderGate(deps.pool, {
+        holder: ledger.callKey,
+        callTimeoutMs: deps.timeoutMs,
+        mode: input.outage ?? 'bounded',
+        log,
+      })
+    : { probe: false, breakerOpen: false, waitedMs: 0 };
+  call.waitedMs += pass.waitedMs;
   const reservation = await reserveForCall(
     {
       pool: deps.pool,
@@ -284,6 +332,14 @@ async function attempt(
       });
       throw err;
     }
+    const { outage, retryAfterMs } = await noteFailureHealth(deps, log, {
+      err,
+      mapped,
+      pass,
+      documentId: input.documentId,
+      holder: ledger.callKey,
+      nextCallTokens: promptTokens + maxOutputTokens,
+    });
     await recordCall(
       rec,
       {
@@ -297,15 +353,24 @@ async function attempt(
         errorClass: mapped.errorClass,
         errorType: mapped.type,
         requestId: mapped.requestId ?? null,
+        outage,
       },
       { error: mapped.message, status: mapped.status, code: mapped.code },
     );
-    log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs: mapped.retryAfterMs }, mapped.message);
-    failWith(mapped, info.attempt);
+    log.warn({ errorType: mapped.type, status: mapped.status, retryAfterMs, outage }, mapped.message);
+    const group = ceilingGroup(mapped.type);
+    const final =
+      input.serverErrorCeiling !== undefined &&
+      group !== undefined &&
+      !outage &&
+      (await countActivityFailures(deps.pool, input.documentId, activityKeyPrefix(ledger.callKey), group)) >=
+        input.serverErrorCeiling;
+    failWith(mapped, info.attempt, { final, retryAfterMs });
   } finally {
     clearInterval(heartbeat);
   }
   const latencyMs = Math.round(performance.now() - started);
+  if (deps.providerHealth) await noteProviderAnswer(deps.pool, log, { ok: true, pass });
   const usage = {
     inputTokens: completion.usage?.prompt_tokens ?? 0,
     cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
@@ -377,4 +442,49 @@ async function attempt(
     latencyMs,
     costUsd,
   };
+}
+
+/** The ledger key of an attempt without its attempt number: the key prefix of every attempt of the activity. */
+function activityKeyPrefix(callKey: string): string {
+  return callKey.slice(0, callKey.lastIndexOf('/') + 1);
+}
+
+/**
+ * What a failed call tells of the provider: a rate limit holds every worker until the provider's time (Retry-After,
+ * or the `x-ratelimit-*` headers of the error answer) and feeds the storm alert; a server error, reset or timeout
+ * feeds the outage breaker; any other answer shows the provider up. Returns whether the failure is part of an
+ * outage, and the longest wait the provider asked for.
+ */
+async function noteFailureHealth(
+  deps: LlmActivityDeps,
+  log: Logger,
+  f: {
+    err: unknown;
+    mapped: MappedFailure;
+    pass: GatePass;
+    documentId: string;
+    holder: string;
+    nextCallTokens: number;
+  },
+): Promise<{ outage: boolean; retryAfterMs?: number }> {
+  const headers = f.err instanceof APIError ? f.err.headers : undefined;
+  const headerHold = headers ? holdFromHeaders(headers, f.nextCallTokens) : undefined;
+  if (headerHold !== undefined) deps.providerHold?.holdFor(headerHold);
+  const waits = [f.mapped.retryAfterMs, headerHold].filter((ms): ms is number => ms !== undefined);
+  const retryAfterMs = waits.length > 0 ? Math.max(...waits) : undefined;
+  const settings = deps.providerHealth;
+  if (!settings) return { outage: false, retryAfterMs };
+  if (RATE_LIMIT_TYPES.includes(f.mapped.type)) {
+    await noteRateLimited(deps.pool, log, {
+      holdMs: retryAfterMs,
+      confirmed: f.mapped.type === ERROR_TYPES.rateLimited,
+      settings,
+    });
+  }
+  if (OUTAGE_ERROR_TYPES.includes(f.mapped.type)) {
+    const outage = await noteProviderFailure(deps.pool, log, { ...f, settings });
+    return { outage, retryAfterMs };
+  }
+  await noteProviderAnswer(deps.pool, log, { ok: false, pass: f.pass });
+  return { outage: false, retryAfterMs };
 }

@@ -43,3 +43,17 @@ export function recordProviderHold(ms: number): void {
     .createCounter('docket_llm_provider_hold_ms', 'ms', "Time calls waited for the provider's limit to replenish")
     .add(Math.round(ms));
 }
+
+/** The outage breaker opened or closed (shared by every worker: the worker that saw it counts it). */
+export function recordBreakerEvent(event: 'open' | 'close'): void {
+  metricMeter
+    .createCounter('docket_outage_breaker_events', 'events', 'Outage breaker openings and closings')
+    .add(1, { event });
+}
+
+/** The rate-limit storm alert was raised, or the storm ended with a success. */
+export function recordRateLimitStormEvent(event: 'alert' | 'over'): void {
+  metricMeter
+    .createCounter('docket_rate_limit_storm_events', 'events', 'Rate-limit storm alerts and their ends')
+    .add(1, { event });
+}

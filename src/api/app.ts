@@ -8,7 +8,9 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
+import { readProviderHealth } from '../db/provider-health.js';
 import { getClassification, getDocument } from '../db/queries.js';
+import { providerHealthView } from '../reports/provider-health.js';
 import type { Logger } from '../logger.js';
 import { resumeSignal, submitReviewUpdate } from '../shared/messages.js';
 import { documentWorkflowId, SEARCH_ATTRIBUTES } from '../shared/names.js';
@@ -112,7 +114,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
         r.status === 'fulfilled' ? ('ok' as const) : ('unreachable' as const),
       );
       const ok = db === 'ok' && temporal === 'ok';
-      return c.json({ status: ok ? ('ok' as const) : ('degraded' as const), database: db, temporal }, ok ? 200 : 503);
+      // Reported, not checked: a provider outage or rate-limit storm does not make the API unhealthy.
+      const health = db === 'ok' ? await readProviderHealth(deps.pool).catch(() => undefined) : undefined;
+      const provider = health ? { provider: providerHealthView(health, config.llm.rateLimitAlertAfterMs) } : {};
+      return c.json(
+        { status: ok ? ('ok' as const) : ('degraded' as const), database: db, temporal, ...provider },
+        ok ? 200 : 503,
+      );
     },
   );
 

@@ -121,6 +121,19 @@ export const healthSchema = z
     status: z.enum(['ok', 'degraded']),
     database: z.enum(['ok', 'unreachable']),
     temporal: z.enum(['ok', 'unreachable']),
+    /** The LLM provider as the workers see it: the outage breaker and the rate-limit storm alert. */
+    provider: z
+      .object({
+        breaker: z.enum(['closed', 'open']),
+        openedAt: z.string().optional(),
+        closedAt: z.string().optional(),
+        consecutiveFailures: z.number().int(),
+        nextProbeAt: z.string().optional(),
+        holdUntil: z.string().optional(),
+        lastSuccessAt: z.string().optional(),
+        rateLimitStorm: z.object({ since: z.string(), alert: z.boolean() }).optional(),
+      })
+      .optional(),
   })
   .openapi('Health');
 

@@ -170,6 +170,8 @@ export interface LlmCallRow {
   parseOk: boolean | null;
   requestId: string | null;
   startedAt: Date;
+  /** Failed while the outage breaker was open: not counted toward the document's ceiling. @default false */
+  outage?: boolean;
 }
 
 /** Records one HTTP call in the ledger; a retried write of the same call is ignored. */
@@ -178,9 +180,9 @@ export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
     `INSERT INTO llm_calls (call_key, document_id, workflow_id, run_id, activity_attempt, purpose, model,
        prompt_version, taxonomy, input_tokens, cached_tokens, output_tokens, cost_usd, priced, latency_ms,
        http_status, outcome, error_class, error_type, finish_reason, parse_ok, request_id, started_at, prompt_hash,
-       variant, confidence)
+       variant, confidence, outage)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-       $24, $25, $26)
+       $24, $25, $26, $27)
      ON CONFLICT (call_key) DO NOTHING`,
     [
       c.callKey,
@@ -209,8 +211,27 @@ export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
       c.promptHash,
       c.variant,
       c.confidence ?? null,
+      c.outage ?? false,
     ],
   );
+}
+
+/**
+ * Failed calls of one activity execution (the ledger keys its calls `<workflow>/<run>/<activity>/<attempt>`) whose
+ * error type is one of `errorTypes`, leaving out those made during an outage: what the document's ceiling counts.
+ */
+export async function countActivityFailures(
+  pool: Pool,
+  documentId: string,
+  activityKeyPrefix: string,
+  errorTypes: readonly string[],
+): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM llm_calls
+     WHERE document_id = $1 AND left(call_key, length($2)) = $2 AND error_type = ANY ($3) AND NOT outage`,
+    [documentId, activityKeyPrefix, errorTypes],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Calls made for a document and what they cost (unpriced calls add nothing and are counted apart). */

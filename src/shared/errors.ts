@@ -21,6 +21,11 @@ export const ERROR_TYPES = {
   serverError: 'DocketServerError',
   connectionError: 'DocketConnectionError',
   timeout: 'DocketTimeout',
+  /**
+   * The outage breaker is open (transient failures everywhere, no success): no call was made. The workflow shows
+   * `waiting_for_provider` and waits in an activity until a probe finds the provider back. Never counted, never paused.
+   */
+  providerOutage: 'DocketProviderOutage',
   // operator: never retried; the workflow pauses until `resume`
   insufficientQuota: 'DocketInsufficientQuota',
   authentication: 'DocketAuthentication',
@@ -52,6 +57,7 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketServerError: 'transient',
   DocketConnectionError: 'transient',
   DocketTimeout: 'transient',
+  DocketProviderOutage: 'transient',
   DocketInsufficientQuota: 'operator',
   DocketAuthentication: 'operator',
   DocketPermissionDenied: 'operator',
@@ -88,6 +94,13 @@ export const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
   DocketContextLengthExceeded: REVIEW_REASON.inputTooLong,
   DocketContentFiltered: REVIEW_REASON.contentFiltered,
 };
+
+/** Transient failures that tell of the provider's health (the outage breaker counts them); never rate limits. */
+export const OUTAGE_ERROR_TYPES: ErrorType[] = [
+  ERROR_TYPES.serverError,
+  ERROR_TYPES.connectionError,
+  ERROR_TYPES.timeout,
+];
 
 export function isErrorType(value: unknown): value is ErrorType {
   return typeof value === 'string' && value in ERROR_TYPE_CLASS;

@@ -3,7 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
 import { buildCompletion } from './completion.js';
-import { faultErrorAnswer, faultRuleSchema, OUTPUT_FAULTS, retryAfterHeaders } from './faults.js';
+import { faultErrorAnswer, faultRuleSchema, outageSchema, OUTPUT_FAULTS, retryAfterHeaders } from './faults.js';
 import {
   contextLengthExceeded,
   formatDuration,
@@ -80,6 +80,16 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
     state.setProfile(parsed.data);
     return c.json(state.profile);
   });
+  app.post('/_sim/outage', async (c) => {
+    const parsed = outageSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(controlError(parsed.error.message), 400);
+    state.startOutage(parsed.data.durationMs, parsed.data.kind);
+    return c.json({ ok: true }, 201);
+  });
+  app.delete('/_sim/outage', (c) => {
+    state.endOutage();
+    return c.body(null, 204);
+  });
   app.post('/_sim/reset', (c) => {
     state.reset();
     return c.body(null, 204);
@@ -131,7 +141,7 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return finish(c, state, recorded, { ...answer, headers });
   }
 
-  const fault = state.nextFault(recorded.userText, request.model);
+  const fault = state.outageFault(Date.now()) ?? state.nextFault(recorded.userText, request.model);
   const latencyMs = fault?.latencyMs ?? state.nextLatency();
   if (fault) recorded.fault = fault.kind;
 
@@ -190,6 +200,8 @@ interface JsonAnswer {
   status: number;
   body: unknown;
   headers?: Record<string, string> | undefined;
+  /** Leave out the `x-ratelimit-*` headers. */
+  bare?: boolean;
 }
 
 /** Sends a JSON answer with the headers OpenAI puts on every response, plus the simulator's own marker. */
@@ -203,12 +215,16 @@ function send(c: SimContext, state: SimulatorState, answer: JsonAnswer): Respons
     'openai-version': '2020-10-01',
     'openai-organization': 'org-docket-simulator',
     'openai-processing-ms': String(now - c.get('startedAt')),
-    'x-ratelimit-limit-requests': String(limits.limitRequests),
-    'x-ratelimit-remaining-requests': String(limits.remainingRequests),
-    'x-ratelimit-reset-requests': formatDuration(limits.resetRequestsMs),
-    'x-ratelimit-limit-tokens': String(limits.limitTokens),
-    'x-ratelimit-remaining-tokens': String(limits.remainingTokens),
-    'x-ratelimit-reset-tokens': formatDuration(limits.resetTokensMs),
+    ...(answer.bare
+      ? {}
+      : {
+          'x-ratelimit-limit-requests': String(limits.limitRequests),
+          'x-ratelimit-remaining-requests': String(limits.remainingRequests),
+          'x-ratelimit-reset-requests': formatDuration(limits.resetRequestsMs),
+          'x-ratelimit-limit-tokens': String(limits.limitTokens),
+          'x-ratelimit-remaining-tokens': String(limits.remainingTokens),
+          'x-ratelimit-reset-tokens': formatDuration(limits.resetTokensMs),
+        }),
   });
   for (const [name, value] of Object.entries(answer.headers ?? {})) headers.set(name, value);
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });

@@ -99,6 +99,7 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
     text = text.slice(0, lengthCap * 4);
     finishReason = 'length';
   }
+  if (fault?.kind === 'length_valid_json') finishReason = 'length';
 
   const message: AssistantMessage = { role: 'assistant', content: text, refusal: null, annotations: [] };
   let completionTokens = countTokens(text);

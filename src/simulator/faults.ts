@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   badGateway,
+  bareTooManyRequests,
   contentPolicyViolation,
   contextLengthExceeded,
   formatDuration,
@@ -25,6 +26,8 @@ export interface ResolvedFault {
   latencyMs?: number;
   confidence?: number;
   category?: string;
+  retryAfterFormat?: 'seconds' | 'http-date';
+  shouldRetry?: boolean;
 }
 
 /** Faults that answer 200 with a doubtful or unusable message. */
@@ -45,10 +48,20 @@ export const faultRuleSchema = z.strictObject({
         latencyMs: z.number().min(0).optional(),
         confidence: z.number().min(0).max(1).optional(),
         category: z.string().optional(),
+        retryAfterFormat: z.enum(['seconds', 'http-date']).optional(),
+        shouldRetry: z.boolean().optional(),
       }),
     ]),
   ),
   repeat: z.boolean().optional(),
+});
+
+/** An outage as sent to `POST /_sim/outage`: every request answers `kind` for `durationMs`. */
+export const outageSchema = z.strictObject({
+  durationMs: z.number().min(0),
+  kind: faultKindSchema
+    .refine((k) => !OUTPUT_FAULTS.has(k), { message: 'an outage answers with an error or connection fault' })
+    .default('overloaded'),
 });
 
 /** Spells out a fault given by name. */
@@ -118,8 +131,23 @@ export function faultErrorAnswer(fault: ResolvedFault, context: FaultContext): E
         ? undefined
         : fault.retryAfterMs;
   const answer = baseAnswer(fault.kind, context, retryAfterMs ?? 0);
-  if (!answer || retryAfterMs === undefined) return answer;
-  return { ...answer, headers: { ...answer.headers, ...retryAfterHeaders(retryAfterMs, fault.kind === 'rate_limit') } };
+  if (!answer) return answer;
+  const headers = { ...answer.headers };
+  if (fault.shouldRetry !== undefined) headers['x-should-retry'] = String(fault.shouldRetry);
+  if (retryAfterMs !== undefined) {
+    Object.assign(
+      headers,
+      fault.retryAfterFormat === 'http-date'
+        ? { 'retry-after': httpDateAfter(retryAfterMs) }
+        : retryAfterHeaders(retryAfterMs, fault.kind === 'rate_limit'),
+    );
+  }
+  return { ...answer, headers };
+}
+
+/** An HTTP date at least `ms` from now (whole seconds, rounded up, as the format allows). */
+export function httpDateAfter(ms: number, now = Date.now()): string {
+  return new Date(Math.ceil((now + ms) / 1000) * 1000).toUTCString();
 }
 
 /** `retry-after` (whole seconds, rounded up) and `retry-after-ms`; for a 429 also the exhausted request budget. */
@@ -159,6 +187,8 @@ function baseAnswer(kind: FaultKind, context: FaultContext, retryAfterMs: number
       return overloaded();
     case 'overloaded_529':
       return overloaded529();
+    case 'bare_429':
+      return bareTooManyRequests();
     case 'content_policy_violation':
       return contentPolicyViolation();
     default:

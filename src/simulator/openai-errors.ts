@@ -9,11 +9,13 @@ export interface OpenAIErrorBody {
   };
 }
 
-/** An error answer: status, OpenAI body and extra headers. */
+/** An error answer: status, body and extra headers. */
 export interface ErrorAnswer {
   status: number;
-  body: OpenAIErrorBody;
+  body: OpenAIErrorBody | { error: { message: string } };
   headers?: Record<string, string>;
+  /** Send none of the `x-ratelimit-*` headers every OpenAI answer carries (a gateway's own answer). */
+  bare?: boolean;
 }
 
 /** Builds an error answer. */
@@ -182,12 +184,17 @@ export function overloaded529(): ErrorAnswer {
   return errorAnswer(529, 'The server is overloaded, please try again later.', 'server_error', null, 'overloaded');
 }
 
-/** 400 `content_policy_violation`: the request refused by OpenAI's safety system. */
+/** A bare 429 as some gateways and proxies send it: no code, no type, no rate-limit headers. */
+export function bareTooManyRequests(): ErrorAnswer {
+  return { status: 429, body: { error: { message: 'Too Many Requests' } }, bare: true };
+}
+
+/** 400 `content_policy_violation`: the provider's moderation refused the input. */
 export function contentPolicyViolation(): ErrorAnswer {
   return errorAnswer(
     400,
-    'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by ' +
-      'our safety system.',
+    'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed ' +
+      'by our safety system.',
     'invalid_request_error',
     null,
     'content_policy_violation',

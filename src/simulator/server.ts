@@ -33,6 +33,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     setProfile: (profile) => state.setProfile(profile),
     requestsMatching: (match) => state.requests.filter((r) => r.userText.includes(match)),
     reset: () => state.reset(),
+    startOutage: (durationMs, kind) => state.startOutage(durationMs, kind),
+    endOutage: () => state.endOutage(),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         state.closeAll();

@@ -2,7 +2,7 @@ import { drawFault, RuleBook, type ResolvedFault } from './faults.js';
 import { DEFAULT_CONTEXT_WINDOW, DEFAULT_PROFILE, mergeProfile } from './profile.js';
 import { Prng, sampleLatency } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
-import type { RecordedRequest, SimulatorProfile } from './types.js';
+import type { FaultKind, RecordedRequest, SimulatorProfile } from './types.js';
 
 /** Models the simulator serves, with OpenAI's `created` timestamps. */
 export const MODELS: readonly { id: string; created: number; contextWindow: number }[] = [
@@ -34,6 +34,7 @@ export class SimulatorState {
   private faultPrng: Prng;
   private latencyPrng: Prng;
   private seq = 0;
+  private outage: { until: number; kind: FaultKind } | undefined;
 
   constructor(profile: Partial<SimulatorProfile> = {}) {
     this.profile = mergeProfile(DEFAULT_PROFILE, profile);
@@ -53,6 +54,7 @@ export class SimulatorState {
     this.rules.clear();
     this.limiter.clear();
     this.seenPrefixes.clear();
+    this.outage = undefined;
     this.seq = 0;
     this.reseed();
   }
@@ -71,6 +73,20 @@ export class SimulatorState {
     if (fromRule) return fromRule;
     const kind = drawFault(this.profile.faultRates, this.faultPrng);
     return kind ? { kind } : undefined;
+  }
+
+  /** Every request until `durationMs` from now answers `kind`. */
+  startOutage(durationMs: number, kind: FaultKind = 'overloaded'): void {
+    this.outage = { until: Date.now() + durationMs, kind };
+  }
+
+  endOutage(): void {
+    this.outage = undefined;
+  }
+
+  /** The outage's fault while one lasts. */
+  outageFault(now: number): ResolvedFault | undefined {
+    return this.outage && now < this.outage.until ? { kind: this.outage.kind } : undefined;
   }
 
   /** The next latency drawn from the profile. */

@@ -12,6 +12,7 @@ export const OUTPUT_FAULT_KINDS = [
   'refusal',
   'content_filter',
   'low_confidence',
+  'length_valid_json',
 ] as const;
 
 export const FAULT_KINDS = [
@@ -29,6 +30,7 @@ export const FAULT_KINDS = [
   'content_policy_violation',
   'hang',
   'reset',
+  'bare_429',
   ...OUTPUT_FAULT_KINDS,
 ] as const;
 
@@ -46,6 +48,9 @@ export const FAULT_KINDS = [
  * - `placeholder`: category and reasoning `N/A`. `length`: cut at the token cap, finish_reason `length`.
  * - `refusal`: `message.refusal` set, content null. `content_filter`: finish_reason `content_filter`, content null.
  * - `low_confidence`: a valid answer with confidence 0.2.
+ * - `length_valid_json`: a whole, valid answer that still reports finish_reason `length`.
+ * - `bare_429`: 429 `{"error":{"message":"Too Many Requests"}}` with no `retry-after` and no `x-ratelimit-*` headers
+ *   (what some gateways send): not demonstrably a rate limit.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -62,6 +67,10 @@ export type FaultSpec =
       confidence?: number;
       /** Category written by output faults (`out_of_taxonomy`, `placeholder`, `low_confidence`, ...). */
       category?: string;
+      /** How `retry-after` is written: seconds (with `retry-after-ms`) or an HTTP date alone. @default 'seconds' */
+      retryAfterFormat?: 'seconds' | 'http-date';
+      /** Sends `x-should-retry` with this value (OpenAI's hint whether a retry can succeed). */
+      shouldRetry?: boolean;
     };
 
 /**
@@ -134,6 +143,13 @@ export interface Simulator {
   requestsMatching(match: string): RecordedRequest[];
   /** Forgets requests, rules, rate-limit windows and the prompt cache, restarts the random sequences; keeps the profile. */
   reset(): void;
+  /**
+   * A provider outage: every chat completion answers with `kind` (an error fault, default `overloaded`, a 503) for
+   * `durationMs` from now, whatever the rules say.
+   */
+  startOutage(durationMs: number, kind?: FaultKind): void;
+  /** Ends an outage early. */
+  endOutage(): void;
   /** Stops listening and ends hanging requests. */
   close(): Promise<void>;
 }

@@ -103,6 +103,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     providerHold: new ProviderHold(),
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
+    providerHealth: {
+      outageThreshold: config.llm.outageThreshold,
+      rateLimitAlertAfterMs: config.llm.rateLimitAlertAfterMs,
+    },
   };
   const { tracing } = deps;
   const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));

@@ -1,8 +1,10 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   metricMeter,
   patched,
@@ -64,22 +66,42 @@ function failureType(err: unknown): { type: ErrorType; message: string; resumeAt
 }
 
 /**
+ * Versions the LLM retry regime: rate limits and outages consume no attempts (the activity counts the ceiling of server
+ * errors itself, from the ledger), and an open outage breaker shows as `waiting_for_provider`.
+ */
+const PROVIDER_HEALTH_PATCH = 'provider-health-v1';
+/** Versions cancellation: the document ends `failed` with reason `cancelled`, not paused. */
+const CANCELLED_FAILS_PATCH = 'cancelled-ends-failed-v1';
+
+const LLM_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+} as const;
+
+/**
  * Classifies one document durably (DESIGN.md §5–§6): transient failures retried, operator failures paused until
  * `resume`, input failures and unusable output sent to review, and nothing invalid ever stored.
  */
 export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Promise<ClassifyDocumentResult> {
+  const providerHealth = patched(PROVIDER_HEALTH_PATCH);
   const { classifyWithLlm } = proxyActivities<LlmActivities>({
     taskQueue: LLM_TASK_QUEUE,
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: input.serverErrorCeiling,
-      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-    },
+    // Unlimited attempts under the patch: rate limits are waited out for as long as the provider asks, and the
+    // activity itself ends the retries at the ceiling of server errors.
+    retry: providerHealth ? LLM_RETRY : { ...LLM_RETRY, maximumAttempts: input.serverErrorCeiling },
   });
+  // While the outage breaker is open: an attempt that waits (heartbeating) until a probe finds the provider back.
+  const { classifyWithLlm: classifyWhenProviderIsBack } = proxyActivities<LlmActivities>({
+    taskQueue: LLM_TASK_QUEUE,
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: '10 seconds',
+    retry: LLM_RETRY,
+  });
+  let waitingForProvider = false;
 
   const progress: DocumentProgress = {
     documentId: input.documentId,
@@ -134,18 +156,21 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: 'DocketInvalidReview',
+        nonRetryable: true,
         message: parsed.error.issues[0]?.message ?? 'invalid',
       });
     }
     if (progress.status !== DOCUMENT_STATUS.pendingReview || decision !== undefined) {
       throw ApplicationFailure.create({
         type: 'DocketNoReviewPending',
+        nonRetryable: true,
         message: `no review is pending for ${input.documentId} (status ${progress.status})`,
       });
     }
     if (!input.taxonomy.categories.includes(d.category)) {
       throw ApplicationFailure.create({
         type: 'DocketCategoryNotInTaxonomy',
+        nonRetryable: true,
         message: `"${d.category}" is not in taxonomy "${input.taxonomy.name}": use one of ${input.taxonomy.categories.join(', ')}`,
       });
     }
@@ -258,91 +283,129 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     return undefined;
   }
 
-  upsertSearchAttributes([
-    { key: SA.model, value: input.model },
-    { key: SA.promptVersion, value: input.promptVersion },
-    ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
-  ]);
-  setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
+  /** A cancelled document ends `failed` with reason `cancelled`: nothing for an operator to do. */
+  function cancelled(): Promise<ClassifyDocumentResult> {
+    return CancellationScope.nonCancellable(async () => {
+      progress.failureReason = 'cancelled';
+      progress.pauseReason = undefined;
+      setStatus(DOCUMENT_STATUS.failed, 'cancelled');
+      log.info('document cancelled', { documentId: input.documentId });
+      await batchNotified;
+      return { documentId: input.documentId, status: DOCUMENT_STATUS.failed, failureReason: 'cancelled' };
+    });
+  }
 
-  let repair: { previousOutput: string; errors: string[] } | undefined;
-  let purpose: 'classify' | 'cascade' | 'large_context' = 'classify';
-  let escalatedModel = false;
-  /** Tries a stronger or larger model once, before a person. Versioned: workflows started earlier never do. */
-  const escalateTo = (candidate: string | undefined, why: 'cascade' | 'large_context', patchId: string): boolean => {
-    if (!candidate || escalatedModel || candidate === model || !patched(patchId)) return false;
-    escalatedModel = true;
-    model = candidate;
-    // The Web UI's DocketModel shows the model that answers. Versioned on its own: runs that escalated before this
-    // recorded no update here.
-    if (patched('escalation-model-search-attribute')) upsertSearchAttributes([{ key: SA.model, value: candidate }]);
-    purpose = why;
-    repair = undefined;
-    setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');
-    return true;
-  };
-  for (;;) {
-    let answer: ClassifyWithLlmResult;
-    progress.attempts++;
-    try {
-      answer = await classifyWithLlm({
-        documentId: input.documentId,
-        taxonomy: input.taxonomy,
-        model,
-        promptVersion: input.promptVersion,
-        repair,
-        purpose,
-        ...(input.variant ? { variant: input.variant } : {}),
-      });
-    } catch (err) {
-      const { type, message, resumeAtMs } = failureType(err);
-      progress.lastErrorClass = ERROR_TYPE_CLASS[type];
-      progress.lastErrorType = type;
-      progress.lastErrorMessage = message;
-      const reviewReason = REVIEW_REASON_BY_TYPE[type];
-      if (
-        reviewReason === REVIEW_REASON.inputTooLong &&
-        escalateTo(input.largeContextModel, 'large_context', 'large-context-model-v1')
-      ) {
-        continue;
-      }
-      if (reviewReason) return review(reviewReason);
-      const pauseReason = PAUSE_REASON_BY_TYPE[type];
-      if (pauseReason) {
-        await pause(pauseReason, resumeAtMs);
-        continue;
-      }
-      // Transient failures already retried up to the ceiling: a rate limit is waited out for as long as it lasts,
-      // repeated server errors on the same input pause the document to keep spend bounded.
-      if (type === ERROR_TYPES.rateLimited) {
-        setStatus(DOCUMENT_STATUS.classifying, 'waiting_for_rate_limit');
-        continue;
-      }
-      await pause(PAUSE_REASON.retriesExhausted);
-      continue;
-    }
-    promptHash = answer.promptHash;
+  /** The classification itself: calls, repairs, escalations, pauses and reviews until a result or a failure. */
+  async function classify(): Promise<ClassifyDocumentResult> {
+    upsertSearchAttributes([
+      { key: SA.model, value: input.model },
+      { key: SA.promptVersion, value: input.promptVersion },
+      ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+    ]);
+    setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
 
-    if (answer.outcome === 'invalid') {
-      progress.lastErrorClass = 'output';
-      progress.lastErrorType = 'invalid_output';
-      progress.lastErrorMessage = answer.errors.join('; ');
-      // One more try: the stronger model when a cascade is configured, else a repair that shows the errors.
-      if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
-      if (!repair && !escalatedModel) {
-        repair = { previousOutput: answer.previousOutput, errors: answer.errors };
-        setStatus(DOCUMENT_STATUS.classifying, 'repairing');
+    let repair: { previousOutput: string; errors: string[] } | undefined;
+    let purpose: 'classify' | 'cascade' | 'large_context' = 'classify';
+    let escalatedModel = false;
+    /** Tries a stronger or larger model once, before a person. Versioned: workflows started earlier never do. */
+    const escalateTo = (candidate: string | undefined, why: 'cascade' | 'large_context', patchId: string): boolean => {
+      if (!candidate || escalatedModel || candidate === model || !patched(patchId)) return false;
+      escalatedModel = true;
+      model = candidate;
+      // The Web UI's DocketModel shows the model that answers. Versioned on its own: runs that escalated before this
+      // recorded no update here.
+      if (patched('escalation-model-search-attribute')) upsertSearchAttributes([{ key: SA.model, value: candidate }]);
+      purpose = why;
+      repair = undefined;
+      setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');
+      return true;
+    };
+    for (;;) {
+      let answer: ClassifyWithLlmResult;
+      progress.attempts++;
+      try {
+        const call = waitingForProvider ? classifyWhenProviderIsBack : classifyWithLlm;
+        answer = await call({
+          documentId: input.documentId,
+          taxonomy: input.taxonomy,
+          model,
+          promptVersion: input.promptVersion,
+          repair,
+          purpose,
+          ...(input.variant ? { variant: input.variant } : {}),
+          ...(providerHealth
+            ? { serverErrorCeiling: input.serverErrorCeiling, outage: waitingForProvider ? 'wait' : 'report' }
+            : {}),
+        });
+        waitingForProvider = false;
+      } catch (err) {
+        // A cancelled document ends failed (below), never paused for an operator.
+        if (isCancellation(err) && patched(CANCELLED_FAILS_PATCH)) throw err;
+        const { type, message, resumeAtMs } = failureType(err);
+        if (type === ERROR_TYPES.providerOutage) {
+          // An outage, not this document's fault: no error shown, no attempt counted; wait for the provider.
+          waitingForProvider = true;
+          setStatus(DOCUMENT_STATUS.classifying, 'waiting_for_provider');
+          continue;
+        }
+        waitingForProvider = false;
+        progress.lastErrorClass = ERROR_TYPE_CLASS[type];
+        progress.lastErrorType = type;
+        progress.lastErrorMessage = message;
+        const reviewReason = REVIEW_REASON_BY_TYPE[type];
+        if (
+          reviewReason === REVIEW_REASON.inputTooLong &&
+          escalateTo(input.largeContextModel, 'large_context', 'large-context-model-v1')
+        ) {
+          continue;
+        }
+        if (reviewReason) return review(reviewReason);
+        const pauseReason = PAUSE_REASON_BY_TYPE[type];
+        if (pauseReason) {
+          await pause(pauseReason, resumeAtMs);
+          continue;
+        }
+        // Transient failures already retried up to the ceiling: a rate limit is waited out for as long as it lasts,
+        // repeated server errors on the same input pause the document to keep spend bounded.
+        if (type === ERROR_TYPES.rateLimited) {
+          setStatus(DOCUMENT_STATUS.classifying, 'waiting_for_rate_limit');
+          continue;
+        }
+        await pause(
+          type === ERROR_TYPES.unconfirmedRateLimit ? PAUSE_REASON.unconfirmedRateLimit : PAUSE_REASON.retriesExhausted,
+        );
         continue;
       }
-      return review(REVIEW_REASON.invalidOutput);
-    }
+      promptHash = answer.promptHash;
 
-    const output = answer.output;
-    if (output.confidence < input.confidenceThreshold) {
-      progress.lastErrorClass = 'low_confidence';
-      if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
-      return review(REVIEW_REASON.lowConfidence, output);
+      if (answer.outcome === 'invalid') {
+        progress.lastErrorClass = 'output';
+        progress.lastErrorType = 'invalid_output';
+        progress.lastErrorMessage = answer.errors.join('; ');
+        // One more try: the stronger model when a cascade is configured, else a repair that shows the errors.
+        if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
+        if (!repair && !escalatedModel) {
+          repair = { previousOutput: answer.previousOutput, errors: answer.errors };
+          setStatus(DOCUMENT_STATUS.classifying, 'repairing');
+          continue;
+        }
+        return review(REVIEW_REASON.invalidOutput);
+      }
+
+      const output = answer.output;
+      if (output.confidence < input.confidenceThreshold) {
+        progress.lastErrorClass = 'low_confidence';
+        if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
+        return review(REVIEW_REASON.lowConfidence, output);
+      }
+      return complete({ ...output, decidedBy: 'model', model, ...resultTags() });
     }
-    return complete({ ...output, decidedBy: 'model', model, ...resultTags() });
+  }
+
+  try {
+    return await classify();
+  } catch (err) {
+    if (isCancellation(err) && patched(CANCELLED_FAILS_PATCH)) return cancelled();
+    throw err;
   }
 }

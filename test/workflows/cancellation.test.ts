@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
+import { SA } from '../../src/shared/search-attributes.js';
 import { testApi } from '../helpers/api.js';
 import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
@@ -13,7 +13,7 @@ describe('cancelling a document', () => {
   });
   after(() => env.stop());
 
-  it('aborts the HTTP request in flight and records the call', async () => {
+  it('ends failed with reason cancelled, aborts the HTTP request in flight and records the call', async () => {
     const api = testApi(env);
     env.sim.addRule({ match: 'cancel-me', faults: ['hang'] });
     await api.submit({ id: 'cancel-me', text: 'cancel-me the quarterly revenue grew' });
@@ -24,7 +24,13 @@ describe('cancelling a document', () => {
 
     const handle = env.client.workflow.getHandle('classify-cancel-me');
     await handle.cancel();
-    await assert.rejects(handle.result(), WorkflowFailedError);
+    assert.deepEqual(await handle.result(), { documentId: 'cancel-me', status: 'failed', failureReason: 'cancelled' });
+    const progress = (await handle.query('status')) as Record<string, unknown>;
+    assert.equal(progress.status, 'failed');
+    assert.equal(progress.failureReason, 'cancelled');
+    assert.equal(progress.pauseReason, undefined, 'a cancellation is not a pause');
+    assert.equal((await handle.describe()).typedSearchAttributes.get(SA.status), 'failed');
+    assert.equal((await api.get('cancel-me')).status, 'failed');
     const request = await waitFor(
       async () => env.sim.requestsMatching('cancel-me')[0],
       (r) => r?.finishedAt !== undefined,
