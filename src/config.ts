@@ -3,6 +3,7 @@ import { CLASSIFY_TASK } from './llm/prompt.js';
 import { loadPrompts } from './llm/prompts.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
+import { loadTemporalConfig, TemporalConfigError, type TemporalConfig } from './temporal-connection.js';
 
 /** Raised when the environment holds a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -114,6 +115,24 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   /** @default default */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Temporal's standard client configuration, read by @temporalio/envconfig (src/temporal-connection.ts); the
+  // variables over the TOML profile, as the `temporal` CLI reads them. Listed here so that a typo is caught.
+  /** Temporal Cloud API key; turns TLS on. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** `true` or `false`: TLS to the frontend (on by default with an API key or any TEMPORAL_TLS_* file). */
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
+  /** PEM client certificate for mutual TLS (with TEMPORAL_TLS_CLIENT_KEY_PATH). */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  /** PEM private key of the client certificate. */
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  /** PEM CA that signed the server's certificate. Unset: the system's roots. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  /** Name to verify the server's certificate against, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Profile of the TOML config file. @default default */
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
+  /** TOML client config file. @default ~/.config/temporalio/temporal.toml (when it exists) */
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
   /** Unset together with OPENAI_BASE_URL: `npm start` runs the simulator. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, LiteLLM, a gateway). */
@@ -216,7 +235,7 @@ export type Env = z.infer<typeof envSchema>;
 export const CONFIG_ENV_VARS = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
-  temporal: { address: string; namespace: string };
+  temporal: TemporalConfig;
   openai: { apiKey?: string; baseUrl?: string; timeoutMs: number };
   databaseUrl?: string;
   api: {
@@ -288,6 +307,15 @@ function checkCanary(canary: CanaryConfig): CanaryConfig {
   return canary;
 }
 
+function temporalConfig(env: NodeJS.ProcessEnv): TemporalConfig {
+  try {
+    return loadTemporalConfig(env);
+  } catch (err) {
+    if (err instanceof TemporalConfigError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
+}
+
 /** Parses the environment once; throws `ConfigError` naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = envSchema.safeParse(env);
@@ -298,7 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = result.data;
   const named = e.DOCKET_TAXONOMIES ?? [];
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    temporal: temporalConfig(env),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, timeoutMs: e.DOCKET_LLM_TIMEOUT_MS },
     databaseUrl: e.DATABASE_URL,
     api: {

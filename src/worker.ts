@@ -1,10 +1,10 @@
-import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createOpenAIClient } from './llm/client.js';
 import { createLogger } from './logger.js';
 import { startTracing } from './telemetry/index.js';
+import { connectWorker } from './temporal-connection.js';
 import { createWorkers } from './worker/create-workers.js';
 import { installRuntime } from './worker/runtime.js';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const tracing = startTracing('docket-worker');
   await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await connectWorker(config.temporal);
   const workers = await createWorkers({
     connection,
     config,

@@ -1,10 +1,10 @@
-import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { ensureConfiguredCanary } from './routing.js';
 import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
+import { connectClient } from '../temporal-connection.js';
 import { startApi } from './serve.js';
 
 /** `npm run api`: the HTTP API and review page against external Temporal and PostgreSQL. */
@@ -23,10 +23,7 @@ async function main(): Promise<void> {
   await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl);
   await ensureConfiguredCanary(pool, config);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({
-    connection,
-    namespace: config.temporal.namespace,
+  const { connection, client } = await connectClient(config.temporal, {
     ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
   });
   const api = await startApi(

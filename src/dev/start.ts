@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { ensureConfiguredCanary } from '../api/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
 import { loadConfig, type Config } from '../config.js';
@@ -12,6 +10,7 @@ import { createOpenAIClient } from '../llm/client.js';
 import { createLogger } from '../logger.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
+import { connectClient, connectWorker } from '../temporal-connection.js';
 import { createWorkers } from '../worker/create-workers.js';
 import { installRuntime } from '../worker/runtime.js';
 import { devTokens } from './dev-tokens.js';
@@ -50,7 +49,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     const tracing = startTracing('docket');
     if (tracing) cleanups.push(() => tracing.shutdown());
     let temporal: DevServer | undefined;
-    if (!env.TEMPORAL_ADDRESS) {
+    if (!base.temporal.addressConfigured) {
       temporal = await startTemporalDevServer({
         cli: findTemporalCli(env),
         dbFilename: join(dataDir, 'temporal.db'),
@@ -76,7 +75,10 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     const tokens = base.api.tokens ?? devTokens(dataDir);
     const config: Config = {
       ...base,
-      temporal: { ...base.temporal, address: temporal?.address ?? base.temporal.address },
+      // The embedded dev server listens in plain text on its own address, whatever a profile says about TLS.
+      temporal: temporal
+        ? { address: temporal.address, namespace: base.temporal.namespace, addressConfigured: true }
+        : base.temporal,
       databaseUrl,
       openai: simulator ? { ...base.openai, apiKey: 'sk-docket-simulator', baseUrl: simulator.baseUrl } : base.openai,
       api: { ...base.api, tokens },
@@ -86,7 +88,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     const pool = createPool(databaseUrl);
     cleanups.push(() => pool.end());
     await ensureConfiguredCanary(pool, config);
-    const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const nativeConnection = await connectWorker(config.temporal);
     cleanups.push(() => nativeConnection.close());
     const workers = await createWorkers({
       connection: nativeConnection,
@@ -106,13 +108,10 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
       void stop(1);
     });
 
-    const connection = await Connection.connect({ address: config.temporal.address });
-    cleanups.push(() => connection.close());
-    const client = new Client({
-      connection,
-      namespace: config.temporal.namespace,
+    const { connection, client } = await connectClient(config.temporal, {
       ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
     });
+    cleanups.push(() => connection.close());
     const api: RunningApi = await startApi(
       { pool, client, config, logger },
       { host: config.api.host, port: config.api.port, tracing },

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { contentHash } from '../../src/api/documents.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { insertBatch } from '../../src/db/queries.js';
@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { startSimulator, type Simulator, type SimulatorProfile } from '../../src/simulator/index.js';
 import { bundleWorkflows, createWorkers, type DocketWorkers } from '../../src/worker/create-workers.js';
 import { installRuntime } from '../../src/worker/runtime.js';
+import { connectClient, connectWorker } from '../../src/temporal-connection.js';
 import { defaultDatabaseKind, startTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
 import { startTemporal } from './temporal.js';
 
@@ -40,7 +41,10 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 export interface DocketTestEnv {
   temporal: TestWorkflowEnvironment;
+  /** A client made by src/temporal-connection.ts from `config`, as the API makes its own. */
   client: Client;
+  /** A worker connection made by src/temporal-connection.ts from `config`. */
+  nativeConnection: NativeConnection;
   db: TestDatabase;
   pool: Pool;
   sim: Simulator;
@@ -81,6 +85,10 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
     ...options.env,
   };
   const config = loadConfig(childEnv);
+  const [{ connection, client }, nativeConnection] = await Promise.all([
+    connectClient(config.temporal, {}),
+    connectWorker(config.temporal),
+  ]);
   const pool = createPool(db.url);
   const logger = createLogger({ level: process.env.DOCKET_TEST_LOG_LEVEL ?? 'silent' });
   const running: (DocketWorkers & { done: Promise<void> })[] = [];
@@ -88,7 +96,7 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
   async function startWorker(overrides: Record<string, string> = {}) {
     const workerConfig = loadConfig({ ...childEnv, ...overrides });
     const workers = await createWorkers({
-      connection: temporal.nativeConnection,
+      connection: nativeConnection,
       config: workerConfig,
       pool,
       openai: createOpenAIClient({ ...workerConfig.openai }),
@@ -105,7 +113,8 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
 
   return {
     temporal,
-    client: temporal.client,
+    client,
+    nativeConnection,
     db,
     pool,
     sim,
@@ -117,6 +126,7 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
       for (const w of running) w.shutdown();
       await Promise.allSettled(running.map((w) => w.done));
       await pool.end();
+      await Promise.allSettled([connection.close(), nativeConnection.close()]);
       await Promise.allSettled([temporal.teardown(), sim.close(), db.close()]);
     },
   };
