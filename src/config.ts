@@ -228,6 +228,12 @@ export const envSchema = z.object({
     .optional(),
   /** @default info */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+  /**
+   * Days documents and samples are kept: the `docket-retention` Temporal Schedule, created by the worker, erases
+   * older ones every hour (docs/data-retention.md). Unset: everything is kept and the schedule is removed.
+   */
+  DOCKET_RETENTION_DAYS: optionalNumber(z.number().positive()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -276,6 +282,8 @@ export interface Config {
   sampleRate: number;
   webUiUrl: string;
   logLevel: Env['DOCKET_LOG_LEVEL'];
+  /** Days documents and samples are kept; unset = kept forever. */
+  retentionDays?: number;
 }
 
 export interface CanaryConfig {
@@ -363,5 +371,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleRate: e.DOCKET_SAMPLE_RATE,
     webUiUrl: e.DOCKET_WEB_UI_URL,
     logLevel: e.DOCKET_LOG_LEVEL,
+    retentionDays: e.DOCKET_RETENTION_DAYS,
   };
 }

@@ -25,6 +25,7 @@ import { registerCanaryRoutes } from './canary-routes.js';
 import { registerCompareRoutes } from './compare-routes.js';
 import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
+import { registerEraseRoutes } from './routes/erase.js';
 import {
   acceptedSchema,
   batchAcceptedSchema,
@@ -319,6 +320,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   registerReportRoutes(app, deps, tokens);
   registerCanaryRoutes(app, deps, tokens);
   registerCompareRoutes(app, deps, tokens);
+  registerEraseRoutes(app, deps, tokens);
   registerReviewPage(app, { config });
   return app;
 }

@@ -7,6 +7,7 @@ import { formatCompare } from '../reports/compare.js';
 import { formatReportHtml } from '../reports/format-html.js';
 import { formatReportText } from '../reports/format-text.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
+import { registerEraseCommand } from './commands/erase.js';
 import { connect, CONNECTION_HELP, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT_CODES, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.js';
 import {
@@ -379,6 +380,8 @@ Examples:
         `Resumed ${resumed.length} ${resumed.length === 1 ? 'document' : 'documents'}: ${excerpt(resumed.join(' '), 400)}`,
       );
     });
+
+  registerEraseCommand(apiCommand, { io, print, printJson });
 
   apiCommand('report', 'Cost, tokens, latency, errors, reviews and human agreement over a window')
     .option('--since <when>', 'start of the window: an ISO date (2026-11-01) or relative (24h, 7d)')

@@ -13,6 +13,7 @@ import type {
   reviewSchema,
   submitDocumentSchema,
 } from '../api/schemas.js';
+import type { erasureSchema } from '../api/routes/erase.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 
 // Type-only imports of the API's zod schemas: the client shares the server's types without loading its code.
@@ -37,6 +38,8 @@ export type { DocumentStatus };
 
 /** `202` answer of `POST /v1/batches`: the batch id, and each document's id in request order. */
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
+/** `200` answer of `DELETE /v1/documents/:id`: what the erasure removed and what it kept. */
+export type Erasure = z.infer<typeof erasureSchema>;
 /** `GET /healthz`, whether healthy (`200`) or degraded (`503`). */
 export type Health = z.infer<typeof healthSchema>;
 
@@ -198,6 +201,14 @@ export class DocketClient {
     const path = id === undefined ? '/v1/resume' : `/v1/documents/${encodeURIComponent(id)}/resume`;
     const body = await this.#request<{ resumed: string[] }>('POST', path);
     return body.resumed;
+  }
+
+  /**
+   * Erases a document (admin): its text, metadata, result, samples and workflow histories; a running classification
+   * is cancelled first. Idempotent: erasing again answers `already_erased`. Rejects with 404 for an id never stored.
+   */
+  eraseDocument(id: string): Promise<Erasure> {
+    return this.#request('DELETE', `/v1/documents/${encodeURIComponent(id)}`);
   }
 
   /** A batch's counts per status and its cost so far. */

@@ -370,10 +370,15 @@ export interface SampleRow {
   response: unknown;
 }
 
-/** Keeps a call's full prompt and response; a retried write of the same call is ignored. */
+/**
+ * Keeps a call's full prompt and response; a retried write of the same call is ignored. Nothing is kept for a
+ * document that no longer exists: the share lock on its row makes a call that finishes during an erasure either
+ * land before it (and be erased with it) or find the document gone.
+ */
 export async function insertSample(pool: Pool, s: SampleRow): Promise<void> {
   await pool.query(
-    `INSERT INTO samples (call_key, document_id, reason, request, response) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO samples (call_key, document_id, reason, request, response)
+     SELECT $1, $2, $3, $4::jsonb, $5::jsonb FROM documents WHERE id = $2 FOR SHARE
      ON CONFLICT (call_key) DO NOTHING`,
     [
       s.callKey,
@@ -408,4 +413,140 @@ export async function listSamples(
     outcome: r.outcome,
     errorType: r.error_type,
   }));
+}
+
+/** Why a document was erased. */
+export type ErasureReason = 'request' | 'retention';
+
+export interface ErasureRow {
+  documentId: string;
+  reason: ErasureReason;
+  erasedBy: string;
+  batchIds: string[];
+  erasedAt: Date;
+}
+
+/** The record of a document's erasure, if it was erased. */
+export async function getErasure(pool: Pool, documentId: string): Promise<ErasureRow | undefined> {
+  const { rows } = await pool.query(
+    'SELECT document_id, reason, erased_by, batch_ids, erased_at FROM erasures WHERE document_id = $1',
+    [documentId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    documentId: r.document_id,
+    reason: r.reason,
+    erasedBy: r.erased_by,
+    batchIds: r.batch_ids,
+    erasedAt: r.erased_at,
+  };
+}
+
+/** What `eraseDocumentRows` removed. */
+export interface ErasedRows {
+  documents: number;
+  results: number;
+  samples: number;
+  batchMemberships: number;
+  erasure: ErasureRow;
+}
+
+/**
+ * Deletes a document's text, metadata, result, samples and batch memberships in one transaction and records the
+ * erasure (a repeated erasure keeps the first record and adds the batches found now). The document's row is locked
+ * first, so that a result or sample written concurrently either commits before and is deleted here, or finds the
+ * document gone. Ledger rows (`llm_calls`) stay: they hold ids, tokens and cost, no text.
+ */
+export async function eraseDocumentRows(
+  pool: Pool,
+  documentId: string,
+  by: { reason: ErasureReason; erasedBy: string },
+): Promise<ErasedRows> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query<{ batch_id: string | null }>(
+      'SELECT batch_id FROM documents WHERE id = $1 FOR UPDATE',
+      [documentId],
+    );
+    const memberships = await client.query<{ batch_id: string }>(
+      'DELETE FROM batch_documents WHERE document_id = $1 RETURNING batch_id',
+      [documentId],
+    );
+    // The batch's total follows its members, so its counts stay whole after the erasure.
+    for (const { batch_id } of memberships.rows) {
+      await client.query('UPDATE batches SET total = greatest(total - 1, 0) WHERE id = $1', [batch_id]);
+    }
+    const batchIds = [
+      ...new Set([
+        ...memberships.rows.map((r) => r.batch_id),
+        ...locked.rows.flatMap((r) => (r.batch_id ? [r.batch_id] : [])),
+      ]),
+    ];
+    const samples = await client.query('DELETE FROM samples WHERE document_id = $1', [documentId]);
+    const results = await client.query('DELETE FROM classifications WHERE document_id = $1', [documentId]);
+    const documents = await client.query('DELETE FROM documents WHERE id = $1', [documentId]);
+    const { rows } = await client.query(
+      `INSERT INTO erasures (document_id, reason, erased_by, batch_ids) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (document_id) DO UPDATE SET
+         batch_ids = ARRAY(SELECT DISTINCT unnest(erasures.batch_ids || EXCLUDED.batch_ids)),
+         reason = CASE WHEN $5 THEN EXCLUDED.reason ELSE erasures.reason END,
+         erased_by = CASE WHEN $5 THEN EXCLUDED.erased_by ELSE erasures.erased_by END,
+         erased_at = CASE WHEN $5 THEN now() ELSE erasures.erased_at END
+       RETURNING document_id, reason, erased_by, batch_ids, erased_at`,
+      // A document submitted again after an erasure and erased again: the record says when it was last erased.
+      [documentId, by.reason, by.erasedBy, batchIds, documents.rowCount === 1],
+    );
+    await client.query('COMMIT');
+    const r = rows[0];
+    return {
+      documents: documents.rowCount ?? 0,
+      results: results.rowCount ?? 0,
+      samples: samples.rowCount ?? 0,
+      batchMemberships: memberships.rowCount ?? 0,
+      erasure: {
+        documentId: r.document_id,
+        reason: r.reason,
+        erasedBy: r.erased_by,
+        batchIds: r.batch_ids,
+        erasedAt: r.erased_at,
+      },
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** The workflows that called the LLM about a document (its own, and any comparison), and how many calls it made. */
+export async function documentLedger(
+  pool: Pool,
+  documentId: string,
+): Promise<{ workflowIds: string[]; calls: number }> {
+  const { rows } = await pool.query<{ workflow_id: string; calls: number }>(
+    'SELECT workflow_id, count(*)::int AS calls FROM llm_calls WHERE document_id = $1 GROUP BY workflow_id',
+    [documentId],
+  );
+  return { workflowIds: rows.map((r) => r.workflow_id), calls: rows.reduce((sum, r) => sum + r.calls, 0) };
+}
+
+/** The oldest documents stored before `cutoff`, at most `limit`. */
+export async function listDocumentsCreatedBefore(pool: Pool, cutoff: Date, limit: number): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    'SELECT id FROM documents WHERE created_at < $1 ORDER BY created_at, id LIMIT $2',
+    [cutoff, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Deletes at most `limit` samples stored before `cutoff`; returns how many. */
+export async function deleteSamplesCreatedBefore(pool: Pool, cutoff: Date, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    'DELETE FROM samples WHERE id IN (SELECT id FROM samples WHERE created_at < $1 ORDER BY id LIMIT $2)',
+    [cutoff, limit],
+  );
+  return rowCount ?? 0;
 }

@@ -7,7 +7,11 @@ export const WORKFLOW_TYPES = {
   classifyDocument: 'classifyDocumentWorkflow',
   classifyBatch: 'classifyBatchWorkflow',
   compareConfigurations: 'compareConfigurationsWorkflow',
+  retention: 'retentionWorkflow',
 } as const;
+
+/** The Temporal Schedule that runs `retentionWorkflow` while `DOCKET_RETENTION_DAYS` is set. */
+export const RETENTION_SCHEDULE_ID = 'docket-retention';
 
 /** Workflow ID of a document's classification. */
 export function documentWorkflowId(documentId: string): string {

@@ -84,6 +84,7 @@ describe('the HTTP API', () => {
         Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
       );
       assert.deepEqual(routes.sort(), [
+        'DELETE /v1/documents/{id}',
         'GET /healthz',
         'GET /v1/batches/{id}',
         'GET /v1/canary',

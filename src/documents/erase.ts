@@ -1,0 +1,248 @@
+import { isGrpcServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Pool } from '../db/pool.js';
+import {
+  documentLedger,
+  eraseDocumentRows,
+  getDocument,
+  getErasure,
+  type ErasedRows,
+  type ErasureReason,
+} from '../db/queries.js';
+import type { Logger } from '../logger.js';
+import { batchWorkflowId, documentWorkflowId } from '../shared/names.js';
+
+export interface EraseDeps {
+  pool: Pool;
+  client: Client;
+  logger: Logger;
+}
+
+export interface EraseOptions {
+  /** Why: an erasure request (`DELETE /v1/documents/:id`, `docket erase`) or the retention purge. */
+  reason: ErasureReason;
+  /** Who asked: the admin token's name, or `retention`. Recorded with the erasure. */
+  erasedBy: string;
+  /**
+   * Milliseconds a running workflow has to finish its cancellation before it is terminated (a worker may be down).
+   * @default 10000
+   */
+  cancelTimeoutMs?: number;
+}
+
+/** A history left in place, and why. */
+export interface KeptHistory {
+  workflowId: string;
+  runId: string;
+  reason: string;
+}
+
+/** What an erasure did. Repeating it is safe: it answers `already_erased` and retries whatever is left. */
+export interface ErasureResult {
+  id: string;
+  /** `erased` when the document's data was still there; `already_erased` when an earlier erasure removed it. */
+  outcome: 'erased' | 'already_erased';
+  /** When the document was (last) erased. */
+  erasedAt: string;
+  /** How its workflow was stopped first: it was running and was cancelled, or had to be terminated. */
+  stoppedWorkflow: 'cancelled' | 'terminated' | 'none';
+  removed: { documents: number; results: number; samples: number; batchMemberships: number };
+  /** Workflow runs whose histories were deleted from Temporal, as `workflowId/runId`. */
+  deletedHistories: string[];
+  /** Histories that hold the document's result but belong to a batch still running. */
+  keptHistories: KeptHistory[];
+  /** Ledger rows kept for cost and token accounting; they hold ids and numbers, no text. */
+  ledgerCallsKept: number;
+}
+
+/** The gRPC status of a missing workflow. */
+const GRPC_NOT_FOUND = 5;
+const POLL_MS = 200;
+
+/**
+ * Erases a document: stops its workflow (cancel, then terminate if it does not close in time), deletes its text,
+ * metadata, result, samples and batch memberships, records the erasure, and deletes from Temporal every run of its
+ * workflow, of the comparisons that called the LLM about it, and of its batches' finished runs that recorded its
+ * result. Resolves to undefined for an id that was never stored nor erased.
+ */
+export async function eraseDocument(
+  deps: EraseDeps,
+  id: string,
+  options: EraseOptions,
+): Promise<ErasureResult | undefined> {
+  const [document, earlier] = await Promise.all([getDocument(deps.pool, id), getErasure(deps.pool, id)]);
+  const workflow = deps.client.workflow.getHandle(documentWorkflowId(id));
+  if (!document && !earlier && !(await workflowExists(workflow))) return undefined;
+
+  const stoppedWorkflow = await stopWorkflow(workflow, options.cancelTimeoutMs ?? 10_000);
+  const rows = await eraseDocumentRows(deps.pool, id, { reason: options.reason, erasedBy: options.erasedBy });
+  const ledger = await documentLedger(deps.pool, id);
+  const histories = await deleteHistories(deps.client, id, ledger.workflowIds, rows.erasure.batchIds);
+  const result = toResult(id, rows, stoppedWorkflow, histories, ledger.calls);
+  // Ids and counts only: the document's text never reaches the logs.
+  deps.logger.info(
+    {
+      documentId: id,
+      outcome: result.outcome,
+      reason: options.reason,
+      by: options.erasedBy,
+      stoppedWorkflow,
+      deletedHistories: result.deletedHistories.length,
+      keptHistories: result.keptHistories.length,
+    },
+    'document erased',
+  );
+  return result;
+}
+
+function toResult(
+  id: string,
+  rows: ErasedRows,
+  stoppedWorkflow: ErasureResult['stoppedWorkflow'],
+  histories: { deleted: string[]; kept: KeptHistory[] },
+  ledgerCallsKept: number,
+): ErasureResult {
+  const { erasure, ...removed } = rows;
+  return {
+    id,
+    outcome: removed.documents > 0 ? 'erased' : 'already_erased',
+    erasedAt: erasure.erasedAt.toISOString(),
+    stoppedWorkflow,
+    removed,
+    deletedHistories: histories.deleted,
+    keptHistories: histories.kept,
+    ledgerCallsKept,
+  };
+}
+
+async function workflowExists(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    await handle.describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+async function isRunning(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    return (await handle.describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Cancels a running workflow so that its LLM call in flight is aborted and nothing more is written, and waits for
+ * it to close; terminates it when it does not close in time.
+ */
+async function stopWorkflow(handle: WorkflowHandle, timeoutMs: number): Promise<ErasureResult['stoppedWorkflow']> {
+  if (!(await isRunning(handle))) return 'none';
+  await handle.cancel();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(await isRunning(handle))) return 'cancelled';
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  try {
+    await handle.terminate('erased: the cancellation did not complete in time');
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  return 'terminated';
+}
+
+/**
+ * Deletes the histories that hold anything about the document: every run of its own workflow and of the
+ * comparisons in its ledger, and the finished batch runs whose history recorded its result (a child's completion
+ * event carries the child's result). A batch run still going is kept: deleting it would stop the other documents.
+ */
+async function deleteHistories(
+  client: Client,
+  documentId: string,
+  ledgerWorkflowIds: string[],
+  batchIds: string[],
+): Promise<{ deleted: string[]; kept: KeptHistory[] }> {
+  const deleted: string[] = [];
+  const kept: KeptHistory[] = [];
+  const own = new Set([documentWorkflowId(documentId), ...ledgerWorkflowIds]);
+  for (const workflowId of own) {
+    for (const run of await listRuns(client, workflowId)) {
+      if (await deleteRun(client, workflowId, run.runId)) deleted.push(`${workflowId}/${run.runId}`);
+    }
+  }
+  for (const batchId of batchIds) {
+    const workflowId = batchWorkflowId(batchId);
+    for (const run of await listRuns(client, workflowId)) {
+      if (!(await recordsChildResult(client, workflowId, run.runId, documentWorkflowId(documentId)))) continue;
+      if (run.running) {
+        kept.push({ workflowId, runId: run.runId, reason: 'the batch is still running; erase again once it ends' });
+      } else if (await deleteRun(client, workflowId, run.runId)) {
+        deleted.push(`${workflowId}/${run.runId}`);
+      }
+    }
+  }
+  return { deleted, kept };
+}
+
+/** Every run of a workflow id that Temporal still holds, from visibility and (for the newest) from describe. */
+async function listRuns(client: Client, workflowId: string): Promise<{ runId: string; running: boolean }[]> {
+  const runs = new Map<string, boolean>();
+  const escaped = workflowId.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  for await (const wf of client.workflow.list({ query: `WorkflowId = '${escaped}'` })) {
+    runs.set(wf.runId, wf.status.name === 'RUNNING');
+  }
+  try {
+    // Visibility may lag behind a run that has just started or closed.
+    const latest = await client.workflow.getHandle(workflowId).describe();
+    runs.set(latest.runId, latest.status.name === 'RUNNING');
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  return [...runs].map(([runId, running]) => ({ runId, running }));
+}
+
+async function deleteRun(client: Client, workflowId: string, runId: string): Promise<boolean> {
+  try {
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId, runId },
+    });
+    return true;
+  } catch (err) {
+    if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return false;
+    throw err;
+  }
+}
+
+/** Whether a batch run's history holds the completion (and so the result) of the document's workflow. */
+async function recordsChildResult(
+  client: Client,
+  workflowId: string,
+  runId: string,
+  childWorkflowId: string,
+): Promise<boolean> {
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    let page;
+    try {
+      page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId, runId },
+        maximumPageSize: 1000,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return false;
+      throw err;
+    }
+    for (const event of page.history?.events ?? []) {
+      if (event.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === childWorkflowId) {
+        return true;
+      }
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return false;
+}
