@@ -79,9 +79,27 @@ can_apt() { is_root && command -v apt-get >/dev/null 2>&1; }
 START=$SECONDS
 
 # --- 0. Node ------------------------------------------------------------------------------------------------
-command -v node >/dev/null 2>&1 || fail "node is not installed" "install Node.js 20 (https://nodejs.org or your package manager), then run npm run setup again"
-NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
-((NODE_MAJOR >= 20)) || fail "Node.js $(node --version) is too old" "Docket needs Node.js 20.3 or newer"
+# The supported versions are package.json's engines.node, e.g. "^20.19.0 || ^22.13.0 || >=24": the strictest
+# range among the locked packages. Checked in full (major, minor, patch), since npm only warns about engines.
+NODE_RANGE=$(sed -n 's/^ *"node": *"\(.*\)".*/\1/p' package.json | head -n 1)
+command -v node >/dev/null 2>&1 || fail "node is not installed" "install Node.js $NODE_RANGE (https://nodejs.org or your package manager), then run npm run setup again"
+node_supported() {
+  node - "$NODE_RANGE" <<'JS'
+const have = process.versions.node.split('.').map(Number);
+const cmp = (a, b) => a.map((n, i) => n - b[i]).find((d) => d !== 0) ?? 0;
+const ok = process.argv[2].split('||').some((alternative) => {
+  const [, op, version] = /^\s*(\^|>=)\s*(\d+\.\d+\.\d+|\d+)\s*$/.exec(alternative) ?? [];
+  if (!version) {
+    console.error(`setup: package.json engines.node: cannot read "${alternative.trim()}" (use ^X.Y.Z or >=X.Y.Z)`);
+    process.exit(2);
+  }
+  const want = [...version.split('.').map(Number), 0, 0].slice(0, 3);
+  return cmp(have, want) >= 0 && (op === '>=' || have[0] === want[0]);
+});
+process.exit(ok ? 0 : 1);
+JS
+}
+node_supported || fail "Node.js $(node --version) is not supported" "Docket needs Node.js $NODE_RANGE (package.json engines.node); install one of those versions, then run npm run setup again"
 
 # --- 1. node_modules ----------------------------------------------------------------------------------------
 # npm_check MODE [LOG]

@@ -111,9 +111,13 @@ const taxonomiesSchema = z
  * entry points; everything else receives the typed `Config`.
  */
 export const envSchema = z.object({
-  /** Temporal frontend. @default localhost:7233 */
+  /**
+   * The Temporal frontend, `host:port`. When set, `npm start` starts no dev server and uses this cluster.
+   * @default localhost:7233
+   * @readBy all
+   */
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  /** @default default */
+  /** The Temporal namespace of every workflow. @default default @readBy all */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   // Temporal's standard client configuration, read by @temporalio/envconfig (src/temporal-connection.ts); the
   // variables over the TOML profile, as the `temporal` CLI reads them. Listed here so that a typo is caught.
@@ -133,63 +137,119 @@ export const envSchema = z.object({
   TEMPORAL_PROFILE: z.string().min(1).optional(),
   /** TOML client config file. @default ~/.config/temporalio/temporal.toml (when it exists) */
   TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
-  /** Unset together with OPENAI_BASE_URL: `npm start` runs the simulator. */
+  /**
+   * API key of the LLM provider. When it and `OPENAI_BASE_URL` are both unset, `npm start` runs the simulator
+   * (results are simulated) and `npm run worker` refuses to start.
+   * @readBy worker
+   */
   OPENAI_API_KEY: z.string().min(1).optional(),
-  /** Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, LiteLLM, a gateway). */
+  /**
+   * Any OpenAI-compatible endpoint instead of OpenAI: Azure OpenAI, vLLM, Ollama, LiteLLM, a gateway. Unset: OpenAI.
+   * @readBy worker
+   */
   OPENAI_BASE_URL: z.url().optional(),
-  /** PostgreSQL. Unset in `npm start`: an embedded PGlite is served over the wire protocol. */
+  /**
+   * PostgreSQL, as a `postgres://` URL. Unset in `npm start`: an embedded PGlite is served over the wire protocol,
+   * with its data in `.data/pg`. Required by `npm run worker` and `npm run api`.
+   * @readBy worker, API
+   */
   DATABASE_URL: z.string().min(1).optional(),
-  /** API port. @default 3000 */
+  /**
+   * The API's port. The CLI uses it too, to build its default URL `http://127.0.0.1:$PORT`.
+   * @default 3000
+   * @readBy API, CLI
+   */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** API bind address. @default 127.0.0.1 */
+  /** The API's bind address (`0.0.0.0` in containers). @default 127.0.0.1 @readBy API */
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** Comma-separated `name:role:token`. */
+  /**
+   * Comma-separated `name:role:token` entries; roles `submitter`, `reviewer`, `admin` (admin may use every route);
+   * tokens of 16 characters or more. The name is what the API records, e.g. as a review's reviewer. Unset:
+   * `npm start` generates dev tokens, `npm run api` refuses to start.
+   * @readBy API
+   */
   DOCKET_API_TOKENS: tokensSchema,
-  /** @default gpt-4o-mini */
+  /** The model new documents are classified with. @default gpt-4o-mini @readBy API */
   DOCKET_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  /** A model per taxonomy, as JSON `{"support":"gpt-4.1-mini"}`; others use DOCKET_MODEL. */
+  /** A model per taxonomy, as JSON `{"support":"gpt-4.1-mini"}`; other taxonomies use `DOCKET_MODEL`. @readBy API */
   DOCKET_TAXONOMY_MODELS: modelMapSchema,
-  /** A stronger model tried once on low confidence or invalid output, before a person. Unset: no cascade. */
+  /**
+   * A stronger model tried once on low confidence or invalid output, before a person. Unset: no cascade.
+   * @readBy API
+   */
   DOCKET_CASCADE_MODEL: z.string().min(1).optional(),
-  /** A larger-context model for documents over the first model's context window. Unset: they go to review. */
+  /**
+   * A model with a larger context window, tried once for a document too long for the first model. Unset: such
+   * documents go to review (`input_too_long`).
+   * @readBy API
+   */
   DOCKET_LARGE_CONTEXT_MODEL: z.string().min(1).optional(),
-  /** The prompt version new documents use (a file in prompts/). @default the newest classify prompt */
+  /**
+   * The prompt version new documents use, a file in `prompts/`. The API, the worker and `npm start` refuse to start
+   * when it is not there.
+   * @default the newest `classify` prompt in `prompts/`
+   * @readBy API
+   */
   DOCKET_PROMPT_VERSION: z.string().min(1).optional(),
   /**
-   * A canary, as JSON `{"share":0.1,"promptVersion":"classify-v2","model":"gpt-4.1-mini","maxParseFailureRate":0.2,
-   * "minCalls":20}`: that share of documents (chosen from the document id) uses the candidate.
+   * A canary to start at start-up, as JSON
+   * `{"share":0.1,"promptVersion":"classify-v1","model":"gpt-4.1-mini","maxParseFailureRate":0.2,"minCalls":20}`
+   * (`share` and one of `promptVersion`/`model` required): that share of new documents, chosen from the document id,
+   * uses the candidate. It is not started while another canary is active, nor again once a canary with the same
+   * candidate has run.
+   * @readBy API, `npm start`
    */
   DOCKET_CANARY: canarySchema,
-  /** Valid answers below this confidence go to review. @default 0.5 */
+  /** Valid answers below this confidence go to review. @default 0.5 @readBy API */
   DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
-  /** Unset: no cap. */
+  /**
+   * Spend cap per UTC day, in US dollars: a call that would exceed it is not made and its document pauses
+   * (`budget_exhausted`) until the next UTC day or a resume. Unset: no cap.
+   * @readBy worker
+   */
   DOCKET_DAILY_BUDGET_USD: optionalNumber(z.number().positive()),
-  /** @default 1 MiB */
+  /** The largest document text, in UTF-8 bytes; larger ones get 413. @default `1048576` (1 MiB) @readBy API */
   DOCKET_MAX_DOCUMENT_BYTES: z.coerce
     .number()
     .int()
     .positive()
     .default(1024 * 1024),
-  /** Documents per batch request. @default 10000 */
+  /** The most documents in one batch request. @readBy API */
   DOCKET_MAX_BATCH_DOCUMENTS: z.coerce.number().int().positive().default(10_000),
-  /** Provider requests per minute Docket paces itself to. Unset: no pacing. */
+  /**
+   * The provider's requests-per-minute limit that Docket paces itself to, shared by every worker. Unset: no pacing.
+   * @readBy worker
+   */
   DOCKET_LLM_RPM: optionalNumber(z.number().int().positive()),
-  /** Provider tokens per minute Docket paces itself to. Unset: no pacing. */
+  /**
+   * The provider's tokens-per-minute limit that Docket paces itself to, shared by every worker. Unset: no pacing.
+   * @readBy worker
+   */
   DOCKET_LLM_TPM: optionalNumber(z.number().int().positive()),
-  /** Documents of one batch in flight (not yet settled) at most. @default 200 */
+  /** The most documents of one batch in flight (not yet settled) at once. @readBy API */
   DOCKET_BATCH_WINDOW: z.coerce.number().int().positive().default(200),
   /**
-   * LLM calls in flight per worker. Unset: sized from DOCKET_LLM_RPM / DOCKET_LLM_TPM and the observed latency
-   * (Little's law), or 16 when neither limit is set.
+   * LLM calls in flight per worker process. Unset: sized from `DOCKET_LLM_RPM` / `DOCKET_LLM_TPM` and the observed
+   * latency (Little's law), or 16 when neither limit is set.
+   * @default unset (sized by Docket)
+   * @readBy worker
    */
   DOCKET_LLM_CONCURRENCY: optionalNumber(z.number().int().positive()),
-  /** The most LLM calls in flight per worker when the concurrency is sized automatically. @default 128 */
+  /** The most LLM calls in flight per worker when Docket sizes them itself. @readBy worker */
   DOCKET_LLM_MAX_CONCURRENCY: z.coerce.number().int().positive().default(128),
-  /** HTTP timeout of one LLM call, in milliseconds. @default 60000 */
+  /** HTTP timeout of one LLM call, in milliseconds. @readBy worker */
   DOCKET_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  /** Output token cap of one LLM call. @default 400 */
+  /**
+   * Ceiling on the output tokens of one LLM call, over each prompt's own `max_output_tokens`. The smaller of the two
+   * is sent, and counts in the pre-flight context check and the TPM and budget reservations.
+   * @readBy worker
+   */
   DOCKET_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(400),
-  /** Consecutive server errors (5xx, resets, timeouts) on one document before it pauses. @default 6 */
+  /**
+   * Attempts of one LLM activity before repeated transient errors other than rate limits (5xx, resets, timeouts)
+   * pause the document with `retries_exhausted`.
+   * @readBy API
+   */
   DOCKET_SERVER_ERROR_CEILING: z.coerce.number().int().positive().default(6),
   /**
    * Transient failures (server errors, connection errors, timeouts; never rate limits) in a row, across at least two
@@ -202,31 +262,56 @@ export const envSchema = z.object({
    * `/healthz`). @default 15m
    */
   DOCKET_RATE_LIMIT_ALERT_AFTER: durationSchema.default(15 * 60_000),
-  /** How long a document waits for a person before the review timeout policy applies. @default 7d */
+  /**
+   * How long a document waits for a person before the review timeout policy applies: `7d`, `12h`, `30m`, `45s`,
+   * `1500ms`; a bare number is milliseconds.
+   * @default `7d`
+   * @readBy API
+   */
   DOCKET_REVIEW_TIMEOUT: durationSchema.default(7 * 86_400_000),
   /**
-   * What happens when a review times out: `escalate` (stays pending, marked escalated, logged and counted),
-   * `accept` (the model's suggestion is stored, marked unreviewed) or `fail`. @default escalate
+   * What happens when a review times out: `escalate` (stays pending, marked escalated, logged and counted), `accept`
+   * (the model's suggestion is stored, marked unreviewed) or `fail`.
+   * @readBy API
    */
   DOCKET_REVIEW_TIMEOUT_POLICY: z.enum(['escalate', 'accept', 'fail']).default('escalate'),
-  /** Named taxonomies as JSON, beside the built-in `default`. */
+  /**
+   * Named taxonomies as JSON, e.g. `{"support":["billing","bug","other"]}`, at least 2 categories each, beside the
+   * built-in `default` (`technical`, `business`, `legal`, `marketing`, `other`), which cannot be redefined.
+   * @readBy API
+   */
   DOCKET_TAXONOMIES: taxonomiesSchema,
-  /** Where `npm start` keeps the Temporal and PGlite data. @default .data */
+  /**
+   * Where `npm start` keeps the Temporal and PGlite data and the dev tokens; the CLI reads the dev tokens there.
+   * @readBy `npm start`, CLI
+   */
   DOCKET_DATA_DIR: z.string().min(1).default('.data'),
-  /** Temporal Web UI, for links from the API and the review page. @default http://localhost:8233 */
+  /**
+   * The Temporal Web UI, for the `workflowUrl` links of the API and the review page. `npm start` with its own dev
+   * server uses that server's UI instead.
+   * @readBy API
+   */
   DOCKET_WEB_UI_URL: z.url().default('http://localhost:8233'),
-  /** Port of the Temporal dev server `npm start` runs. @default 7233 */
+  /** Port of the Temporal dev server `npm start` runs. @readBy `npm start` */
   DOCKET_DEV_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  /** Port of the Temporal Web UI `npm start` runs. @default 8233 */
+  /** Port of the Temporal Web UI `npm start` runs. @readBy `npm start` */
   DOCKET_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  /** Share of calls stored whole (prompt and response) in `samples`, chosen from the workflow id; failures always are. @default 0.01 */
+  /**
+   * Share of documents whose calls are stored whole (prompt and response) in `samples`, chosen from the workflow id;
+   * failed calls always are. `0` keeps failures only, `1` keeps everything.
+   * @readBy worker
+   */
   DOCKET_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
-  /** Where a worker serves Prometheus metrics (Temporal SDK and Docket's own), e.g. `0.0.0.0:9464`. Unset: off. */
+  /**
+   * Where a worker serves Prometheus metrics (the Temporal SDK's and Docket's own) at `/metrics`, e.g.
+   * `0.0.0.0:9464`. Unset: off, except under `npm start`, which serves them on `127.0.0.1:9464`.
+   * @readBy worker
+   */
   DOCKET_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
     .optional(),
-  /** @default info */
+  /** Log level of every process. @readBy all */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
   /**

@@ -74,7 +74,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
+/** The commander program of `docket`: every command and option (test/docs parses the documented commands with it). */
+export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
   const print = (line = '') => io.stdout.write(`${line}\n`);
   const printJson = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   const warn = (line: string) => io.stderr.write(`${line}\n`);

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { openApiDocument, type OpenApiDocument } from '../../scripts/gen-route-table.js';
+import {
+  checkCurl,
+  checkDocketCommand,
+  checkNpmRun,
+  commandsIn,
+  documentedCommands,
+  type ApiRoute,
+  type DocCommand,
+} from './doc-commands.js';
+
+const ROOT = process.cwd();
+const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+function apiRoutes(doc: OpenApiDocument): ApiRoute[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })),
+  );
+}
+
+/** Why the command is not accepted, or undefined. */
+async function check(command: DocCommand, routes: readonly ApiRoute[]): Promise<string | undefined> {
+  const [first, second, ...rest] = command.words;
+  if (first === 'npx' && second === 'docket') return checkDocketCommand(rest);
+  if (first === 'npm' && second === 'run') return checkNpmRun(rest, scripts);
+  if (first === 'curl') return checkCurl(command.words.slice(1), routes);
+  return `not a checked command: ${command.text}`;
+}
+
+/** The failures of a set of commands, one line each, naming the file and line. */
+async function failures(commands: readonly DocCommand[], routes: readonly ApiRoute[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const command of commands) {
+    const why = await check(command, routes);
+    if (why) found.push(`${command.file}:${command.line}: ${command.text}\n    ${why}`);
+  }
+  return found;
+}
+
+describe('the commands shown in the docs', () => {
+  let routes: ApiRoute[];
+  before(async () => {
+    routes = apiRoutes(await openApiDocument());
+  });
+
+  it('are all commands the CLI, package.json and the API accept', async () => {
+    const commands = documentedCommands(ROOT);
+    // The docs show dozens; a handful would mean the extraction broke and the check passes on nothing.
+    assert.ok(commands.length >= 40, `only ${commands.length} commands found in the docs`);
+    for (const kind of ['npx docket', 'npm run', 'curl']) {
+      assert.ok(
+        commands.some((c) => c.text.startsWith(kind)),
+        `no "${kind}" command found in the docs`,
+      );
+    }
+    const found = await failures(commands, routes);
+    assert.deepEqual(found, [], `commands in the docs that do not work as written:\n${found.join('\n')}`);
+  });
+
+  it('rejects a made-up command, option, script or route', async () => {
+    const markdown = [
+      'Some prose with `npx docket nonsense` outside a block, which is not checked.',
+      '```sh',
+      'npx docket submit README.md --wait   # fine',
+      'npx docket frobnicate --now',
+      'npx docket submit README.md --colour red',
+      'npx docket review doc-1',
+      'npm run no-such-script',
+      'echo hi | npx docket submit - --wiat',
+      'curl -sS -X DELETE http://127.0.0.1:3000/v1/reviews -H "Authorization: Bearer $TOKEN"',
+      'curl -sS http://127.0.0.1:3000/v1/nowhere',
+      'curl -sS -X POST http://127.0.0.1:3000/v1/documents \\',
+      '  -H "Authorization: Bearer $TOKEN" -d \'{"text": "fine"}\'',
+      '```',
+    ].join('\n');
+    const commands = commandsIn(markdown, 'made-up.md');
+    assert.equal(commands.length, 9);
+    const found = await failures(commands, routes);
+    assert.equal(found.length, 7, found.join('\n'));
+    assert.match(found[0] ?? '', /made-up\.md:4: npx docket frobnicate --now\n.*unknown command 'frobnicate'/);
+    assert.match(found[1] ?? '', /unknown option '--colour'/);
+    assert.match(found[2] ?? '', /required option '--category <category>' not specified/);
+    assert.match(found[3] ?? '', /no script "no-such-script"/);
+    assert.match(found[4] ?? '', /unknown option '--wiat'/);
+    assert.match(found[5] ?? '', /no DELETE \/v1\/reviews/);
+    assert.match(found[6] ?? '', /no GET \/v1\/nowhere/);
+  });
+});
