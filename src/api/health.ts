@@ -10,8 +10,8 @@ export interface Health {
   status: 'ok' | 'degraded';
   database: DependencyState;
   temporal: DependencyState;
-  /** The dependencies that did not answer in time, by name. */
-  down: ('database' | 'temporal')[];
+  /** The dependencies that did not answer in time, by name; absent when all did. */
+  down?: ('database' | 'temporal')[];
 }
 
 /** Resolves `ok` when `check` settles successfully within `timeoutMs`, else `unreachable` (never rejects). */
@@ -52,5 +52,5 @@ export async function checkHealth(
     ...(database === 'ok' ? [] : (['database'] as const)),
     ...(temporal === 'ok' ? [] : (['temporal'] as const)),
   ];
-  return { status: down.length === 0 ? 'ok' : 'degraded', database, temporal, down };
+  return down.length === 0 ? { status: 'ok', database, temporal } : { status: 'degraded', database, temporal, down };
 }

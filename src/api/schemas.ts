@@ -139,7 +139,8 @@ export const healthSchema = z
     temporal: z.enum(['ok', 'unreachable']),
     down: z
       .array(z.enum(['database', 'temporal']))
-      .openapi({ description: 'The dependencies that did not answer within 1.5 s' }),
+      .optional()
+      .openapi({ description: 'The dependencies that did not answer within 1.5 s (absent when all did)' }),
   })
   .openapi('Health');
 
