@@ -319,6 +319,19 @@ export const envSchema = z.object({
    * older ones every hour (docs/data-retention.md). Unset: everything is kept and the schedule is removed.
    */
   DOCKET_RETENTION_DAYS: optionalNumber(z.number().positive()),
+  // Submission that cannot strand (issue 13): a document and its workflow start are committed together.
+  /**
+   * How long a submission waits for Temporal to accept the workflow start before answering 202 with the document
+   * queued; a worker's reconciler starts it once Temporal answers. @default 3s
+   */
+  DOCKET_WORKFLOW_START_TIMEOUT: durationSchema.default(3_000),
+  /** How often each worker's reconciler starts workflows still owed (also once at worker start-up). @default 5s */
+  DOCKET_RECONCILE_INTERVAL: durationSchema.default(5_000),
+  /**
+   * What a document holding instructions aimed at the model gets: `review` (a person decides; reason
+   * `suspicious_instructions`) or `flag` (the model's answer is stored, marked). @default review
+   */
+  DOCKET_INJECTION_POLICY: z.enum(['flag', 'review']).default('review'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -369,7 +382,18 @@ export interface Config {
   logLevel: Env['DOCKET_LOG_LEVEL'];
   /** Days documents and samples are kept; unset = kept forever. */
   retentionDays?: number;
+  submission: {
+    /** DOCKET_WORKFLOW_START_TIMEOUT, ms. */
+    startTimeoutMs: number;
+    /** DOCKET_RECONCILE_INTERVAL, ms. */
+    reconcileIntervalMs: number;
+  };
+  /** DOCKET_INJECTION_POLICY. */
+  injectionPolicy: InjectionPolicy;
 }
+
+/** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
+export type InjectionPolicy = Env['DOCKET_INJECTION_POLICY'];
 
 export interface CanaryConfig {
   share: number;
@@ -457,5 +481,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webUiUrl: e.DOCKET_WEB_UI_URL,
     logLevel: e.DOCKET_LOG_LEVEL,
     retentionDays: e.DOCKET_RETENTION_DAYS,
+    submission: { startTimeoutMs: e.DOCKET_WORKFLOW_START_TIMEOUT, reconcileIntervalMs: e.DOCKET_RECONCILE_INTERVAL },
+    injectionPolicy: e.DOCKET_INJECTION_POLICY,
   };
 }

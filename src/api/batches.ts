@@ -6,18 +6,19 @@ import { routeDocument } from './routing.js';
 import { HttpError } from './http-error.js';
 import type { batchSchema } from './schemas.js';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
-import { batchWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
-import { SA } from '../shared/search-attributes.js';
-import type { ClassifyBatchInput } from '../shared/workflow-types.js';
+import { batchStart, startOwedWorkflow } from '../documents/workflow-start.js';
+import { batchWorkflowId, WORKFLOW_TYPES } from '../shared/names.js';
 
 /**
- * Accepts a batch: every document is checked, then all are stored in one transaction (nothing is half-stored:
- * a conflict rejects the whole request), then one `classifyBatchWorkflow` classifies them through a bounded window.
+ * Accepts a batch: every document is checked, then all are stored in one transaction with the start of their
+ * `classifyBatchWorkflow` (nothing is half-stored: a conflict rejects the whole request), which classifies them
+ * through a bounded window. When Temporal does not accept the start in time the batch is accepted and queued
+ * (`queued: true`): a worker's reconciler starts it.
  */
 export async function submitBatch(
   deps: ServiceDeps,
   body: z.infer<typeof batchSchema>,
-): Promise<{ batchId: string; documents: number; ids: string[] }> {
+): Promise<{ batchId: string; documents: number; ids: string[]; queued?: boolean }> {
   if (body.documents.length > deps.config.api.maxBatchDocuments) {
     throw new HttpError(
       'payload_too_large',
@@ -28,6 +29,15 @@ export async function submitBatch(
   await checkConflicts(deps, checked);
   const taxonomy = resolveTaxonomy(deps.config, body.taxonomy);
   const batchId = randomUUID();
+  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const start = batchStart({
+    batchId,
+    total: body.documents.length,
+    window: deps.config.api.batchWindow,
+    document: route.document,
+    ...(route.canary ? { canary: route.canary } : {}),
+  });
+  // The batch, its documents and the start of its workflow are committed together (see submitDocument).
   const { conflicts } = await insertBatch(
     deps.pool,
     { id: batchId, taxonomy: taxonomy.name },
@@ -38,24 +48,16 @@ export async function submitBatch(
       metadata: d.metadata ?? {},
       taxonomy: taxonomy.name,
     })),
+    { start, holdMs: deps.config.submission.startTimeoutMs + 2_000 },
   );
   if (conflicts.length > 0) {
     throw new HttpError('conflict', `documents ${conflicts.slice(0, 5).join(', ')} already exist with different text`);
   }
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
-  const input: ClassifyBatchInput = {
-    batchId,
-    total: body.documents.length,
-    window: deps.config.api.batchWindow,
-    document: route.document,
-    ...(route.canary ? { canary: route.canary } : {}),
-  };
-  await deps.client.workflow.start(WORKFLOW_TYPES.classifyBatch, {
-    workflowId: batchWorkflowId(batchId),
-    taskQueue: TASK_QUEUE,
-    args: [input],
-    typedSearchAttributes: [{ key: SA.batchId, value: batchId }],
-  });
+  const outcome = await startOwedWorkflow(deps, start, deps.config.submission.startTimeoutMs);
+  if (!outcome.started) {
+    deps.logger?.warn({ batchId, error: outcome.error }, 'Temporal did not accept the batch start; batch queued');
+    return { batchId, documents: body.documents.length, ids: checked.map((d) => d.id), queued: true };
+  }
   return { batchId, documents: body.documents.length, ids: checked.map((d) => d.id) };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import {
@@ -10,7 +10,10 @@ import {
   type ClassificationRow,
 } from '../db/queries.js';
 import { statusQuery } from '../shared/messages.js';
-import { documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { getWorkflowStart, isDocumentStartPending, isInBatch } from '../db/workflow-starts.js';
+import { documentStart, startOwedWorkflow } from '../documents/workflow-start.js';
+import type { Logger } from '../logger.js';
+import { documentWorkflowId } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
@@ -23,6 +26,8 @@ export interface ServiceDeps {
   pool: Pool;
   client: Client;
   config: Config;
+  /** Where a queued start is reported; unset: not reported. */
+  logger?: Logger;
 }
 
 export interface SubmitDocument {
@@ -67,73 +72,116 @@ export function checkDocument(config: Config, doc: SubmitDocument): { taxonomy: 
   return { taxonomy, id: doc.id ?? derivedDocumentId(doc.text, taxonomy.name), hash: contentHash(doc.text) };
 }
 
-/** Starts (or finds) a document's workflow. Starting twice is idempotent: the workflow ID is the document's. */
+/** The input of a document's workflow: routed now (canary included), fixed for the workflow's life. */
+async function documentInput(
+  deps: ServiceDeps,
+  documentId: string,
+  taxonomy: Taxonomy,
+  batchId?: string,
+): Promise<ClassifyDocumentInput> {
+  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  return {
+    ...applyVariant(route.document, documentId, route.canary),
+    documentId,
+    ...(batchId ? { batchId } : {}),
+  };
+}
+
+/**
+ * Starts (or finds) a document's workflow now, outside the outbox; throws when Temporal does not accept it.
+ * Starting twice is idempotent: the workflow ID is the document's.
+ */
 export async function startDocumentWorkflow(
   deps: ServiceDeps,
   documentId: string,
   taxonomy: Taxonomy,
   batchId?: string,
 ): Promise<void> {
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
-  const input: ClassifyDocumentInput = {
-    ...applyVariant(route.document, documentId, route.canary),
-    documentId,
-    ...(batchId ? { batchId } : {}),
-  };
-  try {
-    await deps.client.workflow.start(WORKFLOW_TYPES.classifyDocument, {
-      workflowId: documentWorkflowId(documentId),
-      taskQueue: TASK_QUEUE,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.status, value: DOCUMENT_STATUS.classifying },
-        { key: SA.model, value: input.model },
-        { key: SA.promptVersion, value: input.promptVersion },
-        ...(batchId ? [{ key: SA.batchId, value: batchId }] : []),
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  const start = documentStart(await documentInput(deps, documentId, taxonomy, batchId));
+  const outcome = await startOwedWorkflow(deps, start, deps.config.submission.startTimeoutMs);
+  if (!outcome.started) throw new Error(`could not start ${start.workflowId}: ${outcome.error}`);
 }
 
 /**
  * Stores a document and starts its classification. The same id and text again is the same document (no new
  * LLM call); the same id with other text is a 409.
+ *
+ * The document and the start it is owed are committed together; the start is then tried for at most
+ * DOCKET_WORKFLOW_START_TIMEOUT. When Temporal does not accept it, the answer is still 202: the document is
+ * accepted and queued, and a worker's reconciler starts it once Temporal answers. (A 503 would have to take back a
+ * document that may already have been accepted, e.g. by an identical earlier submission.)
  */
 export async function submitDocument(
   deps: ServiceDeps,
   doc: SubmitDocument,
-): Promise<{ id: string; status: DocumentStatus; created: boolean }> {
+): Promise<{ id: string; status: DocumentStatus; stage?: string; created: boolean }> {
   const { taxonomy, id, hash } = checkDocument(deps.config, doc);
-  const { row, created } = await insertDocument(deps.pool, {
-    id,
-    contentHash: hash,
-    text: doc.text,
-    metadata: doc.metadata ?? {},
-    taxonomy: taxonomy.name,
-    batchId: doc.batchId,
-  });
+  const start = documentStart(await documentInput(deps, id, taxonomy, doc.batchId));
+  const { row, created } = await insertDocument(
+    deps.pool,
+    {
+      id,
+      contentHash: hash,
+      text: doc.text,
+      metadata: doc.metadata ?? {},
+      taxonomy: taxonomy.name,
+      batchId: doc.batchId,
+    },
+    // The reconciler keeps off while this request makes its own attempt.
+    { start, holdMs: deps.config.submission.startTimeoutMs + START_HOLD_MARGIN_MS },
+  );
   if (row.contentHash !== hash) {
     throw new HttpError('conflict', `document ${id} already exists with different text; submit it under a new id`);
   }
   if (row.taxonomy !== taxonomy.name) {
     throw new HttpError('conflict', `document ${id} already exists under taxonomy "${row.taxonomy}"`);
   }
-  await startDocumentWorkflow(deps, id, taxonomy, doc.batchId);
-  const view = await documentStatus(deps, id);
-  return { id, status: view, created };
+  if (await getClassification(deps.pool, id)) return { id, status: DOCUMENT_STATUS.completed, created };
+  // A resubmission starts the input recorded the first time.
+  const owed = (await getWorkflowStart(deps.pool, start.workflowId)) ?? start;
+  const outcome = await startOwedWorkflow(deps, owed, deps.config.submission.startTimeoutMs);
+  if (!outcome.started) {
+    deps.logger?.warn({ documentId: id, error: outcome.error }, 'Temporal did not accept the start; document queued');
+    return { id, status: DOCUMENT_STATUS.classifying, stage: QUEUED_STAGE, created };
+  }
+  return { id, status: await documentStatus(deps, id), created };
 }
+
+/** Stage of a document whose workflow is owed a start: the reconciler (or its batch) will start it. */
+export const QUEUED_STAGE = 'queued';
+/** Added to the start timeout before the reconciler may take a submission's start over, ms. */
+const START_HOLD_MARGIN_MS = 2_000;
+/** How long a status read waits for Temporal, ms. */
+const DESCRIBE_TIMEOUT_MS = 2_000;
+
+/** Where a document without a stored result stands: its workflow's status, or why it has none (yet). */
+async function liveStatus(deps: ServiceDeps, id: string): Promise<{ status: DocumentStatus; stage?: string }> {
+  // Owed a start: answered from the database alone, so it holds while Temporal is down.
+  if (await isDocumentStartPending(deps.pool, id)) return { status: DOCUMENT_STATUS.classifying, stage: QUEUED_STAGE };
+  try {
+    const description = await deps.client.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS, () =>
+      deps.client.workflow.getHandle(documentWorkflowId(id)).describe(),
+    );
+    return { status: workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status)) };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  // A batch starts its documents' children as its window makes room.
+  if (await isInBatch(deps.pool, id)) return { status: DOCUMENT_STATUS.classifying, stage: QUEUED_STAGE };
+  // Started once, yet no workflow and no result: nobody is working on it, and saying `classifying` would be a lie.
+  return { status: DOCUMENT_STATUS.failed, stage: NO_WORKFLOW_STAGE };
+}
+
+/** Stage of a document whose workflow no longer exists (deleted, or past retention) and that has no result. */
+export const NO_WORKFLOW_STAGE = 'workflow_missing';
 
 async function documentStatus(deps: ServiceDeps, id: string): Promise<DocumentStatus> {
   if (await getClassification(deps.pool, id)) return DOCUMENT_STATUS.completed;
   try {
-    const description = await deps.client.workflow.getHandle(documentWorkflowId(id)).describe();
-    return workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status));
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return DOCUMENT_STATUS.classifying;
-    throw err;
+    return (await liveStatus(deps, id)).status;
+  } catch {
+    // The start was just accepted; a status read that times out must not turn the 202 into an error.
+    return DOCUMENT_STATUS.classifying;
   }
 }
 
@@ -147,6 +195,8 @@ function workflowStatus(execution: string, attribute: string | undefined): Docum
 export interface DocumentView {
   id: string;
   status: DocumentStatus;
+  /** Why a document without a workflow has none: `queued` (owed a start) or `workflow_missing`. */
+  stage?: string;
   taxonomy: string;
   result?: {
     category: string;
@@ -184,7 +234,9 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     workflowUrl: `${deps.config.webUiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
   };
   if (classification) return { ...view, status: DOCUMENT_STATUS.completed, result: resultView(classification) };
-  view.status = await documentStatus(deps, id);
+  const live = await liveStatus(deps, id);
+  view.status = live.status;
+  if (live.stage) view.stage = live.stage;
   if (view.status === DOCUMENT_STATUS.completed) {
     // The result was stored between the two reads: show it, never `completed` without a result.
     const stored = await getClassification(deps.pool, id);

@@ -54,7 +54,18 @@ export const reviewSchema = z
 
 export const statusSchema = z.enum(DOCUMENT_STATUSES);
 
-export const acceptedSchema = z.object({ id: z.string(), status: statusSchema }).openapi('Accepted');
+const stageSchema = z
+  .string()
+  .optional()
+  .openapi({
+    description:
+      '`queued`: accepted, its workflow not started yet (Temporal was unavailable); a worker starts it. ' +
+      '`workflow_missing`: no result and its workflow no longer exists',
+  });
+
+export const acceptedSchema = z
+  .object({ id: z.string(), status: statusSchema, stage: stageSchema })
+  .openapi('Accepted');
 
 export const resultSchema = z
   .object({
@@ -74,6 +85,7 @@ export const documentViewSchema = z
   .object({
     id: z.string(),
     status: statusSchema,
+    stage: stageSchema,
     taxonomy: z.string(),
     result: resultSchema.optional(),
     review: z
@@ -113,6 +125,10 @@ export const batchAcceptedSchema = z
     batchId: z.string(),
     documents: z.number().int(),
     ids: z.array(z.string()).openapi({ description: 'The id of each document, in request order' }),
+    queued: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Temporal was unavailable: the batch is stored and a worker will start it' }),
   })
   .openapi('BatchAccepted');
 
@@ -134,6 +150,10 @@ export const healthSchema = z
         rateLimitStorm: z.object({ since: z.string(), alert: z.boolean() }).optional(),
       })
       .optional(),
+    down: z
+      .array(z.enum(['database', 'temporal']))
+      .optional()
+      .openapi({ description: 'The dependencies that did not answer within 1.5 s (absent when all did)' }),
   })
   .openapi('Health');
 

@@ -1,4 +1,5 @@
 import type { Pool } from './pool.js';
+import { insertWorkflowStart, type WorkflowStart } from './workflow-starts.js';
 
 export interface DocumentRow {
   id: string;
@@ -19,38 +20,65 @@ export interface NewDocument {
   batchId?: string;
 }
 
+/** The submission's outbox entry: the workflow start committed with the document (see `workflow-starts.ts`). */
+export interface StartOnCommit {
+  start: WorkflowStart;
+  /** How long the reconciler leaves the start to the submitter's own attempt, ms. */
+  holdMs: number;
+}
+
 /**
  * Inserts a document unless one with the same id exists; returns the stored row either way, so the caller can
- * tell a resubmission (same hash) from a conflict (different hash).
+ * tell a resubmission (same hash) from a conflict (different hash). With `start`, the workflow start it is owed is
+ * recorded in the same transaction, unless the stored row conflicts.
  */
-export async function insertDocument(pool: Pool, doc: NewDocument): Promise<{ row: DocumentRow; created: boolean }> {
-  const inserted = await pool.query(
-    `INSERT INTO documents (id, content_hash, text, metadata, taxonomy, batch_id)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    [doc.id, doc.contentHash, doc.text, JSON.stringify(doc.metadata), doc.taxonomy, doc.batchId ?? null],
-  );
-  const row = await getDocument(pool, doc.id);
-  if (!row) throw new Error(`document ${doc.id} vanished after insert`);
-  return { row, created: inserted.rowCount === 1 };
+export async function insertDocument(
+  pool: Pool,
+  doc: NewDocument,
+  start?: StartOnCommit,
+): Promise<{ row: DocumentRow; created: boolean }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const inserted = await client.query(
+      `INSERT INTO documents (id, content_hash, text, metadata, taxonomy, batch_id)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [doc.id, doc.contentHash, doc.text, JSON.stringify(doc.metadata), doc.taxonomy, doc.batchId ?? null],
+    );
+    const { rows } = await client.query(`${SELECT_DOCUMENT} WHERE id = $1`, [doc.id]);
+    const row = rows[0] ? toDocumentRow(rows[0]) : undefined;
+    if (!row) throw new Error(`document ${doc.id} vanished after insert`);
+    if (start && row.contentHash === doc.contentHash && row.taxonomy === doc.taxonomy) {
+      await insertWorkflowStart(client, start.start, start.holdMs);
+    }
+    await client.query('COMMIT');
+    return { row, created: inserted.rowCount === 1 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+const SELECT_DOCUMENT = 'SELECT id, content_hash, text, metadata, taxonomy, batch_id, created_at FROM documents';
+
+function toDocumentRow(r: Record<string, unknown>): DocumentRow {
+  return {
+    id: r.id as string,
+    contentHash: r.content_hash as string,
+    text: r.text as string,
+    metadata: r.metadata as Record<string, unknown>,
+    taxonomy: r.taxonomy as string,
+    batchId: r.batch_id as string | null,
+    createdAt: r.created_at as Date,
+  };
 }
 
 export async function getDocument(pool: Pool, id: string): Promise<DocumentRow | undefined> {
-  const { rows } = await pool.query(
-    `SELECT id, content_hash, text, metadata, taxonomy, batch_id, created_at FROM documents WHERE id = $1`,
-    [id],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    id: r.id,
-    contentHash: r.content_hash,
-    text: r.text,
-    metadata: r.metadata,
-    taxonomy: r.taxonomy,
-    batchId: r.batch_id,
-    createdAt: r.created_at,
-  };
+  const { rows } = await pool.query(`${SELECT_DOCUMENT} WHERE id = $1`, [id]);
+  return rows[0] ? toDocumentRow(rows[0]) : undefined;
 }
 
 export interface ClassificationRow {
@@ -273,11 +301,13 @@ export async function getBatchSummary(
 /**
  * Stores a batch and its documents in one transaction: either every document is stored (or found identical)
  * or nothing is. Returns the ids whose stored text differs (a conflict), in which case nothing was written.
+ * With `start`, the batch workflow's start is recorded in the same transaction.
  */
 export async function insertBatch(
   pool: Pool,
   batch: { id: string; taxonomy: string },
   docs: NewDocument[],
+  start?: StartOnCommit,
 ): Promise<{ conflicts: string[] }> {
   const client = await pool.connect();
   try {
@@ -318,6 +348,7 @@ export async function insertBatch(
         [batch.id, part.map((_, j) => i + j), part.map((d) => d.id)],
       );
     }
+    if (start) await insertWorkflowStart(client, start.start, start.holdMs);
     await client.query('COMMIT');
     return { conflicts: [] };
   } catch (err) {

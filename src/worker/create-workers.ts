@@ -5,11 +5,13 @@ import {
   type NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
+import { startReconciler } from '../documents/reconcile.js';
 import { ProviderHold } from '../llm/rate-headers.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import type { Pool } from '../db/pool.js';
@@ -63,6 +65,8 @@ export interface WorkerDeps {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** OpenTelemetry tracing of workflows and activities (from `startTracing`). Unset: no interceptors, no sinks. */
   tracing?: Tracing;
+  /** The client the outbox reconciler starts owed workflows with. @default a client over `connection` */
+  client?: Client;
 }
 
 export interface DocketWorkers {
@@ -136,9 +140,19 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
+  const client = deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace });
   return {
     async run() {
-      await Promise.all([main.run(), llm.run()]);
+      // Starts every accepted document or batch whose workflow start Temporal did not take at submission.
+      const reconciler = startReconciler(
+        { pool: deps.pool, client, logger: deps.logger },
+        { intervalMs: config.submission.reconcileIntervalMs, startTimeoutMs: config.submission.startTimeoutMs },
+      );
+      try {
+        await Promise.all([main.run(), llm.run()]);
+      } finally {
+        await reconciler.stop();
+      }
     },
     shutdown() {
       if (main.getState() === 'RUNNING') main.shutdown();

@@ -1,0 +1,80 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { Pool } from '../db/pool.js';
+import { markWorkflowStarted, releaseWorkflowStart, type WorkflowStart } from '../db/workflow-starts.js';
+import { batchWorkflowId, documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import { DOCUMENT_STATUS } from '../shared/status.js';
+import type { ClassifyBatchInput, ClassifyDocumentInput } from '../shared/workflow-types.js';
+
+/** The start a document submitted on its own is owed. */
+export function documentStart(input: ClassifyDocumentInput): WorkflowStart {
+  return {
+    workflowId: documentWorkflowId(input.documentId),
+    workflowType: WORKFLOW_TYPES.classifyDocument,
+    input,
+    documentId: input.documentId,
+  };
+}
+
+/** The start a batch is owed: one `classifyBatchWorkflow`, which starts its documents' children itself. */
+export function batchStart(input: ClassifyBatchInput): WorkflowStart {
+  return {
+    workflowId: batchWorkflowId(input.batchId),
+    workflowType: WORKFLOW_TYPES.classifyBatch,
+    input,
+    batchId: input.batchId,
+  };
+}
+
+function searchAttributes(start: WorkflowStart): SearchAttributePair[] {
+  if (start.workflowType === WORKFLOW_TYPES.classifyBatch) {
+    return [{ key: SA.batchId, value: (start.input as ClassifyBatchInput).batchId }];
+  }
+  const input = start.input as ClassifyDocumentInput;
+  return [
+    { key: SA.status, value: DOCUMENT_STATUS.classifying },
+    { key: SA.model, value: input.model },
+    { key: SA.promptVersion, value: input.promptVersion },
+    ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+  ];
+}
+
+export interface StartDeps {
+  pool: Pool;
+  client: Client;
+}
+
+/** How an owed start went: the workflow exists now, or the start stays owed (Temporal did not accept it). */
+export type StartOutcome = { started: true } | { started: false; error: string };
+
+/**
+ * Starts an owed workflow within `timeoutMs` and records the outcome in the outbox. Idempotent: the workflow id is
+ * the business id and reuse is refused, so "already started" means the work exists and counts as success. Never
+ * throws for Temporal being unavailable: the start stays owed and the reconciler tries again.
+ */
+export async function startOwedWorkflow(
+  deps: StartDeps,
+  start: WorkflowStart,
+  timeoutMs: number,
+): Promise<StartOutcome> {
+  try {
+    await deps.client.withDeadline(Date.now() + timeoutMs, () =>
+      deps.client.workflow.start(start.workflowType, {
+        workflowId: start.workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [start.input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributes(start),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      const error = err instanceof Error ? err.message : String(err);
+      await releaseWorkflowStart(deps.pool, start.workflowId, error);
+      return { started: false, error };
+    }
+  }
+  await markWorkflowStarted(deps.pool, start.workflowId);
+  return { started: true };
+}
