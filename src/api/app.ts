@@ -20,7 +20,7 @@ import { authenticateRequest, requireRole, type Principal } from './auth.js';
 import { getBatchView, submitBatch } from './batches.js';
 import { checkHealth } from './health.js';
 import { getDocumentView, queryProgress, submitDocument } from './documents.js';
-import { HttpError } from './http-error.js';
+import { HttpError, toHttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 import { registerCanaryRoutes } from './canary-routes.js';
 import { registerCompareRoutes } from './compare-routes.js';
@@ -35,11 +35,11 @@ import {
   documentViewSchema,
   errorSchema,
   healthSchema,
-  idParam,
   reviewItemSchema,
   reviewSchema,
   submitDocumentSchema,
 } from './schemas.js';
+import { describeIssue, idParam } from './validation.js';
 
 export interface AppDeps {
   pool: Pool;
@@ -71,9 +71,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-        throw new HttpError('bad_request', `${where}${issue?.message ?? 'invalid request'}`);
+        // An unknown field usually explains the missing one beside it (`txt` for `text`): name it first.
+        const { issues } = result.error;
+        const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+        throw new HttpError(
+          'bad_request',
+          issue ? describeIssue(issue, (result as { data?: unknown }).data) : 'invalid request',
+        );
       }
     },
   });
@@ -83,7 +87,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   const batchBodyLimit = Math.min(config.api.maxDocumentBytes * 6 * config.api.maxBatchDocuments, 512 * 1024 * 1024);
 
   app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json(err.toBody(), err.status);
+    const known = toHttpError(err);
+    if (known) return c.json(known.toBody(), known.status);
     deps.logger.error({ err, path: c.req.path }, 'request failed');
     return c.json(new HttpError('internal', 'internal error; see the API logs').toBody(), 500);
   });
@@ -186,7 +191,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
           args: [{ category: body.category, reviewer: principal.name, note: body.note }],
         });
       } catch (err) {
-        throw reviewError(err, id);
+        throw await reviewError(deps, err, id);
       }
       deps.logger.info({ documentId: id, reviewer: principal.name, category: body.category }, 'review decided');
       return c.json(await getDocumentView(deps, id), 200);
@@ -253,7 +258,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const view = await getDocumentView(deps, id);
       if (view.status !== DOCUMENT_STATUS.paused)
         throw new HttpError('conflict', `document ${id} is ${view.status}, not paused`);
-      await deps.client.workflow.getHandle(documentWorkflowId(id)).signal(resumeSignal);
+      try {
+        await deps.client.workflow.getHandle(documentWorkflowId(id)).signal(resumeSignal);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new HttpError('conflict', `document ${id} is no longer paused`);
+        throw err;
+      }
       deps.logger.info({ documentId: id, by: c.get('principal').name }, 'document resumed');
       return c.json({ resumed: [id] }, 200);
     },
@@ -325,8 +335,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   return app;
 }
 
-function reviewError(err: unknown, id: string): Error {
-  if (err instanceof WorkflowNotFoundError) return new HttpError('not_found', `no workflow for document ${id}`);
+/** The HTTP answer to a failed review update: 400 for a bad decision, 409 when no review is (or is any longer) pending. */
+async function reviewError(deps: AppDeps, err: unknown, id: string): Promise<Error> {
+  if (err instanceof WorkflowNotFoundError) {
+    // Temporal answers an update to a closed workflow as "not found": the race was lost to a decision that closed it.
+    if (await getClassification(deps.pool, id)) {
+      return new HttpError('conflict', `document ${id} was decided by another review first`);
+    }
+    const ended = await workflowEnded(deps.client, id);
+    if (ended)
+      return new HttpError('conflict', `document ${id} is no longer waiting for review (its workflow ${ended})`);
+    return new HttpError('not_found', `no workflow for document ${id}`);
+  }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     if (err.cause.type === 'DocketCategoryNotInTaxonomy' || err.cause.type === 'DocketInvalidReview') {
       return new HttpError('bad_request', err.cause.message);
@@ -334,4 +354,15 @@ function reviewError(err: unknown, id: string): Error {
     if (err.cause.type === 'DocketNoReviewPending') return new HttpError('conflict', err.cause.message);
   }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** How the document's workflow ended (`completed`, `failed`, …), or undefined while it runs or when none exists. */
+async function workflowEnded(client: Client, id: string): Promise<string | undefined> {
+  try {
+    const { status } = await client.workflow.getHandle(documentWorkflowId(id)).describe();
+    return status.name === 'RUNNING' ? undefined : status.name.toLowerCase().replace(/_/g, ' ');
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }

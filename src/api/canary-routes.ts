@@ -9,22 +9,21 @@ import { DEFAULT_TAXONOMY } from '../shared/taxonomy.js';
 import { requireRole, type Principal } from './auth.js';
 import { HttpError } from './http-error.js';
 import { defaultVariant, forgetCanary } from './routing.js';
+import { jsonBody } from './json-body.js';
 import { errorSchema } from './schemas.js';
+import { strictObject, variantName } from './validation.js';
 
 const error = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 const security = [{ bearer: [] }];
 
-const startSchema = z
-  .object({
-    share: z.number().min(0).max(1),
-    promptVersion: z.string().min(1).optional(),
-    model: z.string().min(1).optional(),
-    maxParseFailureRate: z.number().min(0).max(1).default(0.2),
-    minCalls: z.number().int().positive().default(20),
-  })
-  .strict()
-  .openapi('StartCanary');
+const startSchema = strictObject({
+  share: z.number().min(0).max(1),
+  promptVersion: variantName('promptVersion').optional(),
+  model: variantName('model').optional(),
+  maxParseFailureRate: z.number().min(0).max(1).default(0.2),
+  minCalls: z.number().int().positive().max(1_000_000).default(20),
+}).openapi('StartCanary');
 
 /** The canary of the classification task: start, compare, promote, roll back. */
 export function registerCanaryRoutes(
@@ -55,9 +54,15 @@ export function registerCanaryRoutes(
       path: '/v1/canary',
       summary: 'Start a canary: a share of new documents (chosen from their id) use a candidate prompt and/or model',
       security,
-      middleware: [requireRole(tokens, 'admin')] as const,
+      middleware: [requireRole(tokens, 'admin'), jsonBody(16 * 1024)] as const,
       request: { body: { content: { 'application/json': { schema: startSchema } }, required: true } },
-      responses: { 201: ok('Started'), 400: error('Bad candidate'), 409: error('A canary is already active') },
+      responses: {
+        201: ok('Started'),
+        400: error('Bad candidate'),
+        409: error('A canary is already active'),
+        413: error('Body too large'),
+        415: error('Not application/json'),
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');

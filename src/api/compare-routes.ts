@@ -13,24 +13,25 @@ import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 import { defaultVariant } from './routing.js';
 import { errorSchema, idParam } from './schemas.js';
+import { documentId, documentText, strictObject, variantName } from './validation.js';
 
 const MAX_COMPARE_DOCUMENTS = 500;
 const error = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 
-const side = z.object({ promptVersion: z.string().min(1).optional(), model: z.string().min(1).optional() }).strict();
-const compareSchema = z
-  .object({
-    documents: z
-      .array(z.object({ id: z.string().min(1).max(128).optional(), text: z.string().min(1) }).strict())
-      .min(1, 'documents is empty')
-      .max(MAX_COMPARE_DOCUMENTS, `at most ${MAX_COMPARE_DOCUMENTS} documents per comparison`),
-    taxonomy: z.string().min(1).optional(),
-    a: side,
-    b: side,
-  })
-  .strict()
-  .openapi('Compare');
+const side = strictObject({
+  promptVersion: variantName('promptVersion').optional(),
+  model: variantName('model').optional(),
+});
+const compareSchema = strictObject({
+  documents: z
+    .array(strictObject({ id: documentId.optional(), text: documentText }))
+    .min(1, 'documents is empty: send at least one document')
+    .max(MAX_COMPARE_DOCUMENTS, `at most ${MAX_COMPARE_DOCUMENTS} documents per comparison`),
+  taxonomy: z.string().min(1).max(200).optional(),
+  a: side,
+  b: side,
+}).openapi('Compare');
 
 const workflowId = (compareId: string) => `compare-${compareId}`;
 

@@ -1,3 +1,5 @@
+import { HTTPException } from 'hono/http-exception';
+
 /** Error codes of the API's error body `{ "error": { "code", "message" } }`. */
 export type HttpErrorCode =
   | 'bad_request'
@@ -37,4 +39,26 @@ export class HttpError extends Error {
   toBody(): { error: { code: HttpErrorCode; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+const CODE_OF_STATUS: Partial<Record<number, HttpErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * The client's error behind `err`, if it is one: an `HttpError`, or a 4xx `HTTPException` thrown by Hono itself
+ * (malformed JSON in its validator, a body over a limit), which must reach the caller as that 4xx, never as a 500.
+ */
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof HTTPException && err.status >= 400 && err.status < 500) {
+    return new HttpError(CODE_OF_STATUS[err.status] ?? 'bad_request', err.message || 'invalid request');
+  }
+  return undefined;
 }

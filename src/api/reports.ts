@@ -7,23 +7,8 @@ import { formatReportHtml } from '../reports/format-html.js';
 import { formatReportText } from '../reports/format-text.js';
 import { buildReport } from '../reports/report.js';
 import { requireRole, type Principal } from './auth.js';
-import { HttpError } from './http-error.js';
 import { errorSchema } from './schemas.js';
-
-const isoDate = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined) return undefined;
-    const relative = /^(\d+)([hd])$/.exec(raw);
-    if (relative) return new Date(Date.now() - Number(relative[1]) * (relative[2] === 'h' ? 3_600_000 : 86_400_000));
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a date: use an ISO date (2026-11-01) or 24h / 7d` });
-      return z.NEVER;
-    }
-    return date;
-  });
+import { documentId, queryDate, queryInteger } from './validation.js';
 
 const error = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 
@@ -42,8 +27,8 @@ export function registerReportRoutes(
       middleware: [requireRole(tokens)] as const,
       request: {
         query: z.object({
-          since: isoDate.openapi({ description: 'ISO date or relative (24h, 7d)' }),
-          until: isoDate,
+          since: queryDate.openapi({ description: 'ISO date or relative (24h, 7d)' }),
+          until: queryDate,
           format: z.enum(['json', 'text', 'html']).default('json'),
         }),
       },
@@ -72,7 +57,7 @@ export function registerReportRoutes(
       summary: "How often reviewers agree with the model's suggestion, by category, prompt version and model",
       security: [{ bearer: [] }],
       middleware: [requireRole(tokens)] as const,
-      request: { query: z.object({ since: isoDate }) },
+      request: { query: z.object({ since: queryDate }) },
       responses: {
         200: { content: { 'application/json': { schema: z.any() } }, description: 'Agreement' },
         400: error('Bad date'),
@@ -91,9 +76,9 @@ export function registerReportRoutes(
       middleware: [requireRole(tokens, 'admin')] as const,
       request: {
         query: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(20),
+          limit: queryInteger({ min: 1, max: 500, default: 20 }),
           failures: z.enum(['true', 'false']).optional(),
-          document: z.string().optional(),
+          document: documentId.optional(),
         }),
       },
       responses: {
@@ -104,7 +89,6 @@ export function registerReportRoutes(
     }),
     async (c) => {
       const q = c.req.valid('query');
-      if (q.document !== undefined && q.document.length === 0) throw new HttpError('bad_request', 'document is empty');
       const samples = await listSamples(deps.pool, {
         limit: q.limit,
         failuresOnly: q.failures === 'true',

@@ -1,56 +1,30 @@
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_STATUSES } from '../shared/status.js';
+import { documentId, documentText, idParam, metadata, strictObject } from './validation.js';
 
-// Control characters other than tab, newline and carriage return mark binary content.
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+export { idParam };
 
-const documentText = z
-  .string()
-  .refine((t) => t.trim().length > 0, { message: 'text is empty: send the document content' })
-  .refine((t) => !BINARY.test(t), { message: 'text contains binary control characters: send plain UTF-8 text' })
-  .openapi({ description: 'The document content (plain UTF-8 text)' });
+/** A taxonomy name as a request names it. */
+const taxonomyName = z.string().min(1, 'taxonomy is empty: name a configured taxonomy or leave it out').max(200);
 
-const documentId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'id may use letters, digits, ".", "_", ":" and "-" (1–128 characters)');
+export const submitDocumentSchema = strictObject({
+  id: documentId.optional().openapi({ description: 'Your id; derived from the content when omitted' }),
+  text: documentText,
+  metadata,
+  taxonomy: taxonomyName.optional().openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
+}).openapi('SubmitDocument');
 
-const metadata = z
-  .record(z.string(), z.unknown())
-  .optional()
-  .openapi({ description: 'Free-form JSON stored beside the document' });
+export const batchSchema = strictObject({
+  documents: z
+    .array(strictObject({ id: documentId.optional(), text: documentText, metadata }))
+    .min(1, 'documents is empty: send at least one document'),
+  taxonomy: taxonomyName.optional(),
+}).openapi('SubmitBatch');
 
-export const submitDocumentSchema = z
-  .object({
-    id: documentId.optional().openapi({ description: 'Your id; derived from the content when omitted' }),
-    text: documentText,
-    metadata,
-    taxonomy: z
-      .string()
-      .min(1)
-      .optional()
-      .openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
-  })
-  .strict()
-  .openapi('SubmitDocument');
-
-export const batchSchema = z
-  .object({
-    documents: z
-      .array(z.object({ id: documentId.optional(), text: documentText, metadata }).strict())
-      .min(1, 'documents is empty: send at least one document'),
-    taxonomy: z.string().min(1).optional(),
-  })
-  .strict()
-  .openapi('SubmitBatch');
-
-export const reviewSchema = z
-  .object({
-    category: z.string().min(1),
-    note: z.string().max(4000).optional(),
-  })
-  .strict()
-  .openapi('ReviewDecision');
+export const reviewSchema = strictObject({
+  category: z.string().min(1, 'category is empty: name one of the taxonomy categories').max(200),
+  note: z.string().max(4000, 'note is longer than 4000 characters: shorten it').optional(),
+}).openapi('ReviewDecision');
 
 export const statusSchema = z.enum(DOCUMENT_STATUSES);
 
@@ -102,8 +76,6 @@ export const documentViewSchema = z
   .openapi('Document');
 
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
-
-export const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 
 const suggestionSchema = z.object({ category: z.string(), confidence: z.number(), reasoning: z.string() });
 

@@ -277,7 +277,12 @@ describe('the HTTP API', () => {
 
     it('rejects unknown fields, a malformed id and non-object metadata with 400', async () => {
       await expectError(await submit({ text: 'hello', colour: 'blue' }), 400, 'bad_request');
-      await expectError(await submit({ id: 'has spaces/and slashes', text: 'hello' }), 400, 'bad_request', /^id: /);
+      await expectError(
+        await submit({ id: 'has spaces/and slashes', text: 'hello' }),
+        400,
+        'bad_request',
+        /^id may use/,
+      );
       await expectError(await submit({ text: 'hello', metadata: [1, 2] }), 400, 'bad_request', /metadata/);
     });
   });

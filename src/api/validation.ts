@@ -1,0 +1,317 @@
+import { z } from '@hono/zod-openapi';
+import { isLosslessNumber, parse as parseLossless, splitNumber } from 'lossless-json';
+import { HttpError } from './http-error.js';
+
+/**
+ * How deep a request body may nest. Deeper bodies are refused before they are parsed: `JSON.stringify` and
+ * recursive validators overflow the stack near 5,000 levels, and no Docket field needs more than a few.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Metadata is stored beside every document and returned with it: a generous but bounded size. */
+export const MAX_METADATA_BYTES = 64 * 1024;
+
+/**
+ * Checks a JSON request body that a generic parser would accept but PostgreSQL or `JSON.parse` would alter or
+ * refuse, and throws a 400 naming the field: nesting past {@link MAX_JSON_DEPTH}, malformed JSON, a key given
+ * twice, a `__proto__` key (dropped by JavaScript objects), a number that a 64-bit float cannot hold exactly
+ * (`1e999`, `12345678901234567890`), a NUL character or an unpaired surrogate (PostgreSQL cannot store them).
+ */
+export function checkJsonText(text: string): void {
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new HttpError(
+      'bad_request',
+      `the body nests ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}: flatten the metadata`,
+    );
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new HttpError('bad_request', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseLossless(text);
+  } catch (err) {
+    const duplicate = /^Duplicate key '(.*)' encountered/s.exec((err as Error).message);
+    throw new HttpError(
+      'bad_request',
+      duplicate ? `the key "${duplicate[1]}" appears twice in one object: send it once` : (err as Error).message,
+    );
+  }
+  checkJsonValue(value, []);
+}
+
+/** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+function checkJsonValue(value: unknown, path: (string | number)[]): void {
+  if (typeof value === 'string') return checkString(value, path);
+  if (isLosslessNumber(value)) {
+    if (!storedExactly(value.value)) {
+      const shown = value.value.length > 24 ? `${value.value.slice(0, 24)}…` : value.value;
+      throw new HttpError(
+        'bad_request',
+        `${formatPath(path)}: the number ${shown} cannot be stored exactly (too large or too precise for a ` +
+          '64-bit float): send it as a string',
+      );
+    }
+    return;
+  }
+  if (Array.isArray(value)) return value.forEach((item, i) => checkJsonValue(item, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      checkString(key, [...path, key]);
+      if (key === '__proto__') {
+        throw new HttpError(
+          'bad_request',
+          `${formatPath([...path, key])}: the key "__proto__" is not allowed: rename it`,
+        );
+      }
+      checkJsonValue(item, [...path, key]);
+    }
+  }
+}
+
+/** Whether a JSON number literal survives `JSON.parse` and `JSON.stringify` with its decimal value unchanged. */
+function storedExactly(literal: string): boolean {
+  const parsed = Number(literal);
+  if (!Number.isFinite(parsed)) return false;
+  const [a, b] = [splitNumber(literal), splitNumber(String(parsed))];
+  return a.sign === b.sign && a.digits === b.digits && a.exponent === b.exponent;
+}
+
+// With the `u` flag a paired surrogate reads as one astral character: only a lone half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkString(value: string, path: (string | number)[]): void {
+  if (value.includes('\u0000')) {
+    throw new HttpError(
+      'bad_request',
+      `${formatPath(path)}: contains a NUL character (\\u0000), which cannot be stored: send plain text, not binary content`,
+    );
+  }
+  if (LONE_SURROGATE.test(value)) {
+    throw new HttpError(
+      'bad_request',
+      `${formatPath(path)}: contains an unpaired UTF-16 surrogate (a lone \\ud800–\\udfff escape): send valid Unicode`,
+    );
+  }
+}
+
+/** A field path as a reader writes it: `documents[2].metadata.source`, or `the body` for the whole of it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the body';
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+/** What each field holds, in the words an error message uses when it is missing or of the wrong type. */
+const FIELD_HINTS: Record<string, string> = {
+  text: "the document's text as a string",
+  id: 'a string of letters, digits, ".", "_", ":" and "-"',
+  metadata: 'a JSON object of your own fields',
+  taxonomy: 'the name of a configured taxonomy, as a string',
+  documents: 'an array of documents, each { "text": string, "id"?: string, "metadata"?: object }',
+  category: "one of the document's taxonomy categories, as a string",
+  note: "the reviewer's note, as a string",
+  share: 'a number from 0 to 1: the share of new documents that use the candidate',
+  model: 'a model name, as a string',
+  promptVersion: 'a prompt version, as a string',
+  maxParseFailureRate: 'a number from 0 to 1',
+  minCalls: 'a whole number of calls',
+  a: 'an object { "promptVersion"?: string, "model"?: string }',
+  b: 'an object { "promptVersion"?: string, "model"?: string }',
+};
+
+/**
+ * The message of a request that failed validation, in the caller's terms: `text is required: the document's text
+ * as a string` rather than zod's `expected string, received undefined`. `input` is what was validated.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = formatPath(issue.path);
+  const leaf = issue.path.at(-1);
+  const hint = typeof leaf === 'string' ? FIELD_HINTS[leaf] : undefined;
+  if (issue.code === 'invalid_type') {
+    const value = valueAt(input, issue.path);
+    const wanted = hint ?? `a ${issue.expected}`;
+    if (value === undefined) return `${where} is required: ${wanted}`;
+    return `${where} must be ${wanted}, not ${describeType(value)}`;
+  }
+  if (issue.path.length === 0) return issue.message;
+  // Messages that already name their field (`text is empty: …`) get the full path in its place.
+  if (typeof leaf === 'string' && issue.message.startsWith(`${leaf} `)) return where + issue.message.slice(leaf.length);
+  return `${where}: ${issue.message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * A strict object whose unknown fields are named, with the nearest known field suggested:
+ * `unknown field "txt": did you mean "text"?`.
+ */
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const [first = ''] = issue.keys;
+      const near = nearest(first, known);
+      const more = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more)` : '';
+      return `unknown field "${first}"${more}: ${near ? `did you mean "${near}"?` : `the fields are ${known.join(', ')}`}`;
+    },
+  });
+}
+
+/** The known name closest to `name` (case-insensitive edit distance of at most a third of its length), if any. */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of known) {
+    const distance = editDistance(name.toLowerCase(), key.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(key.length / 3)) && (!best || distance < best.distance)) {
+      best = { key, distance };
+    }
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance, one row at a time; field names are short. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** A positive whole number in a query string, written in decimal digits only (no `0x10`, `1e2`, `+5` or `5.0`). */
+export function queryInteger(options: { min: number; max: number; default: number }) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return options.default;
+      const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!(value >= options.min && value <= options.max)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw.slice(0, 40)}" is not a whole number from ${options.min} to ${options.max}: write it in decimal digits`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .openapi({ type: 'integer', minimum: options.min, maximum: options.max, default: options.default });
+}
+
+/** The earliest and latest dates a report can be asked about (relative dates count back at most this far). */
+const MAX_RELATIVE = { h: 24 * 366 * 100, d: 366 * 100 } as const;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A date in a query string: an ISO date (`2026-11-01`, `2026-11-01T08:00:00Z`) or a span back from now (`24h`, `7d`,
+ * up to a hundred years). Anything else is a 400 that says how to write it, never an invalid `Date`.
+ */
+export const queryDate = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    const relative = /^(\d{1,7})([hd])$/.exec(raw);
+    if (relative) {
+      const amount = Number(relative[1]);
+      const unit = relative[2] as 'h' | 'd';
+      if (amount <= MAX_RELATIVE[unit]) return new Date(Date.now() - amount * (unit === 'h' ? 3_600_000 : 86_400_000));
+    }
+    const date = ISO_DATE.test(raw) ? new Date(raw) : undefined;
+    if (relative || !date || Number.isNaN(date.getTime())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${raw.slice(0, 40)}" is not a date: use an ISO date (2026-11-01) or a span back from now (24h, 7d, at most ${MAX_RELATIVE.d}d)`,
+      });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ID_RULE = 'may use letters, digits, ".", "_", ":" and "-" (1–128 characters, starting with a letter or digit)';
+
+/** A document id as a client chooses it: safe in URLs, workflow ids and log lines. */
+export const documentId = z.string().regex(ID_PATTERN, `id ${ID_RULE}`);
+
+/** The `{id}` path parameter of every route: the same rule as ids, so `%00` or `%2F` are a 400, never a query. */
+export const idParam = z.object({
+  id: z
+    .string()
+    .regex(ID_PATTERN, `id in the path ${ID_RULE}`)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+/**
+ * A model name or prompt version chosen by a caller: the characters model names use (`gpt-4o-mini`,
+ * `openrouter/meta-llama/llama-3.1-8b`, `ft:gpt-4o-mini:org::id`, `llama3.1:8b`), at most 200 of them.
+ */
+export function variantName(what: 'model' | 'promptVersion') {
+  return z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/,
+      `${what} may use letters, digits and . _ : / @ + - (1–200 characters, starting with a letter or digit)`,
+    );
+}
+
+// Characters that render as nothing: text made only of them (and spaces) is no document.
+const VISIBLE = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}]/u;
+// Control characters other than tab, newline and carriage return mark binary content.
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+/** A document's text: plain UTF-8 with at least one visible character. */
+export const documentText = z
+  .string()
+  .refine((t) => VISIBLE.test(t), {
+    message: 'text is empty: send the document content (only spaces or invisible characters such as zero-width spaces)',
+  })
+  .refine((t) => !BINARY.test(t), { message: 'text contains binary control characters: send plain UTF-8 text' })
+  .openapi({ description: 'The document content (plain UTF-8 text)' });
+
+/** Free-form metadata: a JSON object of bounded size (its depth is bounded with the whole body). */
+export const metadata = z
+  .record(z.string(), z.unknown())
+  .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= MAX_METADATA_BYTES, {
+    message: `metadata is larger than ${MAX_METADATA_BYTES} bytes of JSON: store less beside the document`,
+  })
+  .optional()
+  .openapi({ description: 'Free-form JSON stored beside the document' });
