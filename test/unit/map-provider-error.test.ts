@@ -47,6 +47,7 @@ describe('mapProviderError on real error answers (test/fixtures/provider-errors)
         'ollama.json',
         'openai.json',
         'openrouter.json',
+        'portkey.json',
         'vllm.json',
       ],
     );

@@ -73,6 +73,11 @@ export const PROVIDER_ERROR_RULES: readonly ProviderErrorRule[] = [
       /budget has been exceeded|exceeded budget|crossed budget|ExceededBudget|over budget|budget_exceeded|spend(?:ing)? limit|budget limit|insufficient credits|key limit exceeded/i,
   },
   {
+    name: 'Portkey budget exhausted (412)',
+    then: ERROR_TYPES.gatewayBudgetExceeded,
+    status: is(412),
+  },
+  {
     name: '402 Payment Required from the provider itself (e.g. an insufficient balance)',
     then: ERROR_TYPES.insufficientQuota,
     status: is(402),
@@ -112,7 +117,11 @@ export const PROVIDER_ERROR_RULES: readonly ProviderErrorRule[] = [
     ],
     wording:
       /content_filter|content_policy_violation|ContentPolicyViolationError|ResponsibleAIPolicyViolation|content management policy|content (?:filter|policy)|input was flagged|flagged (?:as|for|by)/i,
-    // OpenRouter's moderation answer is a 403 whose metadata names the reasons.
+  },
+  {
+    name: 'Portkey guardrail denied the request (446)',
+    then: ERROR_TYPES.contentFiltered,
+    status: is(446),
   },
   {
     name: 'OpenRouter moderation (403 with flagged reasons in error.metadata)',
