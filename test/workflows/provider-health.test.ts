@@ -8,6 +8,7 @@ import type { DocumentProgress } from '../../src/shared/workflow-types.js';
 import type { ProviderHealthView } from '../../src/reports/provider-health.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { recordHistory, replayAll } from '../helpers/histories.js';
 import { waitFor } from '../helpers/wait.js';
 
 const TEXT = 'The kubernetes deploy broke the API server and the database.';
@@ -37,7 +38,18 @@ describe('provider outages and rate limits', () => {
     });
     api = testApi(env);
   });
-  after(() => env.stop());
+  after(async () => {
+    try {
+      // Every path this file drove (the outage wait, 429s past the ceiling, the storm) replays on today's code.
+      await replayAll(env);
+      if (process.env.DOCKET_RECORD_HISTORIES) {
+        await recordHistory(env, 'outage-0', 'completed-waiting_for_provider');
+        await recordHistory(env, 'past-ceiling', 'completed-rate_limited_past_ceiling');
+      }
+    } finally {
+      await env.stop();
+    }
+  });
 
   const progress = (id: string) =>
     env.client.workflow.getHandle(documentWorkflowId(id)).query<DocumentProgress>('status');
@@ -56,6 +68,8 @@ describe('provider outages and rate limits', () => {
 
     const open = await waitFor(health, (h) => h?.breaker === 'open', { timeoutMs: 15_000 });
     assert.ok(open?.openedAt, 'the health answer says since when the breaker is open');
+    const reportText = await (await api.call('/v1/report?format=text')).text();
+    assert.match(reportText, /Provider {2}outage breaker open/, 'docket report shows the breaker');
     // Every document waits for the provider, none paused or sent to review.
     await waitFor(
       async () => Promise.all(ids.map(progress)),
@@ -89,6 +103,8 @@ describe('provider outages and rate limits', () => {
     );
     assert.ok((calls.rows[0]?.n ?? 0) >= 1, 'failures during the outage are marked in the ledger');
     assert.equal((await health())?.breaker, 'closed');
+    const report = (await (await api.call('/v1/report')).json()) as { provider?: { outageCalls: number } };
+    assert.equal(report.provider?.outageCalls, calls.rows[0]?.n, 'the report counts the calls failed in the outage');
   });
 
   it('still pauses a poison input at the ceiling of server errors while other documents succeed', async () => {
