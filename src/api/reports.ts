@@ -15,9 +15,10 @@ const error = (description: string) => ({ content: { 'application/json': { schem
 /** `GET /v1/report` (the cost and quality report), `GET /v1/reports/agreement`, and `GET /v1/samples`. */
 export function registerReportRoutes(
   app: OpenAPIHono<{ Variables: { principal: Principal } }>,
-  deps: { pool: Pool },
+  deps: { pool: Pool; config?: { llm: { rateLimitAlertAfterMs: number } } },
   tokens: readonly ApiToken[],
 ): void {
+  const rateLimitAlertAfterMs = deps.config?.llm.rateLimitAlertAfterMs;
   app.openapi(
     createRoute({
       method: 'get',
@@ -43,7 +44,7 @@ export function registerReportRoutes(
     }),
     async (c) => {
       const { since, until, format } = c.req.valid('query');
-      const report = await buildReport(deps.pool, { since, until });
+      const report = await buildReport(deps.pool, { since, until, rateLimitAlertAfterMs });
       if (format === 'html') return c.html(formatReportHtml(report), 200);
       if (format === 'text') return c.text(formatReportText(report), 200);
       return c.json(report, 200);

@@ -213,5 +213,21 @@ export function formatReportText(report: Report): string {
   out.push(...agreementTable('model', review.agreement.byModel));
   if (review.notes.length > 0) out.push('', ...review.notes.map((n) => `  note: ${n}`));
 
+  const { provider } = report;
+  if (provider) {
+    section('Provider', `outage breaker ${provider.breaker}`);
+    out.push(
+      `  ${provider.breaker === 'open' ? `open since ${provider.openedAt} · next probe ${provider.nextProbeAt}` : `last closed ${provider.closedAt ?? 'never'}`}` +
+        ` · failures in a row ${formatCount(provider.consecutiveFailures)} · last success ${provider.lastSuccessAt ?? 'none'}`,
+      `  calls failed during an outage in the window ${formatCount(provider.outageCalls)}`,
+    );
+    if (provider.holdUntil) out.push(`  no call before ${provider.holdUntil} (the provider's Retry-After)`);
+    if (provider.rateLimitStorm) {
+      out.push(
+        `  ${provider.rateLimitStorm.alert ? '! rate-limit storm' : 'rate limited'} since ${provider.rateLimitStorm.since}, no success since`,
+      );
+    }
+  }
+
   return `${out.join('\n')}\n`;
 }

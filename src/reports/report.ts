@@ -1,5 +1,7 @@
 import type { Pool } from '../db/pool.js';
+import { readProviderHealth } from '../db/provider-health.js';
 import { agreementReport, type AgreementReport } from './agreement.js';
+import { providerHealthView, type ProviderHealthView } from './provider-health.js';
 
 /** Warning codes of the report: stable strings that tools may match on. */
 export const REPORT_WARNING = {
@@ -34,6 +36,14 @@ export interface ReportOptions {
   until?: Date;
   /** The report's clock: its `generatedAt`, and the last day of an open-ended window. @default new Date() */
   now?: Date;
+  /** DOCKET_RATE_LIMIT_ALERT_AFTER, for the provider section's storm flag, ms. @default 15 minutes */
+  rateLimitAlertAfterMs?: number;
+}
+
+/** The provider now (outage breaker, hold, rate-limit storm) and the calls of the window that failed in an outage. */
+export interface ProviderSection extends ProviderHealthView {
+  /** Failed calls made while the outage breaker was open (not counted toward any document's ceiling). */
+  outageCalls: number;
 }
 
 export interface DocumentsSection {
@@ -177,6 +187,8 @@ export interface Report {
   parse: ParseSection;
   errors: ErrorsSection;
   review: ReviewSection;
+  /** Absent when the database has no provider state yet. */
+  provider?: ProviderSection;
   /** Every section's warnings, in section order. */
   warnings: ReportWarning[];
 }
@@ -425,7 +437,20 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
   if (options.until) notes.push('human agreement counts decisions up to now: the window end does not apply to it');
 
   const sections = { cost, tokens, latency, finishReasons };
+  const [health, outage] = await Promise.all([
+    readProviderHealth(pool),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_calls WHERE ${calls} AND outage`, params),
+  ]);
+  const provider = health
+    ? {
+        provider: {
+          ...providerHealthView(health, options.rateLimitAlertAfterMs ?? 15 * 60_000, now),
+          outageCalls: num(outage.rows[0]?.n),
+        },
+      }
+    : {};
   return {
+    ...provider,
     generatedAt: now.toISOString(),
     window: { since: options.since?.toISOString() ?? null, until: options.until?.toISOString() ?? null },
     documents: {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SA } from '../../src/shared/search-attributes.js';
 import { testApi } from '../helpers/api.js';
 import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { recordHistory, replayAll } from '../helpers/histories.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('cancelling a document', () => {
@@ -11,7 +12,14 @@ describe('cancelling a document', () => {
     // A long client timeout: only the cancellation can end the hanging call in this test.
     env = await startDocket({ env: { DOCKET_LLM_TIMEOUT_MS: '120000' } });
   });
-  after(() => env.stop());
+  after(async () => {
+    try {
+      await replayAll(env);
+      if (process.env.DOCKET_RECORD_HISTORIES) await recordHistory(env, 'cancel-me', 'failed-cancelled');
+    } finally {
+      await env.stop();
+    }
+  });
 
   it('ends failed with reason cancelled, aborts the HTTP request in flight and records the call', async () => {
     const api = testApi(env);
