@@ -5,11 +5,13 @@ import {
   type NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
+import { syncRetentionSchedule } from '../documents/retention-schedule.js';
 import { ProviderHold } from '../llm/rate-headers.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import type { Pool } from '../db/pool.js';
@@ -87,7 +89,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     { slots: slots.size, auto: slots.auto, ...(slots.auto ? slots.basis() : {}) },
     'LLM calls in flight per worker',
   );
+  // Erasures (the retention purge) cancel workflows and delete histories through a client on the same connection.
+  const client = new Client({ connection: deps.connection, namespace: config.temporal.namespace });
   const activityDeps = {
+    client,
     pool: deps.pool,
     openai: deps.openai,
     logger: deps.logger,
@@ -132,6 +137,9 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
+  const retention = await syncRetentionSchedule(client, config.retentionDays);
+  if (retention !== 'absent')
+    deps.logger.info({ retentionDays: config.retentionDays, schedule: retention }, 'retention schedule synced');
   return {
     async run() {
       await Promise.all([main.run(), llm.run()]);
