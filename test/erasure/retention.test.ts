@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { documentWorkflowId, RETENTION_SCHEDULE_ID, TASK_QUEUE, WORKFLOW_TYPES } from '../../src/shared/names.js';
 import type { RetentionInput, RetentionResult } from '../../src/workflows/retention.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('retention', () => {
@@ -65,6 +69,42 @@ describe('retention', () => {
     }
   }
 
+  /**
+   * Every run of a purge replays deterministically on today's code; with DOCKET_RECORD_HISTORIES=dir they are also
+   * written there as fixtures for test/workflows/replay-fixtures.test.ts.
+   */
+  async function replayRuns(workflowId: string, runs: number): Promise<void> {
+    const listed = () => env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` });
+    await waitFor(
+      async () => {
+        let n = 0;
+        for await (const wf of listed()) if (wf.status.name !== 'RUNNING') n++;
+        return n;
+      },
+      (n) => n >= runs,
+    );
+    let replayed = 0;
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      listed().intoHistories(),
+    )) {
+      assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
+      replayed++;
+    }
+    assert.equal(replayed, runs);
+    const dir = process.env.DOCKET_RECORD_HISTORIES;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    let i = 0;
+    for await (const wf of listed()) {
+      const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      writeFileSync(
+        join(dir, `retention-run-${++i}.binpb`),
+        proto.temporal.api.history.v1.History.encode(history).finish(),
+      );
+    }
+  }
+
   it('the worker creates the docket-retention Schedule, updates it, and removes it when unset', async () => {
     const schedule = env.client.schedule.getHandle(RETENTION_SCHEDULE_ID);
     await withWorker({ DOCKET_RETENTION_DAYS: '30' }, async () => {
@@ -100,6 +140,7 @@ describe('retention', () => {
       assert.equal(result.totals.samplesDeleted, 1);
       assert.ok(result.totals.pages >= 3, `pages: ${result.totals.pages}`);
       assert.ok(result.totals.runs >= 2, `continued as new: ${result.totals.runs} runs`);
+      await replayRuns(`retention-${run}`, result.totals.runs);
       assert.deepEqual(await stored(ids), ids.slice(3));
       const { rows } = await env.pool.query(
         `SELECT document_id, reason, erased_by FROM erasures WHERE document_id = ANY($1) ORDER BY document_id`,
