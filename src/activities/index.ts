@@ -1,14 +1,16 @@
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
 import { createListBatchDocuments } from './batch-documents.js';
+import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
 import { createStoreClassification } from './store-classification.js';
 
-export type ActivityDeps = LlmActivityDeps;
+export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {
   return {
     storeClassification: createStoreClassification(deps),
     listBatchDocuments: createListBatchDocuments(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

@@ -12,6 +12,7 @@ import { createActivities, createLlmActivities } from '../activities/index.js';
 import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
 import { startReconciler } from '../documents/reconcile.js';
+import { syncRetentionSchedule } from '../documents/retention-schedule.js';
 import { ProviderHold } from '../llm/rate-headers.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import type { Pool } from '../db/pool.js';
@@ -91,7 +92,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     { slots: slots.size, auto: slots.auto, ...(slots.auto ? slots.basis() : {}) },
     'LLM calls in flight per worker',
   );
+  // Erasures (the retention purge) and the outbox reconciler reach Temporal through a client on the same connection.
+  const client = deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace });
   const activityDeps = {
+    client,
     pool: deps.pool,
     openai: deps.openai,
     logger: deps.logger,
@@ -140,7 +144,9 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
-  const client = deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace });
+  const retention = await syncRetentionSchedule(client, config.retentionDays);
+  if (retention !== 'absent')
+    deps.logger.info({ retentionDays: config.retentionDays, schedule: retention }, 'retention schedule synced');
   return {
     async run() {
       // Starts every accepted document or batch whose workflow start Temporal did not take at submission.
