@@ -9,8 +9,10 @@ import {
   commandsIn,
   documentedCommands,
   type ApiRoute,
+  documentationFiles,
   type DocCommand,
 } from './doc-commands.js';
+import { deadAnchors } from './doc-links.js';
 
 const ROOT = process.cwd();
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -87,5 +89,23 @@ describe('the commands shown in the docs', () => {
     assert.match(found[4] ?? '', /unknown option '--wiat'/);
     assert.match(found[5] ?? '', /no DELETE \/v1\/reviews/);
     assert.match(found[6] ?? '', /no GET \/v1\/nowhere/);
+  });
+
+  it('link only to sections that exist', () => {
+    assert.deepEqual(deadAnchors(documentationFiles(ROOT), ROOT), []);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('stays short enough to read in ten minutes', () => {
+    const lines = readme.split('\n').length;
+    assert.ok(lines <= 220, `README.md has ${lines} lines; move the detail to a page of docs/`);
+  });
+
+  it('names the Node.js versions that package.json and scripts/setup.sh require', () => {
+    const range = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
+    assert.ok(readme.includes(`Node.js \`${range}\``), `README.md should say Node.js \`${range}\``);
   });
 });
