@@ -2,15 +2,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { openApiDocument, type OpenApiDocument } from '../../scripts/gen-route-table.js';
+import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import {
   checkCurl,
   checkDocketCommand,
   checkNpmRun,
+  checkTemporalCommand,
   commandsIn,
   documentedCommands,
   type ApiRoute,
+  documentationFiles,
   type DocCommand,
 } from './doc-commands.js';
+import { deadAnchors } from './doc-links.js';
 
 const ROOT = process.cwd();
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -25,7 +29,11 @@ function apiRoutes(doc: OpenApiDocument): ApiRoute[] {
 async function check(command: DocCommand, routes: readonly ApiRoute[]): Promise<string | undefined> {
   const [first, second, ...rest] = command.words;
   if (first === 'npx' && second === 'docket') return checkDocketCommand(rest);
-  if (first === 'npm' && second === 'run') return checkNpmRun(rest, scripts);
+  if (first === 'npm' && second === 'run') {
+    // `npm run temporal -- <args>` passes <args> to the Temporal CLI: check them against it too.
+    if (rest[0] === 'temporal' && rest[1] === '--') return checkTemporalCommand(rest.slice(2), findTemporalCli());
+    return checkNpmRun(rest, scripts);
+  }
   if (first === 'curl') return checkCurl(command.words.slice(1), routes);
   return `not a checked command: ${command.text}`;
 }
@@ -69,6 +77,8 @@ describe('the commands shown in the docs', () => {
       'npx docket submit README.md --colour red',
       'npx docket review doc-1',
       'npm run no-such-script',
+      'npm run temporal -- workflow lisst',
+      'npm run temporal -- workflow list --bogus',
       'echo hi | npx docket submit - --wiat',
       'curl -sS -X DELETE http://127.0.0.1:3000/v1/reviews -H "Authorization: Bearer $TOKEN"',
       'curl -sS http://127.0.0.1:3000/v1/nowhere',
@@ -77,15 +87,35 @@ describe('the commands shown in the docs', () => {
       '```',
     ].join('\n');
     const commands = commandsIn(markdown, 'made-up.md');
-    assert.equal(commands.length, 9);
+    assert.equal(commands.length, 11);
     const found = await failures(commands, routes);
-    assert.equal(found.length, 7, found.join('\n'));
+    assert.equal(found.length, 9, found.join('\n'));
     assert.match(found[0] ?? '', /made-up\.md:4: npx docket frobnicate --now\n.*unknown command 'frobnicate'/);
     assert.match(found[1] ?? '', /unknown option '--colour'/);
     assert.match(found[2] ?? '', /required option '--category <category>' not specified/);
     assert.match(found[3] ?? '', /no script "no-such-script"/);
-    assert.match(found[4] ?? '', /unknown option '--wiat'/);
-    assert.match(found[5] ?? '', /no DELETE \/v1\/reviews/);
-    assert.match(found[6] ?? '', /no GET \/v1\/nowhere/);
+    assert.match(found[4] ?? '', /no command "temporal workflow lisst"/);
+    assert.match(found[5] ?? '', /unknown flag: --bogus/);
+    assert.match(found[6] ?? '', /unknown option '--wiat'/);
+    assert.match(found[7] ?? '', /no DELETE \/v1\/reviews/);
+    assert.match(found[8] ?? '', /no GET \/v1\/nowhere/);
+  });
+
+  it('link only to sections that exist', () => {
+    assert.deepEqual(deadAnchors(documentationFiles(ROOT), ROOT), []);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('stays short enough to read in ten minutes', () => {
+    const lines = readme.split('\n').length;
+    assert.ok(lines <= 220, `README.md has ${lines} lines; move the detail to a page of docs/`);
+  });
+
+  it('names the Node.js versions that package.json and scripts/setup.sh require', () => {
+    const range = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
+    assert.ok(readme.includes(`Node.js \`${range}\``), `README.md should say Node.js \`${range}\``);
   });
 });

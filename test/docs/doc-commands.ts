@@ -3,6 +3,7 @@
  * `npx docket …` against the commander program, `npm run X` against package.json, `curl … /v1/…` against the
  * OpenAPI document.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -198,4 +199,19 @@ export function checkCurl(args: string[], routes: readonly ApiRoute[]): string |
   const verb = (method ?? (hasBody ? 'POST' : 'GET')).toUpperCase();
   const known = routes.some((r) => r.method === verb && pathPattern(r.path).test(path));
   return known ? undefined : `the OpenAPI document has no ${verb} ${path}`;
+}
+
+/**
+ * Why `temporal <args>` (as `npm run temporal -- <args>` runs it) is not a command of the Temporal CLI, or undefined.
+ * Asks the real CLI for `<args> --help`: it rejects unknown flags, and its usage line names the command it found
+ * (an unknown subcommand falls back to its parent's help).
+ */
+export function checkTemporalCommand(args: string[], cli: string): string | undefined {
+  const firstFlag = args.findIndex((a) => a.startsWith('-'));
+  const path = firstFlag < 0 ? args : args.slice(0, firstFlag);
+  const run = spawnSync(cli, [...args, '--help'], { encoding: 'utf8', timeout: 10_000 });
+  if (run.status !== 0) return `the Temporal CLI rejects it: ${(run.stderr || run.stdout).trim().split('\n')[0]}`;
+  const usage = /Usage:\s*\n\s*(temporal[^\n[]*)/.exec(run.stdout)?.[1]?.trim();
+  const expected = ['temporal', ...path].join(' ');
+  return usage === expected ? undefined : `the Temporal CLI has no command "${expected}" (closest: "${usage}")`;
 }
