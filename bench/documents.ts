@@ -73,5 +73,5 @@ export function generateDocuments(prefix: string, count: number, seed = 1): Benc
 
 /** The document id written at the start of a document's text (and so of every request made for it). */
 export function documentIdOf(userText: string): string | undefined {
-  return /^Document (\S+)\./.exec(userText)?.[1];
+  return /^Document (\S+)\./m.exec(userText)?.[1];
 }

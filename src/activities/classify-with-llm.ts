@@ -9,6 +9,7 @@ import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
 import { buildMessages, responseFormat, type RepairContext } from '../llm/prompt.js';
 import { loadPrompts } from '../llm/prompts.js';
+import { detectInjection, type InjectionSignal } from '../llm/injection.js';
 import { holdFromHeaders, type ProviderHold } from '../llm/rate-headers.js';
 import { rollBackIfFailing } from '../db/canary.js';
 import { countTokens, TOKENS_PER_MESSAGE } from '../llm/tokens.js';
@@ -83,6 +84,8 @@ export interface ClassifyWithLlmInput {
 }
 
 export type ClassifyWithLlmResult = {
+  /** Injection signals found in the document (src/llm/injection.ts); absent when none. */
+  suspiciousInstructions?: InjectionSignal[];
   attempt: number;
   promptHash: string;
   latencyMs: number;
@@ -434,7 +437,11 @@ async function attempt(
     };
   }
   await recordCall(rec, { ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
+  // Issue 13: instructions aimed at the model in the document; names only, never the text, go to the workflow.
+  const suspicious = detectInjection(document.text);
+  if (suspicious.length > 0) log.warn({ signals: suspicious }, 'document holds instructions aimed at the model');
   return {
+    ...(suspicious.length > 0 ? { suspiciousInstructions: suspicious } : {}),
     outcome: 'valid',
     output: verdict.output,
     attempt: info.attempt,

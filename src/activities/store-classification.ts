@@ -34,6 +34,7 @@ export function createStoreClassification(deps: { pool: Pool }) {
       suggestedConfidence: input.result.suggestion?.confidence ?? null,
       promptHash: input.result.promptHash ?? null,
       variant: input.result.variant ?? null,
+      suspiciousInstructions: input.result.suspiciousInstructions ?? null,
     });
   };
 }

@@ -208,8 +208,14 @@ export interface DocumentView {
     unreviewed?: boolean;
     model: string;
     promptVersion: string;
+    /** Injection signals found in the document, when any. */
+    suspiciousInstructions?: string[];
   };
-  review?: { reason: string; suggestion?: { category: string; confidence: number; reasoning: string } };
+  review?: {
+    reason: string;
+    suggestion?: { category: string; confidence: number; reasoning: string };
+    suspiciousInstructions?: string[];
+  };
   pause?: { reason: string; lastError?: string };
   calls: number;
   costUsd: number;
@@ -248,6 +254,7 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
       view.review = {
         reason: progress?.reviewReason ?? 'unknown',
         ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
+        ...(progress?.suspiciousInstructions ? { suspiciousInstructions: progress.suspiciousInstructions } : {}),
       };
     } else {
       view.pause = {
@@ -270,6 +277,9 @@ function resultView(classification: ClassificationRow): NonNullable<DocumentView
     ...(classification.unreviewed ? { unreviewed: true } : {}),
     model: classification.model,
     promptVersion: classification.promptVersion,
+    ...(classification.suspiciousInstructions?.length
+      ? { suspiciousInstructions: classification.suspiciousInstructions }
+      : {}),
   };
 }
 

@@ -80,6 +80,7 @@ export async function routeDocument(
       confidenceThreshold: config.llm.confidenceThreshold,
       serverErrorCeiling: config.llm.serverErrorCeiling,
       review: config.review,
+      injectionPolicy: config.injectionPolicy,
       ...(config.llm.cascadeModel ? { cascadeModel: config.llm.cascadeModel } : {}),
       ...(config.llm.largeContextModel ? { largeContextModel: config.llm.largeContextModel } : {}),
     },

@@ -41,6 +41,15 @@ export const acceptedSchema = z
   .object({ id: z.string(), status: statusSchema, stage: stageSchema })
   .openapi('Accepted');
 
+const suspiciousSchema = z
+  .array(z.string())
+  .optional()
+  .openapi({
+    description:
+      'Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, ' +
+      'fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md)',
+  });
+
 export const resultSchema = z
   .object({
     category: z.string(),
@@ -52,6 +61,7 @@ export const resultSchema = z
     unreviewed: z.boolean().optional(),
     model: z.string(),
     promptVersion: z.string(),
+    suspiciousInstructions: suspiciousSchema,
   })
   .openapi('Result');
 
@@ -66,6 +76,7 @@ export const documentViewSchema = z
       .object({
         reason: z.string(),
         suggestion: z.object({ category: z.string(), confidence: z.number(), reasoning: z.string() }).optional(),
+        suspiciousInstructions: suspiciousSchema,
       })
       .optional(),
     pause: z.object({ reason: z.string(), lastError: z.string().optional() }).optional(),

@@ -100,6 +100,8 @@ export interface ClassificationRow {
   suggestedConfidence: number | null;
   promptHash: string | null;
   variant: string | null;
+  /** Injection signals found in the document (src/llm/injection.ts); null when none. */
+  suspiciousInstructions: string[] | null;
   decidedAt: Date;
 }
 
@@ -110,8 +112,8 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
   await pool.query(
     `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, reviewer, review_note,
        unreviewed, model, prompt_version, taxonomy, workflow_id, run_id, review_reason, suggested_category,
-       suggested_confidence, prompt_hash, variant)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       suggested_confidence, prompt_hash, variant, suspicious_instructions)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (document_id) DO UPDATE SET
        category = EXCLUDED.category, confidence = EXCLUDED.confidence, reasoning = EXCLUDED.reasoning,
        decided_by = EXCLUDED.decided_by, reviewer = EXCLUDED.reviewer, review_note = EXCLUDED.review_note,
@@ -119,7 +121,7 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
        taxonomy = EXCLUDED.taxonomy, workflow_id = EXCLUDED.workflow_id, run_id = EXCLUDED.run_id,
        review_reason = EXCLUDED.review_reason, suggested_category = EXCLUDED.suggested_category,
        suggested_confidence = EXCLUDED.suggested_confidence, prompt_hash = EXCLUDED.prompt_hash,
-       variant = EXCLUDED.variant`,
+       variant = EXCLUDED.variant, suspicious_instructions = EXCLUDED.suspicious_instructions`,
     [
       c.documentId,
       c.category,
@@ -139,6 +141,7 @@ export async function upsertClassification(pool: Pool, c: NewClassification): Pr
       c.suggestedConfidence,
       c.promptHash,
       c.variant,
+      c.suspiciousInstructions ?? null,
     ],
   );
 }
@@ -166,6 +169,7 @@ export async function getClassification(pool: Pool, documentId: string): Promise
     suggestedConfidence: r.suggested_confidence,
     promptHash: r.prompt_hash,
     variant: r.variant,
+    suspiciousInstructions: r.suspicious_instructions ?? null,
     decidedAt: r.decided_at,
   };
 }

@@ -70,6 +70,7 @@ const PATTERNS: readonly (readonly [InjectionSignal, RegExp])[] = [
     /^\s*(?:#{1,6}\s*)?(?:system|assistant|developer)(?: message| prompt)?\s*:\s*(?:you\b|ignore\b|new\b|classify\b|answer\b|respond\b|\{)/m,
   ],
   [S.fakeTurn, /^\s*#{1,6}\s*(?:system|assistant|instruction|response)\s*$/m],
+  [S.delimiterSpoof, /<<<\s*(?:end )?document\b/],
   [
     S.delimiterSpoof,
     /<\/?\s*document\b[^>]*>|<\/?\s*(?:doc|data|input|untrusted)[-_ ]?(?:text|content|data)?\s*(?:boundary=[^>]*)?>/,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { classificationOutputSchema } from '../shared/classification.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
@@ -32,7 +33,7 @@ export function buildMessages(
 ): ChatMessage[] {
   const messages: ChatMessage[] = [
     { role: 'system', content: `${prompt.instructions}\n\nCategories: ${taxonomy.categories.join(', ')}` },
-    { role: 'user', content: documentText },
+    { role: 'user', content: prompt.inputFormat === 'delimited' ? delimitDocument(documentText) : documentText },
   ];
   if (repair) {
     messages.push(
@@ -47,6 +48,16 @@ export function buildMessages(
     );
   }
   return messages;
+}
+
+/**
+ * Encloses a document between boundary lines (`<<<DOCUMENT tag>>>` … `<<<END DOCUMENT tag>>>`) for prompts with
+ * `input_format: delimited`. The tag is derived from the text's own SHA-256, which the text cannot feasibly contain,
+ * so no document can close the block early; and it is stable, so retries and samples see the same prompt.
+ */
+export function delimitDocument(documentText: string): string {
+  const tag = createHash('sha256').update(documentText, 'utf8').digest('hex').slice(0, 16);
+  return `<<<DOCUMENT ${tag}>>>\n${documentText}\n<<<END DOCUMENT ${tag}>>>`;
 }
 
 /** Keywords OpenAI's strict structured outputs reject; zod still enforces them on the answer. */

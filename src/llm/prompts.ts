@@ -14,6 +14,11 @@ const frontMatterSchema = z.strictObject({
   model: z.string().min(1),
   max_output_tokens: z.number().int().positive(),
   temperature: z.number().min(0).max(2),
+  /**
+   * How the document goes into the user message: `plain` (as is) or `delimited` (between boundary lines whose
+   * tag the document cannot contain, declared data by the instructions). @default plain
+   */
+  input_format: z.enum(['plain', 'delimited']).default('plain'),
 });
 
 /** One prompt version: its settings and its instructions, with a hash of both. */
@@ -24,6 +29,8 @@ export interface PromptTemplate {
   model: string;
   maxOutputTokens: number;
   temperature: number;
+  /** How the document is framed in the user message (`input_format` of the front matter). */
+  inputFormat: 'plain' | 'delimited';
   instructions: string;
   /** sha256 of the file's settings and text (12 hex digits): recorded with every call and result. */
   hash: string;
@@ -85,6 +92,7 @@ export function parsePromptFile(file: string, content: string): PromptTemplate {
     model: fm.model,
     maxOutputTokens: fm.max_output_tokens,
     temperature: fm.temperature,
+    inputFormat: fm.input_format,
     instructions,
     hash: createHash('sha256').update(content.replace(/\r\n/g, '\n')).digest('hex').slice(0, 12),
     file,

@@ -15,6 +15,8 @@ export const REVIEW_REASON = {
   contentFiltered: 'content_filtered',
   invalidOutput: 'invalid_output',
   lowConfidence: 'low_confidence',
+  /** The document holds instructions aimed at the model (DOCKET_INJECTION_POLICY=review). */
+  suspiciousInstructions: 'suspicious_instructions',
 } as const;
 export type ReviewReason = (typeof REVIEW_REASON)[keyof typeof REVIEW_REASON];
 

@@ -23,6 +23,11 @@ export interface ClassifyDocumentInput {
   cascadeModel?: string;
   /** A larger-context model for a document over the first model's context window. */
   largeContextModel?: string;
+  /**
+   * What a document holding instructions aimed at the model gets: `review` (a person decides) or `flag` (the answer
+   * is stored, marked). Absent (workflows started before it existed): `flag`.
+   */
+  injectionPolicy?: 'flag' | 'review';
 }
 
 /** What happens when nobody decides a review in time. */
@@ -43,6 +48,8 @@ export interface DocumentResult extends ClassificationOutput {
   variant?: 'baseline' | 'candidate';
   model: string;
   promptVersion: string;
+  /** Injection signals found in the document (names from src/llm/injection.ts), when any. */
+  suspiciousInstructions?: string[];
 }
 
 export interface ClassifyDocumentResult {
@@ -72,6 +79,8 @@ export interface DocumentProgress {
   result?: DocumentResult;
   /** The review deadline passed under the `escalate` policy. */
   escalated?: boolean;
+  /** Injection signals found in the document, when any. */
+  suspiciousInstructions?: string[];
   failureReason?: string;
 }
 

@@ -183,6 +183,7 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     fault,
     promptTokens: recorded.promptTokens,
     cachedTokens: seen ? cacheable : 0,
+    obeyInstructions: state.profile.obeyInstructions ?? false,
   });
   admission.entry.tokens = completion.usage.total_tokens;
   return finish(c, state, recorded, { status: 200, body: completion });

@@ -55,6 +55,8 @@ export interface CompletionOptions {
   fault?: ResolvedFault | undefined;
   promptTokens: number;
   cachedTokens: number;
+  /** Obey an instruction found in the user text (profile `obeyInstructions`). */
+  obeyInstructions?: boolean;
 }
 
 /** Synonyms and variants an out-of-taxonomy answer picks from, per default category. */
@@ -66,6 +68,21 @@ const SYNONYMS: Record<string, readonly string[]> = {
   other: ['misc', 'general'],
 };
 
+const INSTRUCTION =
+  /\b(?:classify|categori[sz]e|label)\s+(?:this|the|it)(?:\s+(?:document|text|message|email))?\s+as\s+["'\u201c]?([\p{L}\p{N}_-]+)["'\u201d]?(?:\s+with\s+(?:a\s+)?confidence(?:\s+of)?\s+(0?\.\d+|1(?:\.0+)?))?/iu;
+
+/** What a gullible model answers when the text tells it what to answer: the category as named, confidence 0.99. */
+export function obeyedInstruction(text: string, categories: readonly string[]): AnswerFields | undefined {
+  const match = INSTRUCTION.exec(text);
+  if (!match?.[1]) return undefined;
+  const named = match[1];
+  return {
+    category: categories.find((c) => c.toLowerCase() === named.toLowerCase()) ?? named,
+    confidence: match[2] !== undefined ? Number(match[2]) : 0.99,
+    reasoning: '[simulated] The document says how to classify it, so I did.',
+  };
+}
+
 /** Answers a chat completion request: classifies its user text and shapes the answer by the output fault, if any. */
 export function buildCompletion(request: ChatRequest, options: CompletionOptions): ChatCompletionBody {
   const { fault } = options;
@@ -73,6 +90,8 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
   const schema = tool ? tool.parameters : jsonSchemaOf(request);
   const categories = findCategories(request, schema);
   const fields: AnswerFields = classify(userText(request.messages), categories);
+  const order = options.obeyInstructions ? obeyedInstruction(userText(request.messages), categories) : undefined;
+  if (order) Object.assign(fields, order);
   if (fault?.category !== undefined) fields.category = fault.category;
   if (fault?.kind === 'out_of_taxonomy' && fault.category === undefined) {
     fields.category = outOfTaxonomy(fields.category, categories);

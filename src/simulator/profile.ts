@@ -37,6 +37,7 @@ export const profilePatchSchema = z.strictObject({
   seed: z.int().optional(),
   contextWindow: z.record(z.string(), z.int().min(1)).optional(),
   defaultRetryAfterMs: nonNegative.optional(),
+  obeyInstructions: z.boolean().optional(),
 });
 
 /** Applies a partial profile; `contextWindow` entries are merged per model; `rpm: undefined` lifts the limit. */

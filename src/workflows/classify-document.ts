@@ -119,6 +119,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     promptVersion: input.promptVersion,
     ...(promptHash ? { promptHash } : {}),
     ...(input.variant ? { variant: input.variant } : {}),
+    ...(progress.suspiciousInstructions ? { suspiciousInstructions: progress.suspiciousInstructions } : {}),
   });
 
   let settledReported = false;
@@ -393,6 +394,11 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       }
 
       const output = answer.output;
+      // Issue 13: instructions aimed at the model in the document. Versioned: earlier runs never looked.
+      if (answer.suspiciousInstructions?.length && patched('injection-review-v1')) {
+        progress.suspiciousInstructions = answer.suspiciousInstructions;
+        if (input.injectionPolicy === 'review') return review(REVIEW_REASON.suspiciousInstructions, output);
+      }
       if (output.confidence < input.confidenceThreshold) {
         progress.lastErrorClass = 'low_confidence';
         if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
