@@ -133,6 +133,25 @@ describe('logs carry no document content', () => {
     assert.ok(!logs().includes(MARKER), `marker in the logs:\n${logs()}`);
   });
 
+  it("redacts the values PostgreSQL quotes in a data exception's message, keeping the rest", async () => {
+    const err = await env.pool.query('SELECT $1::int', [MARKER]).then(
+      () => assert.fail('the cast should fail'),
+      (e: unknown) => e as Error & { code: string },
+    );
+    assert.equal(err.code, '22P02');
+    assert.ok(err.message.includes(MARKER));
+    let line = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        line += chunk.toString();
+        done();
+      },
+    });
+    createLogger({ level: 'info' }, sink).error({ err }, 'query failed');
+    assert.ok(!line.includes(MARKER), line);
+    assert.match(line, /invalid input syntax for type integer: \\"\[redacted\]\\"/);
+  });
+
   it('keeps rejected requests out of the logs', async () => {
     await call('POST', '/v1/documents', { text: MARKER, metadata: { [MARKER]: 1e308 }, extra: MARKER }, 'submitter');
     await call('POST', '/v1/batches', { documents: [{ text: `${MARKER}\u0000` }] }, 'submitter');
