@@ -1,22 +1,68 @@
+import { formatWithOptions } from 'node:util';
 import { pino, type Logger } from 'pino';
 
-/** Keys whose values never reach the logs: credentials, and document text wherever it travels. */
+/**
+ * Fields that hold a caller's data wherever they travel: the document, its metadata, the prompt and the model's
+ * answer, a reviewer's note, request and response bodies.
+ */
+const USER_DATA_FIELDS = [
+  'text',
+  'metadata',
+  'note',
+  'prompt',
+  'messages',
+  'content',
+  'reasoning',
+  'output',
+  'previousOutput',
+  'raw',
+  'body',
+  'response',
+];
+
+/**
+ * Fields in which PostgreSQL (and the `pg` driver) echo the data of a failed statement: `detail` holds
+ * "Failing row contains (…)" with the whole row, `where` the JSON being parsed, `internalQuery` and `query` the
+ * statement, `parameters` its values.
+ */
+const DATABASE_ERROR_FIELDS = ['where', 'detail', 'hint', 'internalQuery', 'query', 'parameters', 'values'];
+
+/** Keys whose values never reach the logs: credentials, and document content wherever it travels. */
 export const REDACTED_PATHS = [
   'apiKey',
   'token',
   'authorization',
   'headers.authorization',
-  'text',
   'document.text',
-  'messages',
   '*.apiKey',
   '*.token',
   '*.authorization',
-  '*.text',
-  '*.messages',
+  ...USER_DATA_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  ...DATABASE_ERROR_FIELDS.flatMap((field) => [`err.${field}`, `error.${field}`, `*.err.${field}`]),
 ];
 
-/** Structured JSON logs on stdout (or `destination`), with secrets and document text redacted. */
+const CENSOR = '[redacted]';
+
+/**
+ * An error as logs may show it: the standard serialization (type, message, stack, code, cause) without the
+ * fields in which a database echoes the data it was given; for PostgreSQL data exceptions (class 22, e.g.
+ * `invalid input syntax for type integer: "…"`) the quoted values in the message are redacted too.
+ */
+export function redactError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) || depth > 8) return err;
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of [...DATABASE_ERROR_FIELDS, ...USER_DATA_FIELDS]) if (field in out) out[field] = CENSOR;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('22')) {
+    const scrubbed = err.message.replace(/"[^"]*"/g, `"${CENSOR}"`);
+    out.message = scrubbed;
+    if (typeof out.stack === 'string') out.stack = out.stack.split(err.message).join(scrubbed);
+  }
+  if (err.cause instanceof Error) out.cause = redactError(err.cause, depth + 1);
+  return out;
+}
+
+/** Structured JSON logs on stdout (or `destination`), with secrets and document content redacted. */
 export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: NodeJS.WritableStream,
@@ -25,11 +71,41 @@ export function createLogger(
     {
       level: options.level ?? 'info',
       name: options.name ?? 'docket',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
+      serializers: { err: redactError, error: redactError },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination as pino.DestinationStream | undefined,
+  );
+}
+
+/** One line of the Temporal SDK's own log (the shape of `@temporalio/worker`'s `LogEntry`). */
+export interface SdkLogEntry {
+  level: string;
+  message: string;
+  meta?: Record<string, unknown>;
+  timestampNanos: bigint;
+}
+
+/**
+ * The Temporal SDK's log line (`Activity failed`, `Workflow failed`…) as its default logger writes it to stderr,
+ * but with errors passed through {@link redactError} and user-data fields censored: the SDK logs the raw error an
+ * activity threw, database error fields included.
+ */
+export function writeSdkLogEntry(entry: SdkLogEntry, out: NodeJS.WritableStream = process.stderr): void {
+  const date = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+  const meta = entry.meta ? redactMeta(entry.meta) : undefined;
+  const suffix = meta ? ` ${formatWithOptions({ colors: false, depth: 6 }, meta)}` : '';
+  out.write(`${date} [${entry.level}] ${entry.message}${suffix}\n`);
+}
+
+function redactMeta(meta: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(meta).map(([key, value]) => [
+      key,
+      USER_DATA_FIELDS.includes(key) ? CENSOR : value instanceof Error ? redactError(value) : value,
+    ]),
   );
 }
 export type { Logger };

@@ -152,10 +152,33 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     if (value === undefined) return `${where} is required: ${wanted}`;
     return `${where} must be ${wanted}, not ${describeType(value)}`;
   }
+  const bound = describeBound(issue);
+  if (bound) return `${where} ${bound}`;
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
+    return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
   if (issue.path.length === 0) return issue.message;
   // Messages that already name their field (`text is empty: …`) get the full path in its place.
   if (typeof leaf === 'string' && issue.message.startsWith(`${leaf} `)) return where + issue.message.slice(leaf.length);
   return `${where}: ${issue.message}`;
+}
+
+/** zod's default wording of a violated bound (`Too big: expected number to be <=1`) as `must be at most 1`. */
+function describeBound(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+  // A message written for the schema says more than the default: keep it.
+  if (!/^Too (big|small)/.test(issue.message)) return undefined;
+  const big = issue.code === 'too_big';
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  const inclusive = issue.inclusive !== false;
+  switch (issue.origin) {
+    case 'string':
+      return big ? `is longer than ${limit} characters: shorten it` : `needs at least ${limit} characters`;
+    case 'array':
+      return big ? `has more than ${limit} items` : `needs at least ${limit} items`;
+    default:
+      return `must be ${big ? (inclusive ? 'at most' : 'less than') : inclusive ? 'at least' : 'more than'} ${limit}`;
+  }
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Config } from '../config.js';
+import { writeSdkLogEntry } from '../logger.js';
 
 const SDK_LEVEL: Record<Config['logLevel'], LogLevel> = {
   trace: 'TRACE',
@@ -22,7 +23,8 @@ export function installRuntime(level: Config['logLevel'], metricsAddress?: strin
   if (installed) return;
   installed = true;
   Runtime.install({
-    logger: new DefaultLogger(SDK_LEVEL[level]),
+    // The SDK logs the raw error an activity threw: write its lines with database error fields redacted.
+    logger: new DefaultLogger(SDK_LEVEL[level], (entry) => writeSdkLogEntry(entry)),
     ...(metricsAddress
       ? {
           telemetryOptions: {

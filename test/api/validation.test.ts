@@ -194,6 +194,25 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await expectError(review, 400, /did you mean "category"\?/);
     });
 
+    it('words bounds, choices and wrong types as what to send', async () => {
+      await expectError(await post('/v1/canary', { share: 2, model: 'm' }), 400, /^share must be at most 1$/);
+      await expectError(
+        await call('GET', '/v1/report?format=xml'),
+        400,
+        /^format must be one of "json", "text", "html"$/,
+      );
+      await expectError(
+        await post('/v1/documents', { text: 'hello', metadata: [1] }),
+        400,
+        /^metadata must be a JSON object of your own fields, not an array$/,
+      );
+      await expectError(
+        await post('/v1/documents/x/review', { category: 'legal', note: 'n'.repeat(4001) }),
+        400,
+        /^note is longer than 4000 characters/,
+      );
+    });
+
     it('answers every error with { error: { code, message } }', async () => {
       const res = await call('POST', '/v1/canary', { body: '{' });
       assert.deepEqual(Object.keys((await res.json()) as object), ['error']);
