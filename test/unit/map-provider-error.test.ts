@@ -31,8 +31,12 @@ const fixtures = readdirSync(FIXTURES)
     entries: z.array(fixtureSchema).parse(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'))),
   }));
 
-/** What the openai SDK raises for an HTTP answer with this status, body and headers. */
+/**
+ * What the openai SDK raises for an HTTP answer with this status, body and headers: a JSON body is handed over parsed,
+ * any other body (a string in the fixture) as the message, as the SDK's client does.
+ */
 function sdkError(status: number, body: unknown, headers: Record<string, string> = {}): APIError {
+  if (typeof body === 'string') return APIError.generate(status, undefined, body, new Headers(headers));
   return APIError.generate(status, body as object | undefined, undefined, new Headers(headers));
 }
 
