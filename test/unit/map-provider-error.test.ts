@@ -160,6 +160,9 @@ describe('retryAfterMs', () => {
     assert.equal(retryAfterFromWording('Please try again in 6m0s.'), 360_000);
     assert.equal(retryAfterFromWording('No deployments available, Try again in 4 seconds. Passed'), 4000);
     assert.equal(retryAfterFromWording('Please retry after 6 seconds.'), 6000);
+    assert.equal(retryAfterFromWording('Try again in 2 minutes'), 120_000);
+    assert.equal(retryAfterFromWording('Please try again in 1m30.5s.'), 90_500);
+    assert.equal(retryAfterFromWording('retry after 5'), 5000);
     assert.equal(retryAfterFromWording('Please try again later.'), undefined);
   });
 });
