@@ -31,8 +31,12 @@ const fixtures = readdirSync(FIXTURES)
     entries: z.array(fixtureSchema).parse(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'))),
   }));
 
-/** What the openai SDK raises for an HTTP answer with this status, body and headers. */
+/**
+ * What the openai SDK raises for an HTTP answer with this status, body and headers: a JSON body is handed over parsed,
+ * any other body (a string in the fixture) as the message, as the SDK's client does.
+ */
 function sdkError(status: number, body: unknown, headers: Record<string, string> = {}): APIError {
+  if (typeof body === 'string') return APIError.generate(status, undefined, body, new Headers(headers));
   return APIError.generate(status, body as object | undefined, undefined, new Headers(headers));
 }
 
@@ -156,6 +160,9 @@ describe('retryAfterMs', () => {
     assert.equal(retryAfterFromWording('Please try again in 6m0s.'), 360_000);
     assert.equal(retryAfterFromWording('No deployments available, Try again in 4 seconds. Passed'), 4000);
     assert.equal(retryAfterFromWording('Please retry after 6 seconds.'), 6000);
+    assert.equal(retryAfterFromWording('Try again in 2 minutes'), 120_000);
+    assert.equal(retryAfterFromWording('Please try again in 1m30.5s.'), 90_500);
+    assert.equal(retryAfterFromWording('retry after 5'), 5000);
     assert.equal(retryAfterFromWording('Please try again later.'), undefined);
   });
 });

@@ -54,7 +54,9 @@ function mapApiError(err: APIError): MappedFailure {
   // The table ends with a rule that matches everything.
   const [type, ruleName] = rule ? applyShouldRetry(rule.then, rule, signals) : [ERROR_TYPES.invalidRequest, 'none'];
   const code = typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : undefined;
-  const label = code ?? (typeof err.type === 'string' ? err.type : undefined) ?? '';
+  // A gateway that puts the status in `code` (LiteLLM's "429") adds nothing to the label.
+  const named = code !== undefined && code !== String(err.status) ? code : undefined;
+  const label = named ?? (typeof err.type === 'string' ? err.type : undefined) ?? '';
   const waited =
     ERROR_TYPE_CLASS[type] === 'transient'
       ? (retryAfterMs(signals.headers) ?? retryAfterFromWording(signals.text))

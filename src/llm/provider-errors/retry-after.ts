@@ -33,16 +33,8 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   return undefined;
 }
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  millisecond: 1,
-  s: 1000,
-  sec: 1000,
-  second: 1000,
-  m: 60_000,
-  min: 60_000,
-  minute: 60_000,
-};
+/** Milliseconds per unit spelled out in words, singular (a plural's trailing "s" is dropped before the lookup). */
+const UNIT_MS: Record<string, number> = { millisecond: 1, sec: 1000, second: 1000, min: 60_000, minute: 60_000 };
 
 /**
  * The wait a message asks for in words: OpenAI's "Please try again in 1.2s" / "in 6m0s", Azure's "Please retry after

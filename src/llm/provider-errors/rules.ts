@@ -34,10 +34,11 @@ const serverSide = (status: number | undefined) => status !== undefined && statu
 
 /**
  * Words that show a 429 really is a rate limit. LiteLLM names every 429 `litellm.RateLimitError` with type
- * `throttling_error` — an exhausted quota too — so neither the class name nor that type counts (hence the lookahead).
+ * `throttling_error` — an exhausted quota too — so neither the class name nor that type counts (hence the lookahead);
+ * nor does "Too Many Requests", the status's own reason phrase that any load balancer's error page repeats.
  */
 const RATE_LIMIT_WORDING =
-  /rate[ _-]?limit(?!error)|too many requests|(?:requests|tokens) per (?:min|day)|\b[RT]P[MD]\b|no deployments available|cooldown|slow down|parallel request limit|resource_exhausted|quota exceeded for \S+per_?minute|\b(?:try again|retry) (?:in|after) \d/i;
+  /rate[ _-]?limit(?!error)|(?:requests|tokens) per (?:min|day)|\b[RT]P[MD]\b|no deployments available|cooldown|slow down|parallel request limit|resource_exhausted|quota exceeded for \S+per_?minute|\b(?:try again|retry) (?:in|after) \d/i;
 
 /** A 429 that carries a rate limit's evidence: its code, its headers, its wording or a wait in words. */
 function demonstrablyRateLimited(signals: ErrorSignals): boolean {
@@ -96,6 +97,12 @@ export const PROVIDER_ERROR_RULES: readonly ProviderErrorRule[] = [
     then: ERROR_TYPES.contextLengthExceeded,
     status: is(429),
     wording: /request too large .* must be reduced/is,
+  },
+  {
+    // The body is larger than the server takes: the document is too big for it, whatever the wording.
+    name: '413 request too large (Anthropic request_too_large, a gateway body limit)',
+    then: ERROR_TYPES.contextLengthExceeded,
+    status: is(413),
   },
   {
     name: 'context length exceeded (OpenAI, Azure, LiteLLM ContextWindowExceededError, vLLM, Ollama, Anthropic)',
