@@ -1,11 +1,12 @@
 /**
  * `npm run docs`: regenerates what docs/ takes from the code, so the pages cannot drift from it:
- * docs/configuration.md from the zod env schema, and the route table of docs/http-api.md from the OpenAPI
- * document. `npm run docs -- --check` writes nothing and exits 1 when a committed page is out of date.
+ * docs/configuration.md from the zod env schema, the route table of docs/http-api.md from the OpenAPI
+ * document, and the latest figures of bench/README.md from bench/results/latest.md. `npm run docs -- --check` writes nothing and exits 1 when a committed page is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { benchSummary } from './gen-bench-summary.js';
 import { renderConfigurationPage } from './gen-config-doc.js';
 import { formatMarkdown, replaceBetweenMarkers } from './gen-markdown.js';
 import { openApiDocument, renderRouteTable } from './gen-route-table.js';
@@ -20,6 +21,7 @@ export interface GeneratedPage {
 export async function generatedPages(root = process.cwd()): Promise<GeneratedPage[]> {
   const configPath = 'docs/configuration.md';
   const apiPath = 'docs/http-api.md';
+  const benchPath = 'bench/README.md';
   const api = replaceBetweenMarkers(
     readFileSync(`${root}/${apiPath}`, 'utf8'),
     'routes',
@@ -28,6 +30,13 @@ export async function generatedPages(root = process.cwd()): Promise<GeneratedPag
   return [
     { path: configPath, expected: await formatMarkdown(renderConfigurationPage(root), `${root}/${configPath}`) },
     { path: apiPath, expected: await formatMarkdown(api, `${root}/${apiPath}`) },
+    {
+      path: benchPath,
+      expected: await formatMarkdown(
+        replaceBetweenMarkers(readFileSync(`${root}/${benchPath}`, 'utf8'), 'latest', benchSummary(root)),
+        `${root}/${benchPath}`,
+      ),
+    },
   ];
 }
 

@@ -246,8 +246,9 @@ export const envSchema = z.object({
    */
   DOCKET_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(400),
   /**
-   * Attempts of one LLM activity before repeated transient errors other than rate limits (5xx, resets, timeouts)
-   * pause the document with `retries_exhausted`.
+   * Failed calls of one LLM activity from server errors, connection errors and timeouts (rate limits never count)
+   * before the document pauses with `retries_exhausted`; 429s that never look like a rate limit count apart and
+   * pause it with `unconfirmed_rate_limit`.
    * @readBy API
    */
   DOCKET_SERVER_ERROR_CEILING: z.coerce.number().int().positive().default(6),

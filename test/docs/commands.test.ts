@@ -35,6 +35,9 @@ async function check(command: DocCommand, routes: readonly ApiRoute[]): Promise<
     return checkNpmRun(rest, scripts);
   }
   if (first === 'curl') return checkCurl(command.words.slice(1), routes);
+  // Neither is on PATH after npm run setup: a reader who copies the line gets "command not found".
+  if (first === 'docket') return 'write npx docket: docket is not on PATH';
+  if (first === 'temporal') return 'write npm run temporal -- …: the Temporal CLI that setup installs is not on PATH';
   return `not a checked command: ${command.text}`;
 }
 
@@ -79,6 +82,8 @@ describe('the commands shown in the docs', () => {
       'npm run no-such-script',
       'npm run temporal -- workflow lisst',
       'npm run temporal -- workflow list --bogus',
+      'temporal workflow list',
+      'docket status doc-1',
       'echo hi | npx docket submit - --wiat',
       'curl -sS -X DELETE http://127.0.0.1:3000/v1/reviews -H "Authorization: Bearer $TOKEN"',
       'curl -sS http://127.0.0.1:3000/v1/nowhere',
@@ -87,18 +92,20 @@ describe('the commands shown in the docs', () => {
       '```',
     ].join('\n');
     const commands = commandsIn(markdown, 'made-up.md');
-    assert.equal(commands.length, 11);
+    assert.equal(commands.length, 13);
     const found = await failures(commands, routes);
-    assert.equal(found.length, 9, found.join('\n'));
+    assert.equal(found.length, 11, found.join('\n'));
     assert.match(found[0] ?? '', /made-up\.md:4: npx docket frobnicate --now\n.*unknown command 'frobnicate'/);
     assert.match(found[1] ?? '', /unknown option '--colour'/);
     assert.match(found[2] ?? '', /required option '--category <category>' not specified/);
     assert.match(found[3] ?? '', /no script "no-such-script"/);
     assert.match(found[4] ?? '', /no command "temporal workflow lisst"/);
     assert.match(found[5] ?? '', /unknown flag: --bogus/);
-    assert.match(found[6] ?? '', /unknown option '--wiat'/);
-    assert.match(found[7] ?? '', /no DELETE \/v1\/reviews/);
-    assert.match(found[8] ?? '', /no GET \/v1\/nowhere/);
+    assert.match(found[6] ?? '', /write npm run temporal -- …/);
+    assert.match(found[7] ?? '', /write npx docket/);
+    assert.match(found[8] ?? '', /unknown option '--wiat'/);
+    assert.match(found[9] ?? '', /no DELETE \/v1\/reviews/);
+    assert.match(found[10] ?? '', /no GET \/v1\/nowhere/);
   });
 
   it('link only to sections that exist', () => {

@@ -93,9 +93,10 @@ function simpleCommands(line: string): string[] {
   return parts.map((p) => p.trim().replace(/^(\$\s+)?([A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|\S*)\s+)*/, ''));
 }
 
-const CHECKED = /^(npx docket|npm run|curl)(\s|$)/;
+/** Commands checked against the code; bare `docket` and `temporal` are found too, to be reported. */
+const CHECKED = /^(npx docket|npm run|curl|docket|temporal)(\s|$)/;
 
-/** Every `npx docket`, `npm run` and `curl` command in the fenced blocks of `markdown`. */
+/** Every `npx docket`, `npm run` and `curl` command (and bare `docket` or `temporal`) in the fenced blocks of `markdown`. */
 export function commandsIn(markdown: string, file: string): DocCommand[] {
   const commands: DocCommand[] = [];
   const lines = markdown.split('\n');

@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import { generatedPages } from '../../scripts/gen-docs.js';
 
 describe('the generated docs', () => {
-  it('match the env schema and the OpenAPI document (npm run docs rewrites them)', async () => {
+  it('match the env schema, the OpenAPI document and the latest benchmark (npm run docs rewrites them)', async () => {
     const pages = await generatedPages();
     assert.deepEqual(
       pages.map((p) => p.path),
-      ['docs/configuration.md', 'docs/http-api.md'],
+      ['docs/configuration.md', 'docs/http-api.md', 'bench/README.md'],
     );
     for (const page of pages) {
       assert.equal(
