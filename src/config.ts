@@ -121,21 +121,21 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   // Temporal's standard client configuration, read by @temporalio/envconfig (src/temporal-connection.ts); the
   // variables over the TOML profile, as the `temporal` CLI reads them. Listed here so that a typo is caught.
-  /** Temporal Cloud API key; turns TLS on. */
+  /** Temporal Cloud API key; turns TLS on. @readBy all */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** `true` or `false`: TLS to the frontend (on by default with an API key or any TEMPORAL_TLS_* file). */
+  /** `true` or `false`: TLS to the frontend (on by default with an API key or any TEMPORAL_TLS_* file). @readBy all */
   TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
-  /** PEM client certificate for mutual TLS (with TEMPORAL_TLS_CLIENT_KEY_PATH). */
+  /** PEM client certificate for mutual TLS (with TEMPORAL_TLS_CLIENT_KEY_PATH). @readBy all */
   TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
-  /** PEM private key of the client certificate. */
+  /** PEM private key of the client certificate. @readBy all */
   TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
-  /** PEM CA that signed the server's certificate. Unset: the system's roots. */
+  /** PEM CA that signed the server's certificate. Unset: the system's roots. @readBy all */
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
-  /** Name to verify the server's certificate against, when it differs from the address's host. */
+  /** Name to verify the server's certificate against, when it differs from the address's host. @readBy all */
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  /** Profile of the TOML config file. @default default */
+  /** Profile of the TOML config file. @default default @readBy all */
   TEMPORAL_PROFILE: z.string().min(1).optional(),
-  /** TOML client config file. @default ~/.config/temporalio/temporal.toml (when it exists) */
+  /** TOML client config file. @default ~/.config/temporalio/temporal.toml (when it exists) @readBy all */
   TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
   /**
    * API key of the LLM provider. When it and `OPENAI_BASE_URL` are both unset, `npm start` runs the simulator
@@ -256,11 +256,13 @@ export const envSchema = z.object({
    * Transient failures (server errors, connection errors, timeouts; never rate limits) in a row, across at least two
    * documents and with no success in between, that open the outage breaker shared by every worker: calls then wait
    * and one probe at a time checks the provider. @default 5
+   * @readBy worker
    */
   DOCKET_OUTAGE_THRESHOLD: z.coerce.number().int().min(2).default(5),
   /**
    * How long rate limits may go on with no success anywhere before the rate-limit storm alert (log line, metric,
    * `/healthz`). @default 15m
+   * @readBy worker, API
    */
   DOCKET_RATE_LIMIT_ALERT_AFTER: durationSchema.default(15 * 60_000),
   /**
@@ -318,19 +320,22 @@ export const envSchema = z.object({
   /**
    * Days documents and samples are kept: the `docket-retention` Temporal Schedule, created by the worker, erases
    * older ones every hour (docs/data-retention.md). Unset: everything is kept and the schedule is removed.
+   * @readBy worker
    */
   DOCKET_RETENTION_DAYS: optionalNumber(z.number().positive()),
   // Submission that cannot strand (issue 13): a document and its workflow start are committed together.
   /**
    * How long a submission waits for Temporal to accept the workflow start before answering 202 with the document
    * queued; a worker's reconciler starts it once Temporal answers. @default 3s
+   * @readBy API
    */
   DOCKET_WORKFLOW_START_TIMEOUT: durationSchema.default(3_000),
-  /** How often each worker's reconciler starts workflows still owed (also once at worker start-up). @default 5s */
+  /** How often each worker's reconciler starts workflows still owed (also once at worker start-up). @default 5s @readBy worker */
   DOCKET_RECONCILE_INTERVAL: durationSchema.default(5_000),
   /**
    * What a document holding instructions aimed at the model gets: `review` (a person decides; reason
    * `suspicious_instructions`) or `flag` (the model's answer is stored, marked). @default review
+   * @readBy API
    */
   DOCKET_INJECTION_POLICY: z.enum(['flag', 'review']).default('review'),
 });

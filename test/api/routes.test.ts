@@ -72,7 +72,12 @@ describe('the HTTP API', () => {
     it('answers /healthz with 200 and no token when Temporal and the database are reachable', async () => {
       const res = await app.request('/healthz');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', temporal: 'ok' });
+      assert.deepEqual(await res.json(), {
+        status: 'ok',
+        database: 'ok',
+        temporal: 'ok',
+        provider: { breaker: 'closed', consecutiveFailures: 0 },
+      });
     });
 
     it('serves an OpenAPI document that lists every route', async () => {

@@ -113,6 +113,7 @@ describe('submission while Temporal is down', () => {
       database: 'ok',
       temporal: 'unreachable',
       down: ['temporal'],
+      provider: { breaker: 'closed', consecutiveFailures: 0 },
     });
     // DESIGN.md §4: the contract of /healthz, which a load balancer's probe relies on.
     assert.ok(elapsedMs < 2_000, `/healthz took ${Math.round(elapsedMs)} ms`);
