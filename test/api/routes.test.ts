@@ -72,7 +72,9 @@ describe('the HTTP API', () => {
     it('answers /healthz with 200 and no token when Temporal and the database are reachable', async () => {
       const res = await app.request('/healthz');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', temporal: 'ok' });
+      const { provider, ...checks } = (await res.json()) as { provider?: { breaker: string } };
+      assert.deepEqual(checks, { status: 'ok', database: 'ok', temporal: 'ok' });
+      assert.equal(provider?.breaker, 'closed', 'the provider as the workers see it, reported beside the checks');
     });
 
     it('serves an OpenAPI document that lists every route', async () => {
