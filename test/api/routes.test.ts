@@ -72,12 +72,9 @@ describe('the HTTP API', () => {
     it('answers /healthz with 200 and no token when Temporal and the database are reachable', async () => {
       const res = await app.request('/healthz');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), {
-        status: 'ok',
-        database: 'ok',
-        temporal: 'ok',
-        provider: { breaker: 'closed', consecutiveFailures: 0 },
-      });
+      const { provider, ...checks } = (await res.json()) as { provider?: { breaker: string } };
+      assert.deepEqual(checks, { status: 'ok', database: 'ok', temporal: 'ok' });
+      assert.equal(provider?.breaker, 'closed', 'the provider as the workers see it, reported beside the checks');
     });
 
     it('serves an OpenAPI document that lists every route', async () => {
@@ -89,7 +86,6 @@ describe('the HTTP API', () => {
         Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
       );
       assert.deepEqual(routes.sort(), [
-        'DELETE /v1/documents/{id}',
         'GET /healthz',
         'GET /v1/batches/{id}',
         'GET /v1/canary',
@@ -282,12 +278,7 @@ describe('the HTTP API', () => {
 
     it('rejects unknown fields, a malformed id and non-object metadata with 400', async () => {
       await expectError(await submit({ text: 'hello', colour: 'blue' }), 400, 'bad_request');
-      await expectError(
-        await submit({ id: 'has spaces/and slashes', text: 'hello' }),
-        400,
-        'bad_request',
-        /^id may use/,
-      );
+      await expectError(await submit({ id: 'has spaces/and slashes', text: 'hello' }), 400, 'bad_request', /^id: /);
       await expectError(await submit({ text: 'hello', metadata: [1, 2] }), 400, 'bad_request', /metadata/);
     });
   });

@@ -489,6 +489,73 @@ describe('simulator', () => {
     });
   });
 
+  describe('provider outages and gateway-style answers', () => {
+    it('answers every request with 503 during an outage, whatever the rules, then normally again', async () => {
+      sim.startOutage(300);
+      sim.addRule({ match: 'doc-outage', faults: ['low_confidence'] });
+      const during = await failure(client.chat.completions.create(classification('doc-outage one')));
+      assert.ok(during instanceof InternalServerError && during.status === 503);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const after = await client.chat.completions.create(classification('doc-outage two'));
+      assert.equal(JSON.parse(after.choices[0]?.message.content ?? '{}').confidence, 0.2, 'rules apply again');
+
+      const control = await fetch(`${sim.url}/_sim/outage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ durationMs: 60_000, kind: 'bad_gateway' }),
+      });
+      assert.equal(control.status, 201);
+      const gateway = await failure(client.chat.completions.create(classification('doc-outage three')));
+      assert.ok(gateway instanceof APIError && gateway.status === 502);
+      assert.equal((await fetch(`${sim.url}/_sim/outage`, { method: 'DELETE' })).status, 204);
+      await client.chat.completions.create(classification('doc-outage four'));
+    });
+
+    it('sends a bare 429 with no rate-limit header, code or type', async () => {
+      sim.addRule({ match: 'doc-bare', faults: ['bare_429'] });
+      const error = await failure(client.chat.completions.create(classification('doc-bare')));
+      assert.ok(error instanceof RateLimitError);
+      assert.equal(error.code, undefined);
+      assert.equal(error.message, '429 Too Many Requests');
+      const names: string[] = [];
+      error.headers.forEach((_, name) => names.push(name));
+      assert.deepEqual(
+        names.filter((n) => n.startsWith('x-ratelimit') || n.startsWith('retry-after')),
+        [],
+      );
+    });
+
+    it('writes Retry-After as an HTTP date and x-should-retry when asked', async () => {
+      sim.addRule({
+        match: 'doc-date',
+        faults: [{ kind: 'server_error', retryAfterMs: 2_000, retryAfterFormat: 'http-date', shouldRetry: false }],
+      });
+      const sent = Date.now();
+      const error = await failure(client.chat.completions.create(classification('doc-date')));
+      assert.ok(error instanceof InternalServerError);
+      const date = Date.parse(error.headers.get('retry-after') ?? '');
+      assert.ok(
+        date >= sent + 2_000 - 1_000 && date <= sent + 4_000,
+        `retry-after ${error.headers.get('retry-after')}`,
+      );
+      assert.equal(error.headers.get('retry-after-ms'), null);
+      assert.equal(error.headers.get('x-should-retry'), 'false');
+    });
+
+    it('answers length_valid_json with a whole, valid answer and finish_reason length', async () => {
+      sim.addRule({ match: 'doc-len', faults: ['length_valid_json'] });
+      const answer = await client.chat.completions.create(classification('doc-len the server is down'));
+      assert.equal(answer.choices[0]?.finish_reason, 'length');
+      assert.ok(CATEGORIES.includes(JSON.parse(answer.choices[0]?.message.content ?? '{}').category));
+    });
+
+    it('answers content_policy_violation with a 400 of that code', async () => {
+      sim.addRule({ match: 'doc-policy', faults: ['content_policy_violation'] });
+      const error = await failure(client.chat.completions.create(classification('doc-policy')));
+      assert.ok(error instanceof BadRequestError && error.code === 'content_policy_violation');
+    });
+  });
+
   describe('HTTP controls', () => {
     it('adds rules, lists requests, sets the profile and resets over /_sim', async () => {
       const control = (path: string, method: string, body?: unknown) =>

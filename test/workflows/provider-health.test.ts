@@ -158,12 +158,21 @@ describe('provider outages and rate limits', () => {
   it('raises the rate-limit storm alert when nothing succeeds for DOCKET_RATE_LIMIT_ALERT_AFTER, and ends it', async () => {
     env.sim.addRule({ match: 'storm', faults: [{ kind: 'rate_limit', retryAfterMs: 600 }], repeat: true });
     await api.submit({ id: 'storm', text: `storm ${TEXT}` });
-    const alerting = await waitFor(health, (h) => h?.rateLimitStorm?.alert === true, { timeoutMs: 20_000 });
-    assert.ok(alerting?.rateLimitStorm?.since);
-    const { rows } = await env.pool.query<{ alerted: Date | null }>(
-      `SELECT rate_limit_alerted_at AS alerted FROM provider_health`,
+    // A worker raises it (log line, metric) at the first rate limit once the storm has lasted 3 s.
+    const raised = await waitFor(
+      async () =>
+        (
+          await env.pool.query<{ since: Date | null; alerted: Date | null }>(
+            `SELECT rate_limited_since AS since, rate_limit_alerted_at AS alerted FROM provider_health`,
+          )
+        ).rows[0],
+      (r) => r?.alerted !== null && r?.alerted !== undefined,
+      { timeoutMs: 20_000 },
     );
-    assert.ok(rows[0]?.alerted, 'the alert was raised (log line and metric) by a worker');
+    const lasted = raised!.alerted!.getTime() - raised!.since!.getTime();
+    assert.ok(lasted >= 3_000, `alert after ${lasted} ms of rate limits`);
+    const alerting = await health();
+    assert.deepEqual(alerting?.rateLimitStorm, { since: raised!.since!.toISOString(), alert: true });
     assert.equal((await api.get('storm')).status, 'classifying', 'a real rate limit is waited out, never paused');
     env.sim.clearRules();
     await api.waitForStatus('storm', 'completed');
