@@ -23,6 +23,7 @@ import { registerCanaryRoutes } from './canary-routes.js';
 import { registerCompareRoutes } from './compare-routes.js';
 import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
+import { registerCodecRoutes } from './routes/codec.js';
 import {
   acceptedSchema,
   batchAcceptedSchema,
@@ -311,6 +312,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   registerReportRoutes(app, deps, tokens);
   registerCanaryRoutes(app, deps, tokens);
   registerCompareRoutes(app, deps, tokens);
+  registerCodecRoutes(app, deps);
   registerReviewPage(app, { config });
   return app;
 }

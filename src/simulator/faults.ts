@@ -24,6 +24,7 @@ export interface ResolvedFault {
   latencyMs?: number;
   confidence?: number;
   category?: string;
+  reasoning?: string;
 }
 
 /** Faults that answer 200 with a doubtful or unusable message. */
@@ -44,6 +45,7 @@ export const faultRuleSchema = z.strictObject({
         latencyMs: z.number().min(0).optional(),
         confidence: z.number().min(0).max(1).optional(),
         category: z.string().optional(),
+        reasoning: z.string().optional(),
       }),
     ]),
   ),

@@ -60,6 +60,8 @@ export type FaultSpec =
       confidence?: number;
       /** Category written by output faults (`out_of_taxonomy`, `placeholder`, `low_confidence`, ...). */
       category?: string;
+      /** Reasoning written by output faults instead of the simulated one (e.g. a marker a test looks for). */
+      reasoning?: string;
     };
 
 /**
