@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { PayloadEncryption } from './codec/data-converter.js';
+import { parsePayloadKeys, type PayloadKey } from './codec/payload-keys.js';
 import { CLASSIFY_TASK } from './llm/prompt.js';
 import { loadPrompts } from './llm/prompts.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
@@ -314,6 +317,17 @@ export const envSchema = z.object({
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
     .optional(),
+  // Payload encryption (src/codec/): everything Docket writes to Temporal is AES-256-GCM encrypted.
+  /** Comma-separated `keyId:base64-32-bytes`; the first encrypts, all decrypt (rotation: put a new key first). @readBy all */
+  DOCKET_PAYLOAD_KEYS: z.string().min(1).optional(),
+  /** A file holding the same list (one key a line), e.g. a mounted secret; instead of DOCKET_PAYLOAD_KEYS. @readBy all */
+  DOCKET_PAYLOAD_KEYS_FILE: z.string().min(1).optional(),
+  /**
+   * `off` writes payloads in plain text (keys, if any, still decrypt older ones). The worker and API refuse to start
+   * without keys unless this says `off`; `npm start` generates a dev key. @default on
+   * @readBy all
+   */
+  DOCKET_PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
   /** Log level of every process. @readBy all */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
@@ -396,6 +410,8 @@ export interface Config {
   };
   /** DOCKET_INJECTION_POLICY. */
   injectionPolicy: InjectionPolicy;
+  /** Payload encryption: keys from DOCKET_PAYLOAD_KEYS or DOCKET_PAYLOAD_KEYS_FILE (empty when neither is set). */
+  payload: PayloadEncryption;
 }
 
 /** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
@@ -436,6 +452,48 @@ function temporalConfig(env: NodeJS.ProcessEnv): TemporalConfig {
   } catch (err) {
     if (err instanceof TemporalConfigError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
     throw err;
+  }
+}
+
+function payloadKeys(e: Env): PayloadKey[] {
+  if (e.DOCKET_PAYLOAD_KEYS && e.DOCKET_PAYLOAD_KEYS_FILE) {
+    throw new ConfigError(
+      'invalid configuration:\n  DOCKET_PAYLOAD_KEYS and DOCKET_PAYLOAD_KEYS_FILE are both set: keep one',
+    );
+  }
+  const [name, raw] = e.DOCKET_PAYLOAD_KEYS_FILE
+    ? (['DOCKET_PAYLOAD_KEYS_FILE', readKeysFile(e.DOCKET_PAYLOAD_KEYS_FILE)] as const)
+    : (['DOCKET_PAYLOAD_KEYS', e.DOCKET_PAYLOAD_KEYS] as const);
+  if (raw === undefined) return [];
+  try {
+    return parsePayloadKeys(raw);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${name}: ${(err as Error).message}`);
+  }
+}
+
+function readKeysFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `invalid configuration:\n  DOCKET_PAYLOAD_KEYS_FILE: "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+    );
+  }
+}
+
+/**
+ * For the worker and API entry points: without payload keys, refuse to start unless DOCKET_PAYLOAD_ENCRYPTION=off
+ * says plain text is wanted (secure by default, like DOCKET_API_TOKENS).
+ */
+export function requirePayloadKeys(config: Config): void {
+  if (config.payload.encrypt && config.payload.keys.length === 0) {
+    throw new ConfigError(
+      'DOCKET_PAYLOAD_KEYS (or DOCKET_PAYLOAD_KEYS_FILE) is not set: Docket encrypts everything it writes to ' +
+        'Temporal and refuses to start without a key (keyId:base64-32-bytes, e.g. "k1:$(openssl rand -base64 32)"); ' +
+        'set DOCKET_PAYLOAD_ENCRYPTION=off to write payloads in plain text instead',
+    );
   }
 }
 
@@ -489,5 +547,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.DOCKET_RETENTION_DAYS,
     submission: { startTimeoutMs: e.DOCKET_WORKFLOW_START_TIMEOUT, reconcileIntervalMs: e.DOCKET_RECONCILE_INTERVAL },
     injectionPolicy: e.DOCKET_INJECTION_POLICY,
+    payload: { encrypt: e.DOCKET_PAYLOAD_ENCRYPTION === 'on', keys: payloadKeys(e) },
   };
 }

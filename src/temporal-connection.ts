@@ -127,7 +127,7 @@ function connectOptions(config: TemporalConfig) {
 /** Options of a Docket client beside the connection. */
 export interface TemporalClientOptions {
   /** Encrypts what the client writes and decrypts what it reads (from `createDataConverter`). */
-  dataConverter?: DataConverter;
+  dataConverter: DataConverter;
   interceptors?: ClientOptions['interceptors'];
   /** How long to wait for the first connection. @default 10 s (the SDK's) */
   connectTimeoutMs?: number;
@@ -149,7 +149,7 @@ export async function connectClient(
   const client = new Client({
     connection,
     namespace: config.namespace,
-    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    dataConverter: options.dataConverter,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
   return { connection, client };

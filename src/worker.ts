@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, requirePayloadKeys } from './config.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createOpenAIClient } from './llm/client.js';
@@ -11,6 +11,7 @@ import { installRuntime } from './worker/runtime.js';
 /** `npm run worker`: one worker process against external Temporal, PostgreSQL and LLM endpoints. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  requirePayloadKeys(config);
   const logger = createLogger({ level: config.logLevel, name: 'docket-worker' });
   installRuntime(config.logLevel, config.metricsAddress);
   if (!config.databaseUrl)

@@ -27,6 +27,7 @@ import { registerCompareRoutes } from './compare-routes.js';
 import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
 import { registerEraseRoutes } from './routes/erase.js';
+import { registerCodecRoutes } from './routes/codec.js';
 import {
   acceptedSchema,
   batchAcceptedSchema,
@@ -331,6 +332,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   registerCanaryRoutes(app, deps, tokens);
   registerCompareRoutes(app, deps, tokens);
   registerEraseRoutes(app, deps, tokens);
+  registerCodecRoutes(app, deps);
   registerReviewPage(app, { config });
   return app;
 }

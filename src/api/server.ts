@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { createDataConverter } from '../codec/data-converter.js';
+import { ConfigError, loadConfig, requirePayloadKeys } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       'DOCKET_API_TOKENS is not set: the API refuses to start without tokens (name:role:token,...)',
     );
   }
+  requirePayloadKeys(config);
   if (!config.databaseUrl)
     throw new ConfigError('DATABASE_URL is required for a standalone API (npm start embeds one)');
   const logger = createLogger({ level: config.logLevel, name: 'docket-api' });
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const pool = createPool(config.databaseUrl);
   await ensureConfiguredCanary(pool, config);
   const { connection, client } = await connectClient(config.temporal, {
+    dataConverter: createDataConverter(config.payload),
     ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
   });
   const api = await startApi(

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureConfiguredCanary } from '../api/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
+import { createDataConverter } from '../codec/data-converter.js';
+import { devPayloadKeys, parsePayloadKeys } from '../codec/payload-keys.js';
 import { loadConfig, type Config } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
@@ -55,6 +57,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
         dbFilename: join(dataDir, 'temporal.db'),
         port: base.dev.temporalPort,
         uiPort: base.dev.uiPort,
+        codecEndpoint: devCodecEndpoint(base),
       });
       cleanups.push(() => temporal!.stop());
     }
@@ -83,6 +86,11 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
       openai: simulator ? { ...base.openai, apiKey: 'sk-docket-simulator', baseUrl: simulator.baseUrl } : base.openai,
       api: { ...base.api, tokens },
       webUiUrl: temporal?.uiUrl ?? base.webUiUrl,
+      // Encryption on by default: without configured keys, a dev key kept beside the data it encrypts.
+      payload:
+        base.payload.keys.length > 0 || !base.payload.encrypt
+          ? base.payload
+          : { encrypt: true, keys: parsePayloadKeys(devPayloadKeys(join(dataDir, 'payload-keys'))) },
     };
 
     const pool = createPool(databaseUrl);
@@ -109,6 +117,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     });
 
     const { connection, client } = await connectClient(config.temporal, {
+      dataConverter: createDataConverter(config.payload),
       ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
     });
     cleanups.push(() => connection.close());
@@ -133,6 +142,13 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     console.error(`Docket could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
   }
+}
+
+/** The API's codec endpoint as the browser reaches it; none when the API's port is picked at start (PORT=0). */
+function devCodecEndpoint(config: Config): string | undefined {
+  if (config.api.port === 0) return undefined;
+  const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}/codec`;
 }
 
 function printBanner(p: {

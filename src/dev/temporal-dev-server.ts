@@ -15,6 +15,8 @@ export interface DevServerOptions {
   port?: number;
   /** @default 8233 */
   uiPort?: number;
+  /** Docket's codec endpoint (`<api>/codec`), so the Web UI shows decrypted payloads (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -53,6 +55,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'error',
     // Temporal divides a task queue's rate limit among its partitions: with one, DOCKET_LLM_RPM's is exact.
     ...TASK_QUEUE_PARTITION_ARGS,
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });

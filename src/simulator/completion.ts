@@ -101,6 +101,7 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
     fields.reasoning = 'N/A';
   }
   if (fault?.kind === 'low_confidence') fields.confidence = fault.confidence ?? 0.2;
+  if (fault?.reasoning !== undefined) fields.reasoning = fault.reasoning;
 
   let text = JSON.stringify(buildAnswer(schema, fields));
   if (fault?.kind === 'invalid_json') {

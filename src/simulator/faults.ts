@@ -28,6 +28,7 @@ export interface ResolvedFault {
   category?: string;
   retryAfterFormat?: 'seconds' | 'http-date';
   shouldRetry?: boolean;
+  reasoning?: string;
 }
 
 /** Faults that answer 200 with a doubtful or unusable message. */
@@ -50,6 +51,7 @@ export const faultRuleSchema = z.strictObject({
         category: z.string().optional(),
         retryAfterFormat: z.enum(['seconds', 'http-date']).optional(),
         shouldRetry: z.boolean().optional(),
+        reasoning: z.string().optional(),
       }),
     ]),
   ),

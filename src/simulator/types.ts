@@ -71,6 +71,8 @@ export type FaultSpec =
       retryAfterFormat?: 'seconds' | 'http-date';
       /** Sends `x-should-retry` with this value (OpenAI's hint whether a retry can succeed). */
       shouldRetry?: boolean;
+      /** Reasoning written by output faults instead of the simulated one (e.g. a marker a test looks for). */
+      reasoning?: string;
     };
 
 /**

@@ -8,6 +8,7 @@ import {
 import { Client } from '@temporalio/client';
 import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
+import { createDataConverter, FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 import { createActivities, createLlmActivities } from '../activities/index.js';
 import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
@@ -40,6 +41,8 @@ export interface BundleWorkflowsOptions {
 export async function bundleWorkflows(options: BundleWorkflowsOptions = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // Failures raised in workflow code carry their message in an encoded (so encrypted) payload too.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     ...(options.tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS] } : {}),
     logger: {
       log: () => undefined,
@@ -118,10 +121,12 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
   };
   const { tracing } = deps;
   const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
+  const dataConverter = createDataConverter(config.payload);
   const main = await Worker.create({
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUE,
+    dataConverter,
     workflowBundle,
     activities: createActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
@@ -130,6 +135,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: LLM_TASK_QUEUE,
+    dataConverter,
     activities: createLlmActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
     tuner: {

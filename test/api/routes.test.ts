@@ -95,6 +95,8 @@ describe('the HTTP API', () => {
         'GET /v1/reports/agreement',
         'GET /v1/reviews',
         'GET /v1/samples',
+        'POST /codec/decode',
+        'POST /codec/encode',
         'POST /v1/batches',
         'POST /v1/canary',
         'POST /v1/canary/promote',

@@ -52,10 +52,13 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-/** Serves a fetch handler (a Hono app) over real HTTP on a free port of 127.0.0.1, for a browser to load. */
-export function serveApp(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<ServedApp> {
+/** Serves a fetch handler (a Hono app) over real HTTP on 127.0.0.1 (a free port unless `port`), for a browser. */
+export function serveApp(
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  port = 0,
+): Promise<ServedApp> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({
         url: `http://127.0.0.1:${info.port}`,
         close: () =>
@@ -82,10 +85,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A Temporal dev server like test/helpers/temporal.ts starts, with its Web UI on a free port.
+ * A Temporal dev server like test/helpers/temporal.ts starts, with its Web UI on a free port, pointed at
+ * `codecEndpoint` (`--ui-codec-endpoint`) when given.
  * @returns the environment and the Web UI's base URL
  */
-export async function startTemporalWithWebUi(): Promise<{ temporal: TestWorkflowEnvironment; webUiUrl: string }> {
+export async function startTemporalWithWebUi(
+  options: { codecEndpoint?: string } = {},
+): Promise<{ temporal: TestWorkflowEnvironment; webUiUrl: string }> {
   const uiPort = await freePort();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -94,7 +100,11 @@ export async function startTemporalWithWebUi(): Promise<{ temporal: TestWorkflow
       ui: true,
       uiPort,
       searchAttributes: Object.values(SA),
-      extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+      extraArgs: [
+        '--dynamic-config-value',
+        'frontend.enableUpdateWorkflowExecution=true',
+        ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
+      ],
     },
   });
   return { temporal, webUiUrl: `http://127.0.0.1:${uiPort}` };

@@ -15,6 +15,8 @@ import { startSimulator, type Simulator, type SimulatorProfile } from '../../src
 import { bundleWorkflows, createWorkers, type DocketWorkers } from '../../src/worker/create-workers.js';
 import { installRuntime } from '../../src/worker/runtime.js';
 import { connectClient, connectWorker } from '../../src/temporal-connection.js';
+import { createDataConverter } from '../../src/codec/data-converter.js';
+import { generatePayloadKey } from '../../src/codec/payload-keys.js';
 import { defaultDatabaseKind, startTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
 import { startTemporal } from './temporal.js';
 
@@ -24,6 +26,14 @@ export const TEST_TOKENS = {
   admin: 'admin-token-0123456789abcd',
 } as const;
 export const TEST_TOKENS_ENV = `ci:submitter:${TEST_TOKENS.submitter},ann:reviewer:${TEST_TOKENS.reviewer},ops:admin:${TEST_TOKENS.admin}`;
+
+/**
+ * DOCKET_PAYLOAD_KEYS with a fresh key, so that every test runs encrypted as production does. Child processes started
+ * with `childEnv` share it with the test's own client and workers.
+ */
+export function testPayloadKeysEnv(): string {
+  return generatePayloadKey(`test-${process.pid}-${Date.now()}`);
+}
 
 let runtimeInstalled = false;
 function installRuntimeOnce(): void {
@@ -61,6 +71,8 @@ export interface DocketTestOptions {
   /** Extra DOCKET_* variables. */
   env?: Record<string, string>;
   simulator?: Partial<SimulatorProfile>;
+  /** The Temporal dev server's SQLite file. @default in memory */
+  temporalDbFilename?: string;
   /** Start one worker right away. @default true */
   worker?: boolean;
 }
@@ -69,7 +81,7 @@ export interface DocketTestOptions {
 export async function startDocket(options: DocketTestOptions = {}): Promise<DocketTestEnv> {
   installRuntimeOnce();
   const [temporal, db, sim] = await Promise.all([
-    startTemporal(),
+    startTemporal({ dbFilename: options.temporalDbFilename }),
     defaultDatabaseKind().then((kind) => startTestDatabase(options.database ?? kind)),
     startSimulator({ profile: options.simulator }),
   ]);
@@ -82,11 +94,12 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
     DOCKET_API_TOKENS: TEST_TOKENS_ENV,
     DOCKET_LOG_LEVEL: 'warn',
     DOCKET_LLM_TIMEOUT_MS: '5000',
+    DOCKET_PAYLOAD_KEYS: testPayloadKeysEnv(),
     ...options.env,
   };
   const config = loadConfig(childEnv);
   const [{ connection, client }, nativeConnection] = await Promise.all([
-    connectClient(config.temporal, {}),
+    connectClient(config.temporal, { dataConverter: createDataConverter(config.payload) }),
     connectWorker(config.temporal),
   ]);
   const pool = createPool(db.url);

@@ -5,16 +5,20 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import protos from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDataConverter } from '../../src/codec/data-converter.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { connectClient, connectWorker, loadTemporalConfig } from '../../src/temporal-connection.js';
 import { generateCertificates, type TestCertificates } from '../helpers/certificates.js';
 import { startTemporal } from '../helpers/temporal.js';
 import { startTlsProxy, type TlsProxy } from '../helpers/tls-proxy.js';
 
+/** These tests are about the connection: no payload goes through the converter. */
+const PLAIN = createDataConverter({ encrypt: false, keys: [] });
+
 /** Connects a client and a worker connection with `env`, proves both reach the server, and closes them. */
 async function connectBoth(env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadTemporalConfig(env);
-  const { connection, client } = await connectClient(config, { connectTimeoutMs: 5_000 });
+  const { connection, client } = await connectClient(config, { dataConverter: PLAIN, connectTimeoutMs: 5_000 });
   try {
     const { namespaceInfo } = await client.workflowService.describeNamespace({ namespace: 'default' });
     assert.equal(namespaceInfo?.name, 'default');
@@ -72,7 +76,7 @@ describe('the Temporal connection module', () => {
       TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
     });
     await assert.rejects(
-      connectClient(config, { connectTimeoutMs: 3_000 }),
+      connectClient(config, { dataConverter: PLAIN, connectTimeoutMs: 3_000 }),
       /TLS handshake failed: .*certificate required/i,
     );
     await assert.rejects(connectWorker(config), /CertificateRequired/);
@@ -83,7 +87,7 @@ describe('the Temporal connection module', () => {
       TEMPORAL_ADDRESS: tls.address,
       TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.otherCaCert,
     });
-    await assert.rejects(connectClient(config, { connectTimeoutMs: 3_000 }), (err: Error) => {
+    await assert.rejects(connectClient(config, { dataConverter: PLAIN, connectTimeoutMs: 3_000 }), (err: Error) => {
       assert.match(err.message, new RegExp(`cannot connect to Temporal at ${tls.address} over TLS`));
       assert.match(err.message, /TLS handshake failed: unable to verify the first certificate/);
       assert.match(err.message, /check TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
@@ -183,7 +187,7 @@ describe('the Temporal connection module', () => {
         TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
       });
       assert.notEqual(config.tls, undefined, 'an API key turns TLS on');
-      const { connection } = await connectClient(config, { connectTimeoutMs: 5_000 });
+      const { connection } = await connectClient(config, { dataConverter: PLAIN, connectTimeoutMs: 5_000 });
       await connection.close();
       const native = await connectWorker(config);
       await native.close();

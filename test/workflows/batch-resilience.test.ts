@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { createDataConverter } from '../../src/codec/data-converter.js';
+import { loadConfig } from '../../src/config.js';
 import { contentHash } from '../../src/api/documents.js';
 import { insertBatch } from '../../src/db/queries.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
@@ -14,9 +15,10 @@ import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import type { ClassifyBatchInput, ClassifyBatchResult } from '../../src/shared/workflow-types.js';
 import { freePort } from '../helpers/browser.js';
 import { defaultDatabaseKind, startTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_TOKENS_ENV, testDocumentSettings } from '../helpers/docket.js';
+import { TEST_TOKENS_ENV, testDocumentSettings, testPayloadKeysEnv } from '../helpers/docket.js';
 import { spawnTs, type Spawned } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
+import { connectClient } from '../../src/temporal-connection.js';
 
 const DOCUMENTS = 40;
 
@@ -58,6 +60,7 @@ describe('a batch under crashes', () => {
       OPENAI_BASE_URL: sim.baseUrl,
       OPENAI_API_KEY: 'sk-docket-test',
       DOCKET_API_TOKENS: TEST_TOKENS_ENV,
+      DOCKET_PAYLOAD_KEYS: testPayloadKeysEnv(),
       DOCKET_LOG_LEVEL: 'info',
       DOCKET_LLM_TIMEOUT_MS: '5000',
     };
@@ -69,8 +72,10 @@ describe('a batch under crashes', () => {
       return { id: `crash-batch-doc-${i}`, contentHash: contentHash(text), text, metadata: {}, taxonomy: 'default' };
     });
     await insertBatch(pool, { id: 'crash-batch', taxonomy: 'default' }, docs);
-    const connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection });
+    const config = loadConfig(env);
+    const { connection, client } = await connectClient(config.temporal, {
+      dataConverter: createDataConverter(config.payload),
+    });
     const input: ClassifyBatchInput = {
       batchId: 'crash-batch',
       total: DOCUMENTS,

@@ -9,6 +9,7 @@ import { SA } from '../../src/shared/search-attributes.js';
 import { DEFAULT_TAXONOMY } from '../../src/shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from '../../src/shared/workflow-types.js';
 import { testApi, type TestApi } from '../helpers/api.js';
+import { serveApp, type ServedApp } from '../helpers/browser.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -160,9 +161,20 @@ describe('human review', () => {
   });
 
   describe('through Temporal', () => {
+    // Payloads are encrypted: the CLI encodes and decodes them through the API's codec endpoint, as an operator would.
+    let codec: ServedApp;
+    before(async () => {
+      codec = await serveApp(api.app);
+    });
+    after(() => codec?.close());
+
     /** Sends a message to a document's workflow with the Temporal CLI, as an operator would. */
     const temporalCli = (command: 'update' | 'signal', name: string, id: string, input: unknown) =>
       run(findTemporalCli(), [
+        '--codec-endpoint',
+        `${codec.url}/codec`,
+        '--codec-auth',
+        `Bearer ${TEST_TOKENS.reviewer}`,
         'workflow',
         ...(command === 'update' ? ['update', 'execute'] : ['signal']),
         '--name',

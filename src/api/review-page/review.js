@@ -204,6 +204,10 @@
         return;
       }
       if (!res.ok) throw new Error(await errorMessage(res));
+      // A codec session (an HttpOnly cookie) lets the Temporal Web UI decrypt this reviewer's workflows through the API.
+      await fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(
+        () => undefined,
+      );
       sessionStorage.setItem(TOKEN_KEY, token);
       if (state.name) sessionStorage.removeItem(NAME_KEY);
       state.name = '';
@@ -220,6 +224,7 @@
   }
 
   function signOut() {
+    void fetch('/codec/session', { method: 'DELETE' }).catch(() => undefined);
     sessionStorage.removeItem(NAME_KEY);
     state.name = '';
     state.drafts.clear();
