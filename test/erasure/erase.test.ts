@@ -264,6 +264,41 @@ describe('erasing a document', () => {
     assert.deepEqual(rows, [{ total: 1 }], "the batch's total follows its members");
   });
 
+  it('keeps the history of a batch still running, says so, and deletes it when erased again after the batch', async () => {
+    const batchId = `erase-open-batch-${run}`;
+    const [gone, waiting] = [`${batchId}-a`, `${batchId}-b`];
+    // The other document hangs until it is erased, so the batch stays open after this one completes.
+    env.sim.addRule({ match: waiting, faults: ['hang'] });
+    const handle = await startTestBatch(env, batchId, [
+      { id: gone, text: `${gone} the kubernetes deploy broke` },
+      { id: waiting, text: `${waiting} the kubernetes deploy broke` },
+    ]);
+    await waitForStatus(gone, 'completed');
+    const recorded = async () =>
+      (await handle.fetchHistory()).events?.some(
+        (e) =>
+          e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === documentWorkflowId(gone),
+      ) ?? false;
+    await waitFor(recorded, (yes) => yes);
+
+    const first = await erase(gone);
+    assert.deepEqual(
+      first.keptHistories.map((k) => k.workflowId),
+      [batchWorkflowId(batchId)],
+    );
+    assert.equal((await handle.describe()).status.name, 'RUNNING', 'the batch goes on');
+
+    await erase(waiting);
+    await handle.terminate('test: the batch is over');
+    const again = await erase(gone);
+    assert.equal(again.outcome, 'already_erased');
+    assert.deepEqual(again.keptHistories, []);
+    assert.ok(
+      again.deletedHistories.some((h) => h.startsWith(`${batchWorkflowId(batchId)}/`)),
+      JSON.stringify(again.deletedHistories),
+    );
+  });
+
   describe('docket erase', () => {
     let api: RunningApi;
     before(async () => {
