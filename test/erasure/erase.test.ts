@@ -120,7 +120,7 @@ describe('erasing a document', () => {
       },
       (gone) => gone,
       // Temporal deletes a history asynchronously; one that has just closed may take some seconds.
-      { timeoutMs: 90_000, intervalMs: 500 },
+      { timeoutMs: 150_000, intervalMs: 500 },
     );
 
   const workflowShow = (workflowId: string) =>
