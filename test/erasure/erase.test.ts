@@ -220,6 +220,33 @@ describe('erasing a document', () => {
     assert.deepEqual(await rowsHolding(secret('pending')), []);
   });
 
+  it('leaves no sample behind from an LLM call still in flight when the document is erased', async () => {
+    const id = `erase-in-flight-${run}`;
+    const text = secret('in-flight');
+    env.sim.addRule({ match: id, faults: ['hang'], repeat: true });
+    assert.equal(
+      (await call('POST', '/v1/documents', { id, text: `${id} ${text}` }, TEST_TOKENS.submitter)).status,
+      202,
+    );
+    await waitFor(
+      async () => env.sim.requestsMatching(id).length,
+      (n) => n >= 1,
+    );
+    const erasure = await erase(id);
+    assert.equal(erasure.stoppedWorkflow, 'cancelled');
+    // The aborted call finishes after the erasure: it is recorded in the ledger, and its failure sample (which
+    // holds the prompt, and so the text) must find the document gone.
+    await waitFor(
+      async () =>
+        (await env.pool.query(`SELECT 1 FROM llm_calls WHERE document_id = $1 AND error_type = 'cancelled'`, [id])).rows
+          .length,
+      (n) => n === 1,
+      { timeoutMs: 60_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.deepEqual(await rowsHolding(text), [], 'the late sample holds the text');
+  });
+
   it('deletes the comparisons that called the model about it', async () => {
     const id = `erase-compared-${run}`;
     const res = await call('POST', '/v1/compare', {
