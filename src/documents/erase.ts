@@ -184,12 +184,10 @@ async function settleInBatch(client: Client, workflowId: string, batchId: string
   );
   if (signalled) return;
   try {
-    await client.workflow
-      .getHandle(batch)
-      .signal(documentSettledSignal, {
-        documentId: workflowId.replace(/^classify-/, ''),
-        status: DOCUMENT_STATUS.failed,
-      });
+    await client.workflow.getHandle(batch).signal(documentSettledSignal, {
+      documentId: workflowId.replace(/^classify-/, ''),
+      status: DOCUMENT_STATUS.failed,
+    });
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
