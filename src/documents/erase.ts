@@ -9,7 +9,10 @@ import {
   type ErasureReason,
 } from '../db/queries.js';
 import type { Logger } from '../logger.js';
+import { documentSettledSignal } from '../shared/messages.js';
 import { batchWorkflowId, documentWorkflowId } from '../shared/names.js';
+import { SA } from '../shared/search-attributes.js';
+import { DOCUMENT_STATUS } from '../shared/status.js';
 
 export interface EraseDeps {
   pool: Pool;
@@ -73,7 +76,7 @@ export async function eraseDocument(
   const workflow = deps.client.workflow.getHandle(documentWorkflowId(id));
   if (!document && !earlier && !(await workflowExists(workflow))) return undefined;
 
-  const stoppedWorkflow = await stopWorkflow(workflow, options.cancelTimeoutMs ?? 10_000);
+  const stoppedWorkflow = await stopWorkflow(deps.client, workflow, options.cancelTimeoutMs ?? 10_000);
   const rows = await eraseDocumentRows(deps.pool, id, { reason: options.reason, erasedBy: options.erasedBy });
   const ledger = await documentLedger(deps.pool, id);
   const histories = await deleteHistories(deps.client, id, ledger.workflowIds, rows.erasure.batchIds);
@@ -124,9 +127,13 @@ async function workflowExists(handle: WorkflowHandle): Promise<boolean> {
   }
 }
 
-async function isRunning(handle: WorkflowHandle): Promise<boolean> {
+/** The workflow's batch when it is running (undefined for none), or false when it is not running. */
+async function runningIn(handle: WorkflowHandle): Promise<{ batchId?: string } | false> {
   try {
-    return (await handle.describe()).status.name === 'RUNNING';
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return false;
+    const batchId = description.typedSearchAttributes.get(SA.batchId);
+    return batchId ? { batchId } : {};
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
@@ -135,22 +142,55 @@ async function isRunning(handle: WorkflowHandle): Promise<boolean> {
 
 /**
  * Cancels a running workflow so that its LLM call in flight is aborted and nothing more is written, and waits for
- * it to close; terminates it when it does not close in time.
+ * it to close; terminates it when it does not close in time. A batch waiting for the document is told it has
+ * settled, so that its window does not keep a place for it.
  */
-async function stopWorkflow(handle: WorkflowHandle, timeoutMs: number): Promise<ErasureResult['stoppedWorkflow']> {
-  if (!(await isRunning(handle))) return 'none';
+async function stopWorkflow(
+  client: Client,
+  handle: WorkflowHandle,
+  timeoutMs: number,
+): Promise<ErasureResult['stoppedWorkflow']> {
+  const running = await runningIn(handle);
+  if (!running) return 'none';
   await handle.cancel();
+  let stopped: ErasureResult['stoppedWorkflow'] = 'terminated';
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!(await isRunning(handle))) return 'cancelled';
+    if (!(await runningIn(handle))) {
+      stopped = 'cancelled';
+      break;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+  if (stopped === 'terminated') {
+    try {
+      await handle.terminate('erased: the cancellation did not complete in time');
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  if (running.batchId) await settleInBatch(client, handle.workflowId, running.batchId);
+  return stopped;
+}
+
+/** Signals the batch that the stopped document has settled, unless the document's workflow already did. */
+async function settleInBatch(client: Client, workflowId: string, batchId: string): Promise<void> {
+  const batch = batchWorkflowId(batchId);
+  const signalled = await historyHas(
+    client,
+    workflowId,
+    undefined,
+    (event) => event.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowExecution?.workflowId === batch,
+  );
+  if (signalled) return;
   try {
-    await handle.terminate('erased: the cancellation did not complete in time');
+    await client.workflow.getHandle(batch).signal(documentSettledSignal, {
+      documentId: workflowId.replace(/^classify-/, ''),
+      status: DOCUMENT_STATUS.failed,
+    });
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
-  return 'terminated';
 }
 
 /**
@@ -175,7 +215,14 @@ async function deleteHistories(
   for (const batchId of batchIds) {
     const workflowId = batchWorkflowId(batchId);
     for (const run of await listRuns(client, workflowId)) {
-      if (!(await recordsChildResult(client, workflowId, run.runId, documentWorkflowId(documentId)))) continue;
+      const child = documentWorkflowId(documentId);
+      const recorded = await historyHas(
+        client,
+        workflowId,
+        run.runId,
+        (event) => event.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === child,
+      );
+      if (!recorded) continue;
       if (run.running) {
         kept.push({ workflowId, runId: run.runId, reason: 'the batch is still running; erase again once it ends' });
       } else if (await deleteRun(client, workflowId, run.runId)) {
@@ -216,12 +263,16 @@ async function deleteRun(client: Client, workflowId: string, runId: string): Pro
   }
 }
 
-/** Whether a batch run's history holds the completion (and so the result) of the document's workflow. */
-async function recordsChildResult(
+type HistoryEvent = NonNullable<
+  NonNullable<Awaited<ReturnType<Client['workflowService']['getWorkflowExecutionHistory']>>['history']>['events']
+>[number];
+
+/** Whether a run's history (the latest run without `runId`) holds an event that `match`es; false once deleted. */
+async function historyHas(
   client: Client,
   workflowId: string,
-  runId: string,
-  childWorkflowId: string,
+  runId: string | undefined,
+  match: (event: HistoryEvent) => boolean,
 ): Promise<boolean> {
   let nextPageToken: Uint8Array | undefined;
   do {
@@ -229,7 +280,7 @@ async function recordsChildResult(
     try {
       page = await client.workflowService.getWorkflowExecutionHistory({
         namespace: client.options.namespace,
-        execution: { workflowId, runId },
+        execution: { workflowId, ...(runId ? { runId } : {}) },
         maximumPageSize: 1000,
         ...(nextPageToken ? { nextPageToken } : {}),
       });
@@ -237,11 +288,7 @@ async function recordsChildResult(
       if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return false;
       throw err;
     }
-    for (const event of page.history?.events ?? []) {
-      if (event.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === childWorkflowId) {
-        return true;
-      }
-    }
+    if (page.history?.events?.some(match)) return true;
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
   return false;

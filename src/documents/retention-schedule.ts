@@ -5,6 +5,7 @@ import {
   type Client,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
+import type { Logger } from '../logger.js';
 import { RETENTION_SCHEDULE_ID, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
 import type { RetentionInput, retentionWorkflow } from '../workflows/retention.js';
 
@@ -21,6 +22,7 @@ const PURGE_EVERY = '1 hour';
 export async function syncRetentionSchedule(
   client: Client,
   retentionDays: number | undefined,
+  logger: Logger,
 ): Promise<RetentionScheduleChange> {
   const handle = client.schedule.getHandle(RETENTION_SCHEDULE_ID);
   if (retentionDays === undefined) {
@@ -29,7 +31,9 @@ export async function syncRetentionSchedule(
       return 'deleted';
     } catch (err) {
       if (err instanceof ScheduleNotFoundError) return 'absent';
-      throw err;
+      // Keeping everything needs no schedule permission: a worker whose identity may not manage schedules still runs.
+      logger.warn({ err, scheduleId: RETENTION_SCHEDULE_ID }, 'could not check for a retention schedule to remove');
+      return 'absent';
     }
   }
   const input: RetentionInput = { retentionDays };

@@ -150,7 +150,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
   });
-  const retention = await syncRetentionSchedule(client, config.retentionDays);
+  const retention = await syncRetentionSchedule(client, config.retentionDays, deps.logger);
   if (retention !== 'absent')
     deps.logger.info({ retentionDays: config.retentionDays, schedule: retention }, 'retention schedule synced');
   return {

@@ -120,7 +120,7 @@ describe('erasing a document', () => {
       },
       (gone) => gone,
       // Temporal deletes a history asynchronously; one that has just closed may take some seconds.
-      { timeoutMs: 90_000, intervalMs: 500 },
+      { timeoutMs: 150_000, intervalMs: 500 },
     );
 
   const workflowShow = (workflowId: string) =>
@@ -220,6 +220,33 @@ describe('erasing a document', () => {
     assert.deepEqual(await rowsHolding(secret('pending')), []);
   });
 
+  it('leaves no sample behind from an LLM call still in flight when the document is erased', async () => {
+    const id = `erase-in-flight-${run}`;
+    const text = secret('in-flight');
+    env.sim.addRule({ match: id, faults: ['hang'], repeat: true });
+    assert.equal(
+      (await call('POST', '/v1/documents', { id, text: `${id} ${text}` }, TEST_TOKENS.submitter)).status,
+      202,
+    );
+    await waitFor(
+      async () => env.sim.requestsMatching(id).length,
+      (n) => n >= 1,
+    );
+    const erasure = await erase(id);
+    assert.equal(erasure.stoppedWorkflow, 'cancelled');
+    // The aborted call finishes after the erasure: it is recorded in the ledger, and its failure sample (which
+    // holds the prompt, and so the text) must find the document gone.
+    await waitFor(
+      async () =>
+        (await env.pool.query(`SELECT 1 FROM llm_calls WHERE document_id = $1 AND error_type = 'cancelled'`, [id])).rows
+          .length,
+      (n) => n === 1,
+      { timeoutMs: 60_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.deepEqual(await rowsHolding(text), [], 'the late sample holds the text');
+  });
+
   it('deletes the comparisons that called the model about it', async () => {
     const id = `erase-compared-${run}`;
     const res = await call('POST', '/v1/compare', {
@@ -262,6 +289,46 @@ describe('erasing a document', () => {
     assert.equal(await status(kept), 'completed');
     const { rows } = await env.pool.query('SELECT total FROM batches WHERE id = $1', [batchId]);
     assert.deepEqual(rows, [{ total: 1 }], "the batch's total follows its members");
+  });
+
+  it('keeps the history of a batch still running, lets the batch finish, and deletes it when erased again', async () => {
+    const batchId = `erase-open-batch-${run}`;
+    const [gone, waiting] = [`${batchId}-a`, `${batchId}-b`];
+    // The other document hangs until it is erased, so the batch stays open after this one completes.
+    env.sim.addRule({ match: waiting, faults: ['hang'] });
+    const handle = await startTestBatch(env, batchId, [
+      { id: gone, text: `${gone} the kubernetes deploy broke` },
+      { id: waiting, text: `${waiting} the kubernetes deploy broke` },
+    ]);
+    await waitForStatus(gone, 'completed');
+    const recorded = async () =>
+      (await handle.fetchHistory()).events?.some(
+        (e) =>
+          e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === documentWorkflowId(gone),
+      ) ?? false;
+    await waitFor(recorded, (yes) => yes);
+
+    const first = await erase(gone);
+    assert.deepEqual(
+      first.keptHistories.map((k) => k.workflowId),
+      [batchWorkflowId(batchId)],
+    );
+    assert.equal((await handle.describe()).status.name, 'RUNNING', 'the batch goes on');
+
+    // Erasing the document the batch still waits for tells the batch it has settled: the batch finishes.
+    assert.equal((await erase(waiting)).stoppedWorkflow, 'cancelled');
+    await waitFor(
+      async () => (await handle.describe()).status.name,
+      (name) => name === 'COMPLETED',
+      { timeoutMs: 60_000 },
+    );
+    const again = await erase(gone);
+    assert.equal(again.outcome, 'already_erased');
+    assert.deepEqual(again.keptHistories, []);
+    assert.ok(
+      again.deletedHistories.some((h) => h.startsWith(`${batchWorkflowId(batchId)}/`)),
+      JSON.stringify(again.deletedHistories),
+    );
   });
 
   describe('docket erase', () => {

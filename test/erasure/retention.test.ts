@@ -55,7 +55,7 @@ describe('retention', () => {
         }
       },
       (gone) => gone,
-      { timeoutMs: 90_000, intervalMs: 500 },
+      { timeoutMs: 150_000, intervalMs: 500 },
     );
 
   /** Runs `fn` with one worker (one at a time: a worker per task queue and connection). */
