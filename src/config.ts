@@ -198,6 +198,14 @@ export const envSchema = z.object({
     .optional(),
   /** @default info */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+  // Stopping (Ctrl-C under npm start, SIGTERM to a worker).
+  /**
+   * How long a stopping worker lets the LLM calls and activities in flight finish before it cancels them (their
+   * attempt is then retried by another worker or after a restart). Unset: 20000 under `npm start`; a standalone
+   * worker (`npm run worker`) cancels them at once.
+   */
+  DOCKET_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -242,6 +250,10 @@ export interface Config {
   sampleRate: number;
   webUiUrl: string;
   logLevel: Env['DOCKET_LOG_LEVEL'];
+  /** DOCKET_SHUTDOWN_GRACE_MS; unset: in-flight activities are cancelled at once when a worker stops. */
+  shutdownGraceMs?: number;
+  /** Set by `npm start` when its simulator answers instead of a model (reports say so). */
+  simulated?: boolean;
 }
 
 export interface CanaryConfig {
@@ -318,5 +330,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleRate: e.DOCKET_SAMPLE_RATE,
     webUiUrl: e.DOCKET_WEB_UI_URL,
     logLevel: e.DOCKET_LOG_LEVEL,
+    shutdownGraceMs: e.DOCKET_SHUTDOWN_GRACE_MS,
   };
 }

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiToken } from '../config.js';
+import type { ApiToken, Config } from '../config.js';
 import { listSamples } from '../db/queries.js';
 import type { Pool } from '../db/pool.js';
 import { agreementReport } from '../reports/agreement.js';
@@ -30,7 +30,7 @@ const error = (description: string) => ({ content: { 'application/json': { schem
 /** `GET /v1/report` (the cost and quality report), `GET /v1/reports/agreement`, and `GET /v1/samples`. */
 export function registerReportRoutes(
   app: OpenAPIHono<{ Variables: { principal: Principal } }>,
-  deps: { pool: Pool },
+  deps: { pool: Pool; config?: Pick<Config, 'simulated'> },
   tokens: readonly ApiToken[],
 ): void {
   app.openapi(
@@ -58,7 +58,7 @@ export function registerReportRoutes(
     }),
     async (c) => {
       const { since, until, format } = c.req.valid('query');
-      const report = await buildReport(deps.pool, { since, until });
+      const report = await buildReport(deps.pool, { since, until, simulated: deps.config?.simulated === true });
       if (format === 'html') return c.html(formatReportHtml(report), 200);
       if (format === 'text') return c.text(formatReportText(report), 200);
       return c.json(report, 200);

@@ -34,7 +34,19 @@ export interface ReportOptions {
   until?: Date;
   /** The report's clock: its `generatedAt`, and the last day of an open-ended window. @default new Date() */
   now?: Date;
+  /**
+   * The calls were answered by Docket's simulator (`npm start` without a key): the report says so, and leaves out the
+   * warnings only a real provider's answers can justify (prompt caching, latency tails). @default false
+   */
+  simulated?: boolean;
 }
+
+/** Warnings that describe the simulator, not the user's prompts or provider: left out of a simulated report. */
+const SIMULATOR_ARTEFACTS: ReadonlySet<string> = new Set([
+  REPORT_WARNING.promptBelowCacheMinimum,
+  REPORT_WARNING.noCachedTokens,
+  REPORT_WARNING.latencyTail,
+]);
 
 export interface DocumentsSection {
   /** Documents created in the window. */
@@ -179,6 +191,8 @@ export interface Report {
   review: ReviewSection;
   /** Every section's warnings, in section order. */
   warnings: ReportWarning[];
+  /** Present and true when the calls were answered by Docket's simulator, not a model. */
+  simulated?: boolean;
 }
 
 /** `started_at` (or another column) inside [$1, $2); either bound may be null. */
@@ -425,7 +439,17 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
   if (options.until) notes.push('human agreement counts decisions up to now: the window end does not apply to it');
 
   const sections = { cost, tokens, latency, finishReasons };
+  if (options.simulated) {
+    for (const section of Object.values(sections)) {
+      section.warnings = section.warnings.filter((w) => !SIMULATOR_ARTEFACTS.has(w.code));
+    }
+    notes.unshift(
+      "simulated: the calls were answered by Docket's simulator, not a model; costs are what a model would charge, " +
+        'and warnings about prompt caching and latency, which only a real provider can show, are left out',
+    );
+  }
   return {
+    ...(options.simulated ? { simulated: true } : {}),
     generatedAt: now.toISOString(),
     window: { since: options.since?.toISOString() ?? null, until: options.until?.toISOString() ?? null },
     documents: {

@@ -105,12 +105,18 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     sampleRate: config.sampleRate,
   };
   const { tracing } = deps;
+  // A stopping worker lets calls in flight finish (paid for, recorded) instead of aborting them to pay again later.
+  const shutdown =
+    config.shutdownGraceMs !== undefined
+      ? { shutdownGraceTime: config.shutdownGraceMs, shutdownForceTime: config.shutdownGraceMs + 10_000 }
+      : {};
   const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
   const main = await Worker.create({
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUE,
     workflowBundle,
+    ...shutdown,
     activities: createActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
   });
@@ -118,6 +124,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: LLM_TASK_QUEUE,
+    ...shutdown,
     activities: createLlmActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
     tuner: {
