@@ -352,6 +352,13 @@ export const envSchema = z.object({
    * @readBy API
    */
   DOCKET_INJECTION_POLICY: z.enum(['flag', 'review']).default('review'),
+  // Stopping (Ctrl-C under npm start, SIGTERM to a worker).
+  /**
+   * How long a stopping worker lets the LLM calls and activities in flight finish before it cancels them (their
+   * attempt is then retried by another worker or after a restart). Unset: 20000 under `npm start`; a standalone
+   * worker (`npm run worker`) cancels them at once.
+   */
+  DOCKET_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -412,6 +419,10 @@ export interface Config {
   injectionPolicy: InjectionPolicy;
   /** Payload encryption: keys from DOCKET_PAYLOAD_KEYS or DOCKET_PAYLOAD_KEYS_FILE (empty when neither is set). */
   payload: PayloadEncryption;
+  /** DOCKET_SHUTDOWN_GRACE_MS; unset: in-flight activities are cancelled at once when a worker stops. */
+  shutdownGraceMs?: number;
+  /** Set by `npm start` when its simulator answers instead of a model (reports say so). */
+  simulated?: boolean;
 }
 
 /** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
@@ -548,5 +559,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     submission: { startTimeoutMs: e.DOCKET_WORKFLOW_START_TIMEOUT, reconcileIntervalMs: e.DOCKET_RECONCILE_INTERVAL },
     injectionPolicy: e.DOCKET_INJECTION_POLICY,
     payload: { encrypt: e.DOCKET_PAYLOAD_ENCRYPTION === 'on', keys: payloadKeys(e) },
+    shutdownGraceMs: e.DOCKET_SHUTDOWN_GRACE_MS,
   };
 }

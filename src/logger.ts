@@ -1,4 +1,3 @@
-import { formatWithOptions } from 'node:util';
 import { pino, type Logger } from 'pino';
 
 /**
@@ -80,32 +79,4 @@ export function createLogger(
   );
 }
 
-/** One line of the Temporal SDK's own log (the shape of `@temporalio/worker`'s `LogEntry`). */
-export interface SdkLogEntry {
-  level: string;
-  message: string;
-  meta?: Record<string, unknown>;
-  timestampNanos: bigint;
-}
-
-/**
- * The Temporal SDK's log line (`Activity failed`, `Workflow failed`…) as its default logger writes it to stderr,
- * but with errors passed through {@link redactError} and user-data fields censored: the SDK logs the raw error an
- * activity threw, database error fields included.
- */
-export function writeSdkLogEntry(entry: SdkLogEntry, out: NodeJS.WritableStream = process.stderr): void {
-  const date = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-  const meta = entry.meta ? redactMeta(entry.meta) : undefined;
-  const suffix = meta ? ` ${formatWithOptions({ colors: false, depth: 6 }, meta)}` : '';
-  out.write(`${date} [${entry.level}] ${entry.message}${suffix}\n`);
-}
-
-function redactMeta(meta: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(meta).map(([key, value]) => [
-      key,
-      USER_DATA_FIELDS.includes(key) ? CENSOR : value instanceof Error ? redactError(value) : value,
-    ]),
-  );
-}
 export type { Logger };

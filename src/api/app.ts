@@ -1,10 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
@@ -14,12 +9,11 @@ import { providerHealthView } from '../reports/provider-health.js';
 import type { Logger } from '../logger.js';
 import { resumeSignal, submitReviewUpdate } from '../shared/messages.js';
 import { documentWorkflowId, SEARCH_ATTRIBUTES } from '../shared/names.js';
-import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import { authenticateRequest, requireRole, type Principal } from './auth.js';
 import { getBatchView, submitBatch } from './batches.js';
 import { checkHealth } from './health.js';
-import { getDocumentView, queryProgress, submitDocument } from './documents.js';
+import { getDocumentView, submitDocument } from './documents.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 import { registerCanaryRoutes } from './canary-routes.js';
@@ -28,6 +22,8 @@ import { registerReportRoutes } from './reports.js';
 import { registerReviewPage } from './review-page.js';
 import { registerEraseRoutes } from './routes/erase.js';
 import { registerCodecRoutes } from './routes/codec.js';
+import { registerHome } from './routes/home.js';
+import { registerReviewQueue } from './routes/review-queue.js';
 import {
   acceptedSchema,
   batchAcceptedSchema,
@@ -36,7 +32,6 @@ import {
   documentViewSchema,
   errorSchema,
   healthSchema,
-  reviewItemSchema,
   reviewSchema,
   submitDocumentSchema,
 } from './schemas.js';
@@ -62,8 +57,6 @@ const errors = {
   404: json(errorSchema, 'Unknown id'),
 };
 const security = [{ bearer: [] }];
-
-const PAGE_SIZE = 100;
 
 /** Builds the HTTP API (DESIGN.md §4); testable in-process with `app.request(...)`. */
 export function createApp(deps: AppDeps): OpenAPIHono<Env> {
@@ -199,45 +192,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/reviews',
-      summary: 'The pending review queue',
-      security,
-      middleware: [requireRole(tokens, 'reviewer')] as const,
-      responses: {
-        200: json(z.object({ reviews: z.array(reviewItemSchema) }), 'Pending reviews, oldest first'),
-        ...errors,
-      },
-    }),
-    async (c) => {
-      // SQL visibility (the dev server, PostgreSQL, MySQL) has no ORDER BY: list the queue, then sort it here.
-      const pending: WorkflowExecutionInfo[] = [];
-      const query = `${SEARCH_ATTRIBUTES.status} = '${DOCUMENT_STATUS.pendingReview}'`;
-      for await (const wf of deps.client.workflow.list({ query, pageSize: 1000 })) pending.push(wf);
-      pending.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-      const reviews = [];
-      for (const wf of pending) {
-        if (reviews.length >= PAGE_SIZE) break;
-        const id = wf.workflowId.replace(/^classify-/, '');
-        const [doc, progress] = await Promise.all([getDocument(deps.pool, id), queryProgress(deps, id)]);
-        if (!doc) continue;
-        reviews.push({
-          id,
-          text: doc.text,
-          taxonomy: doc.taxonomy,
-          categories: config.taxonomies.find((t) => t.name === doc.taxonomy)?.categories ?? [],
-          reason: wf.typedSearchAttributes.get(SA.reviewReason) ?? progress?.reviewReason ?? 'unknown',
-          ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
-          // Workflows started before `pendingReviewSince` existed: their start is the best we know.
-          since: progress?.pendingReviewSince ?? wf.startTime.toISOString(),
-          workflowUrl: `${config.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(wf.workflowId)}`,
-        });
-      }
-      return c.json({ reviews }, 200);
-    },
-  );
+  registerReviewQueue(app, deps);
 
   app.openapi(
     createRoute({
@@ -334,6 +289,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   registerEraseRoutes(app, deps, tokens);
   registerCodecRoutes(app, deps);
   registerReviewPage(app, { config });
+  registerHome(app, { config });
   return app;
 }
 

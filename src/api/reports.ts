@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiToken } from '../config.js';
+import type { ApiToken, Config } from '../config.js';
 import { listSamples } from '../db/queries.js';
 import type { Pool } from '../db/pool.js';
 import { agreementReport } from '../reports/agreement.js';
@@ -15,7 +15,7 @@ const error = (description: string) => ({ content: { 'application/json': { schem
 /** `GET /v1/report` (the cost and quality report), `GET /v1/reports/agreement`, and `GET /v1/samples`. */
 export function registerReportRoutes(
   app: OpenAPIHono<{ Variables: { principal: Principal } }>,
-  deps: { pool: Pool; config?: { llm: { rateLimitAlertAfterMs: number } } },
+  deps: { pool: Pool; config?: Pick<Config, 'simulated'> & { llm: { rateLimitAlertAfterMs: number } } },
   tokens: readonly ApiToken[],
 ): void {
   const rateLimitAlertAfterMs = deps.config?.llm.rateLimitAlertAfterMs;
@@ -44,7 +44,12 @@ export function registerReportRoutes(
     }),
     async (c) => {
       const { since, until, format } = c.req.valid('query');
-      const report = await buildReport(deps.pool, { since, until, rateLimitAlertAfterMs });
+      const report = await buildReport(deps.pool, {
+        since,
+        until,
+        rateLimitAlertAfterMs,
+        simulated: deps.config?.simulated === true,
+      });
       if (format === 'html') return c.html(formatReportHtml(report), 200);
       if (format === 'text') return c.text(formatReportText(report), 200);
       return c.json(report, 200);

@@ -1,4 +1,5 @@
 import type { DocumentStatus, DocumentView, ReviewItem } from '../client/docket-client.js';
+import { formatUsd } from '../reports/format-text.js';
 import { DOCUMENT_STATUSES } from '../shared/status.js';
 
 const EXCERPT_CHARS = 160;
@@ -9,9 +10,22 @@ export function excerpt(text: string, chars = EXCERPT_CHARS): string {
   return line.length <= chars ? line : `${line.slice(0, chars - 1)}…`;
 }
 
+/** Dollars as the reports print them: `$0.000056`, `$0.0123`, `$12.50`. */
 export function formatCost(usd: number): string {
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(4)}`;
+  return usd === 0 ? '$0' : formatUsd(usd);
+}
+
+/**
+ * A dollar amount without binary float noise (`0.000056099999999999995` → `0.0000561`): ten significant digits are
+ * far beyond any price's precision.
+ */
+export function roundUsd(usd: number): number {
+  return Number.isFinite(usd) ? Number(usd.toPrecision(10)) : usd;
+}
+
+/** `JSON.stringify` replacer for CLI output: every `…Usd` / `usd` number rounded with `roundUsd`. */
+export function jsonCosts(key: string, value: unknown): unknown {
+  return typeof value === 'number' && /usd$/i.test(key) ? roundUsd(value) : value;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -61,18 +75,13 @@ export function formatSummary(views: readonly DocumentView[]): string {
   return `${plural(views.length, 'document')}: ${parts.join(', ') || 'none'} · ${plural(calls, 'call')} · ${formatCost(cost)}`;
 }
 
-/** A review queue entry without its text (only an excerpt), for output. */
-export function reviewForOutput(item: ReviewItem): Omit<ReviewItem, 'text'> & { excerpt: string } {
-  const { text, ...rest } = item;
-  return { ...rest, excerpt: excerpt(text) };
-}
-
 export function formatReview(item: ReviewItem): string {
   const s = item.suggestion;
+  const named = item.title !== item.id ? `${item.title}  (${item.id})` : item.id;
   return [
-    `${item.id}  ${item.reason}  since ${item.since}`,
+    `${named}  ${item.reason}  since ${item.since}`,
     `  taxonomy ${item.taxonomy}: ${item.categories.join(', ')}`,
     ...(s ? [`  the model suggests ${s.category} (${s.confidence.toFixed(2)}): ${excerpt(s.reasoning, 120)}`] : []),
-    `  "${excerpt(item.text)}"`,
+    `  "${excerpt(item.excerpt)}"`,
   ].join('\n');
 }

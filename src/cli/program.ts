@@ -8,6 +8,7 @@ import { formatReportHtml } from '../reports/format-html.js';
 import { formatReportText } from '../reports/format-text.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import { registerEraseCommand } from './commands/erase.js';
+import { withCliTerms } from './canary-terms.js';
 import { connect, CONNECTION_HELP, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT_CODES, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.js';
 import {
@@ -17,7 +18,7 @@ import {
   formatDocument,
   formatReview,
   formatSummary,
-  reviewForOutput,
+  jsonCosts,
 } from './format.js';
 import { collectInputs } from './inputs.js';
 import { ProgressBar } from './progress.js';
@@ -77,7 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The commander program of `docket`: every command and option (test/docs parses the documented commands with it). */
 export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
   const print = (line = '') => io.stdout.write(`${line}\n`);
-  const printJson = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const printJson = (value: unknown) => io.stdout.write(`${JSON.stringify(value, jsonCosts, 2)}\n`);
   const warn = (line: string) => io.stderr.write(`${line}\n`);
 
   const program = new Command('docket')
@@ -114,6 +115,12 @@ export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void):
           .default(1000)
           .argParser(positiveInteger),
       );
+
+  /** Names the files a folder held that are not plain text (the first LIST_LIMIT, then a count). */
+  const reportSkipped = (skipped: readonly { source: string; reason: string }[]) => {
+    for (const s of skipped.slice(0, LIST_LIMIT)) warn(`skipped ${s.source}: ${s.reason}`);
+    if (skipped.length > LIST_LIMIT) warn(`skipped ${skipped.length - LIST_LIMIT} more files that are not plain text`);
+  };
 
   const progressBar = (total: number, json: boolean | undefined) =>
     io.stderr.isTTY && total > 1 && !json ? new ProgressBar(io.stderr, total) : undefined;
@@ -209,9 +216,7 @@ Examples:
         cwd: io.cwd,
         stdin: io.stdin,
       });
-      for (const s of skipped.slice(0, LIST_LIMIT)) warn(`skipped ${s.source}: ${s.reason}`);
-      if (skipped.length > LIST_LIMIT)
-        warn(`skipped ${skipped.length - LIST_LIMIT} more files that are not plain text`);
+      reportSkipped(skipped);
       if (documents.length === 0) throw new CliError('nothing to submit: no plain-text documents found in the inputs');
       const first = documents[0];
       if (flags.id !== undefined) {
@@ -248,7 +253,8 @@ Examples:
               ? `${submitted.length} ${submitted.length === 1 ? 'document' : 'documents'}`
               : `${submitted.length} of ${documents.length} documents`;
           print(`Submitted ${count}${via}.`);
-          if (submitted[0]) print(`Follow with: docket status ${submitted.length === 1 ? submitted[0].id : '<id>'}`);
+          const follow = followCommand(submitted, batchIds);
+          if (follow) print(`Follow with: ${follow}`);
         }
         setExitCode(exitCode);
         return;
@@ -290,8 +296,11 @@ Examples:
           const source = r.submitted.source !== r.view.id ? `  (${r.submitted.source})` : '';
           print(`${formatDocument(r.view)}${source}`);
         }
+        if (batchIds.length > 0) print(`${batchIds.length === 1 ? 'Batch' : 'Batches'} ${batchIds.join(', ')}`);
         print(formatSummary(settledViews));
         reportTimeout(unsettled, flags.timeout);
+        const follow = followCommand(submitted, batchIds);
+        if (follow) print(`See again with: ${follow}`);
         if (exitCode === EXIT_CODES.needsAttention)
           print('A person or an operator must act: see docket reviews, docket resume.');
       }
@@ -349,7 +358,7 @@ Examples:
   apiCommand('reviews', 'List the documents waiting for a person to decide (needs a reviewer token)').action(
     async (flags: ConnectionFlags & OutputFlags) => {
       const reviews = await connect(flags, 'reviewer', io.env, io.cwd).reviews();
-      if (flags.json) return void printJson({ reviews: reviews.map(reviewForOutput) });
+      if (flags.json) return void printJson({ reviews });
       if (reviews.length === 0) return void print('No documents wait for review.');
       print(reviews.map(formatReview).join('\n\n'));
       print(`\n${reviews.length} pending. Decide with: docket review <id> --category <category> [--note <why>]`);
@@ -450,13 +459,16 @@ Examples:
       ) => {
         if (inputs.length === 0 && !flags.jsonl) throw new UsageError('name files, folders, - for stdin, or --jsonl');
         if (!flags.bPrompt && !flags.bModel) throw new UsageError('configuration B needs --b-prompt and/or --b-model');
-        const { documents } = await collectInputs(inputs, {
+        const { documents, skipped } = await collectInputs(inputs, {
           jsonl: flags.jsonl,
           idFromPath: false,
           extensions: [],
           cwd: io.cwd,
           stdin: io.stdin,
         });
+        reportSkipped(skipped);
+        if (documents.length === 0)
+          throw new CliError('nothing to compare: no plain-text documents found in the inputs');
         const client = connect(flags, 'admin', io.env, io.cwd);
         const side = (prompt?: string, model?: string) => ({
           ...(prompt !== undefined ? { promptVersion: prompt } : {}),
@@ -488,7 +500,7 @@ Examples:
     'report',
     'Compare the variants: parse failures, low confidence, human agreement, cost, latency',
   ).action(async (flags: ConnectionFlags & OutputFlags) => {
-    const report = await connect(flags, 'admin', io.env, io.cwd).canary();
+    const report = await withCliTerms(() => connect(flags, 'admin', io.env, io.cwd).canary());
     if (flags.json) return void printJson(report);
     print(
       formatCanaryReport({ ...report, canary: { ...report.canary, startedAt: new Date(report.canary.startedAt) } }),
@@ -513,13 +525,19 @@ Examples:
           },
       ) => {
         if (flags.share > 1) throw new UsageError('--share is a fraction between 0 and 1');
-        const started = await connect(flags, 'admin', io.env, io.cwd).startCanary({
-          share: flags.share,
-          ...(flags.prompt !== undefined ? { promptVersion: flags.prompt } : {}),
-          ...(flags.model !== undefined ? { model: flags.model } : {}),
-          ...(flags.maxParseFailureRate !== undefined ? { maxParseFailureRate: flags.maxParseFailureRate } : {}),
-          ...(flags.minCalls !== undefined ? { minCalls: flags.minCalls } : {}),
-        });
+        if (flags.prompt === undefined && flags.model === undefined) {
+          throw new UsageError('name the candidate: --prompt <version>, --model <model>, or both');
+        }
+        const client = connect(flags, 'admin', io.env, io.cwd);
+        const started = await withCliTerms(() =>
+          client.startCanary({
+            share: flags.share,
+            ...(flags.prompt !== undefined ? { promptVersion: flags.prompt } : {}),
+            ...(flags.model !== undefined ? { model: flags.model } : {}),
+            ...(flags.maxParseFailureRate !== undefined ? { maxParseFailureRate: flags.maxParseFailureRate } : {}),
+            ...(flags.minCalls !== undefined ? { minCalls: flags.minCalls } : {}),
+          }),
+        );
         if (flags.json) return void printJson(started);
         print(
           `Canary #${started.id} started: ${(started.share * 100).toFixed(1)}% of new documents use ${started.candidate.promptVersion} / ${started.candidate.model}`,
@@ -534,7 +552,7 @@ Examples:
         ? 'Make the candidate the default for new documents (admin)'
         : 'Return every new document to the baseline (admin)',
     ).action(async (flags: ConnectionFlags & OutputFlags) => {
-      const ended = await connect(flags, 'admin', io.env, io.cwd).endCanary(action);
+      const ended = await withCliTerms(() => connect(flags, 'admin', io.env, io.cwd).endCanary(action));
       if (flags.json) return void printJson(ended);
       print(`Canary #${ended.id} ${ended.status === 'promoted' ? 'promoted' : 'rolled back'}.`);
     });
@@ -553,6 +571,13 @@ Examples:
     });
 
   return program;
+}
+
+/** `docket batch <id>` for one batch, else `docket status <id>` for one document (nothing for several batches). */
+function followCommand(submitted: readonly SubmittedDocument[], batchIds: readonly string[]): string | undefined {
+  if (batchIds.length === 1) return `docket batch ${batchIds[0]}`;
+  if (batchIds.length > 1) return `docket batch <id> (one of the batches above)`;
+  return submitted.length === 1 && submitted[0] ? `docket status ${submitted[0].id}` : undefined;
 }
 
 function submittedLine(s: SubmittedDocument): string {

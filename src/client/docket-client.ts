@@ -9,11 +9,11 @@ import type {
   batchViewSchema,
   documentViewSchema,
   healthSchema,
-  reviewItemSchema,
   reviewSchema,
   submitDocumentSchema,
 } from '../api/schemas.js';
 import type { erasureSchema } from '../api/routes/erase.js';
+import type { documentTextSchema, reviewQueueItemSchema, reviewQueueSchema } from '../api/routes/review-queue.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 
 // Type-only imports of the API's zod schemas: the client shares the server's types without loading its code.
@@ -28,8 +28,12 @@ export type Accepted = z.infer<typeof acceptedSchema>;
 export type DocumentView = z.infer<typeof documentViewSchema>;
 /** A document's stored result. */
 export type DocumentResultView = NonNullable<DocumentView['result']>;
-/** One entry of the review queue. */
-export type ReviewItem = z.infer<typeof reviewItemSchema>;
+/** One entry of the review queue: an excerpt of the text, not the whole (see `documentText`). */
+export type ReviewItem = z.infer<typeof reviewQueueItemSchema>;
+/** One page of `GET /v1/reviews`. */
+export type ReviewQueuePage = z.infer<typeof reviewQueueSchema>;
+/** `GET /v1/documents/:id/text`. */
+export type DocumentText = z.infer<typeof documentTextSchema>;
 /** Body of `POST /v1/documents/:id/review`. */
 export type ReviewInput = z.infer<typeof reviewSchema>;
 /** `GET /v1/batches/:id`. */
@@ -181,10 +185,28 @@ export class DocketClient {
     }
   }
 
-  /** The pending review queue, oldest first. Needs a reviewer (or admin) token. */
+  /** One page of the pending review queue, oldest first. Needs a reviewer (or admin) token. */
+  reviewQueue(page: { limit?: number; offset?: number } = {}): Promise<ReviewQueuePage> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.offset !== undefined) query.set('offset', String(page.offset));
+    return this.#request<ReviewQueuePage>('GET', `/v1/reviews${query.size > 0 ? `?${query}` : ''}`);
+  }
+
+  /** The whole pending review queue, oldest first, every page. Needs a reviewer (or admin) token. */
   async reviews(): Promise<ReviewItem[]> {
-    const body = await this.#request<{ reviews: ReviewItem[] }>('GET', '/v1/reviews');
-    return body.reviews;
+    const items: ReviewItem[] = [];
+    for (let offset: number | undefined = 0; offset !== undefined;) {
+      const page: ReviewQueuePage = await this.reviewQueue({ offset, limit: 100 });
+      items.push(...page.reviews);
+      offset = page.nextOffset;
+    }
+    return items;
+  }
+
+  /** A document's whole text and metadata (the review queue sends excerpts). */
+  documentText(id: string): Promise<DocumentText> {
+    return this.#request<DocumentText>('GET', `/v1/documents/${encodeURIComponent(id)}/text`);
   }
 
   /** Decides a pending review; the reviewer recorded is the token's name. Returns the final document. */

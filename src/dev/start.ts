@@ -4,7 +4,9 @@ import { ensureConfiguredCanary } from '../api/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
 import { createDataConverter } from '../codec/data-converter.js';
 import { devPayloadKeys, parsePayloadKeys } from '../codec/payload-keys.js';
+import { CliError } from '../cli/exit-codes.js';
 import { loadConfig, type Config } from '../config.js';
+import { latestCanary } from '../db/canary.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
@@ -15,56 +17,94 @@ import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { connectClient, connectWorker } from '../temporal-connection.js';
 import { createWorkers } from '../worker/create-workers.js';
 import { installRuntime } from '../worker/runtime.js';
+import { watchAncestors } from './ancestors.js';
+import { formatBanner } from './banner.js';
 import { devTokens } from './dev-tokens.js';
+import { logLines } from './log-lines.js';
+import { readPidFile, removePidFile, writePidFile } from './pid-file.js';
+import { checkPorts, isAlive, PortsInUseError, type WantedPort } from './ports.js';
 import { findTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.js';
+
+/** How long in-flight LLM calls may finish when `npm start` stops, unless DOCKET_SHUTDOWN_GRACE_MS says otherwise. */
+const DEV_SHUTDOWN_GRACE_MS = 20_000;
+
+/** One step of stopping; `done` is printed once it has run (nothing for the quiet ones). */
+interface Cleanup {
+  run(): Promise<void>;
+  done?: string;
+}
 
 /**
  * `npm start` / `docket dev`: the whole product on one machine with no external service and no key. Each
  * embedded part is replaced by the real one when its variable is set (TEMPORAL_ADDRESS, DATABASE_URL,
- * OPENAI_API_KEY / OPENAI_BASE_URL). Ctrl-C or SIGTERM stops everything; `.data/` keeps the state.
+ * OPENAI_API_KEY / OPENAI_BASE_URL). Ctrl-C or SIGTERM stops everything in order (the API, then the worker once its
+ * calls in flight have finished, then the Temporal server and the database); `.data/` keeps the state. Every port is
+ * checked before anything starts, and nothing outlives Docket: the Temporal server dies with it even on SIGKILL.
  */
 export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const base = loadConfig(env);
-  const logger = createLogger({ level: base.logLevel, name: 'docket' });
+  const logger = createLogger({ level: base.logLevel, name: 'docket' }, logLines());
   const metricsAddress = base.metricsAddress ?? '127.0.0.1:9464';
-  installRuntime(base.logLevel, metricsAddress);
   const dataDir = resolve(base.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const cleanups: (() => Promise<void>)[] = [];
+  const stale = await stopStaleTemporal(dataDir);
+  if (stale) console.log(stale);
+  try {
+    await checkPorts(devPorts(base, env, metricsAddress), dataDir);
+  } catch (err) {
+    if (err instanceof PortsInUseError) throw new CliError(err.message);
+    throw err;
+  }
+  // Binds the metrics port: after the check, so a taken port is reported above instead of by the exporter.
+  installRuntime(base.logLevel, metricsAddress, logger);
+  const pidRecord = { pid: process.pid, apiUrl: `http://${base.api.host}:${base.api.port}`, startedAt: nowIso() };
+  writePidFile(dataDir, pidRecord);
+
+  const cleanups: Cleanup[] = [{ run: async () => removePidFile(dataDir) }];
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async (code: number, why?: string) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nstopping Docket…');
+    console.log(`\nstopping Docket${why ? ` (${why})` : ''}…`);
     for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+      try {
+        await cleanup.run();
+        if (cleanup.done) console.log(`  ${cleanup.done}`);
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
     }
     console.log('stopped.');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  // `on`, not `once`: Ctrl-C reaches every process of the terminal's group (npm, sh, tsx relays it again), and a
+  // second delivery must not kill Docket halfway through draining.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  watchAncestors((pid) => void stop(0, `the process that started it, pid ${pid}, has exited`));
 
   try {
     // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER ask for it; flushed last, after the workers.
     const tracing = startTracing('docket');
-    if (tracing) cleanups.push(() => tracing.shutdown());
+    if (tracing) cleanups.push({ run: () => tracing.shutdown() });
     let temporal: DevServer | undefined;
+    let temporalCli: string | undefined;
     if (!base.temporal.addressConfigured) {
+      temporalCli = findTemporalCli(env);
       temporal = await startTemporalDevServer({
-        cli: findTemporalCli(env),
+        cli: temporalCli,
         dbFilename: join(dataDir, 'temporal.db'),
         port: base.dev.temporalPort,
         uiPort: base.dev.uiPort,
         codecEndpoint: devCodecEndpoint(base),
       });
-      cleanups.push(() => temporal!.stop());
+      writePidFile(dataDir, { ...pidRecord, temporalGroup: temporal.child.pid });
+      cleanups.push({ run: () => temporal!.stop(), done: 'Temporal dev server stopped' });
     }
     let embedded: EmbeddedPostgres | undefined;
     if (!base.databaseUrl) {
       embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
-      cleanups.push(() => embedded!.close());
+      cleanups.push({ run: () => embedded!.close(), done: 'database closed' });
     }
     const databaseUrl = base.databaseUrl ?? embedded!.url;
     await migrate(databaseUrl);
@@ -72,7 +112,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
     let simulator: Simulator | undefined;
     if (!base.openai.apiKey && !base.openai.baseUrl) {
       simulator = await startSimulator();
-      cleanups.push(() => simulator!.close());
+      cleanups.push({ run: () => simulator!.close() });
     }
 
     const tokens = base.api.tokens ?? devTokens(dataDir);
@@ -91,13 +131,16 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
         base.payload.keys.length > 0 || !base.payload.encrypt
           ? base.payload
           : { encrypt: true, keys: parsePayloadKeys(devPayloadKeys(join(dataDir, 'payload-keys'))) },
+      metricsAddress,
+      ...(simulator ? { simulated: true } : {}),
+      shutdownGraceMs: base.shutdownGraceMs ?? DEV_SHUTDOWN_GRACE_MS,
     };
 
     const pool = createPool(databaseUrl);
-    cleanups.push(() => pool.end());
+    cleanups.push({ run: () => pool.end() });
     await ensureConfiguredCanary(pool, config);
     const nativeConnection = await connectWorker(config.temporal);
-    cleanups.push(() => nativeConnection.close());
+    cleanups.push({ run: () => nativeConnection.close() });
     const workers = await createWorkers({
       connection: nativeConnection,
       config,
@@ -107,37 +150,46 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
       tracing,
     });
     const workersDone = workers.run();
-    cleanups.push(async () => {
-      workers.shutdown();
-      await workersDone;
+    cleanups.push({
+      run: async () => {
+        console.log(`  worker draining (calls in flight get up to ${Math.round(config.shutdownGraceMs! / 1000)} s)…`);
+        workers.shutdown();
+        await workersDone;
+      },
+      done: 'worker stopped',
     });
     workersDone.catch((err: unknown) => {
       logger.error({ err }, 'worker failed');
-      void stop(1);
+      void stop(1, 'the worker failed');
     });
 
     const { connection, client } = await connectClient(config.temporal, {
       dataConverter: createDataConverter(config.payload),
       ...(tracing ? { interceptors: tracingClientInterceptors() } : {}),
     });
-    cleanups.push(() => connection.close());
+    cleanups.push({ run: () => connection.close() });
     const api: RunningApi = await startApi(
       { pool, client, config, logger },
       { host: config.api.host, port: config.api.port, tracing },
     );
-    cleanups.push(() => api.close());
+    cleanups.push({ run: () => api.close(), done: 'API stopped' });
+    writePidFile(dataDir, { ...pidRecord, apiUrl: api.url, temporalGroup: temporal?.child.pid });
 
-    printBanner({
-      config,
-      api,
-      temporal,
-      embedded,
-      simulator,
-      tokensGenerated: !base.api.tokens,
-      dataDir,
-      metricsAddress,
-      tracing: tracing !== undefined,
-    });
+    console.log(
+      formatBanner({
+        config,
+        api,
+        temporal,
+        temporalCli,
+        embedded,
+        simulator,
+        canary: await latestCanary(pool),
+        tokensGenerated: !base.api.tokens,
+        dataDir,
+        metricsAddress,
+        tracing: tracing !== undefined,
+      }),
+    );
   } catch (err) {
     console.error(`Docket could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
@@ -151,42 +203,46 @@ function devCodecEndpoint(config: Config): string | undefined {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}/codec`;
 }
 
-function printBanner(p: {
-  config: Config;
-  api: RunningApi;
-  temporal?: DevServer;
-  embedded?: EmbeddedPostgres;
-  simulator?: Simulator;
-  tokensGenerated: boolean;
-  dataDir: string;
-  metricsAddress: string;
-  tracing: boolean;
-}): void {
-  const lines = [
-    '',
-    'Docket is running.',
-    `  API            ${p.api.url}   (OpenAPI: ${p.api.url}/openapi.json)`,
-    `  Review page    ${p.api.url}/review`,
-    `  Temporal       ${p.config.temporal.address}${p.temporal ? ' (embedded dev server)' : ''}`,
-    `  Temporal UI    ${p.config.webUiUrl}   (review queue: DocketStatus="pending_review")`,
-    `  Database       ${p.embedded ? `${p.embedded.url} (embedded PGlite, data in ${join(p.dataDir, 'pg')})` : 'DATABASE_URL'}`,
-    `  Metrics        http://${p.metricsAddress}/metrics   (Prometheus)`,
-    `  Tracing        ${p.tracing ? 'OpenTelemetry (OTEL_* variables)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)'}`,
-    `  LLM            ${p.simulator ? `${p.simulator.baseUrl} (simulator)` : (p.config.openai.baseUrl ?? 'OpenAI')}, model ${p.config.llm.model}`,
-  ];
-  if (p.tokensGenerated) {
-    lines.push('', `  Dev tokens (also in ${join(p.dataDir, 'dev-tokens.json')}):`);
-    for (const t of p.config.api.tokens ?? []) lines.push(`    ${t.role.padEnd(10)} ${t.token}`);
-  }
-  if (p.simulator) {
-    lines.push(
-      '',
-      '  ************************************************************************',
-      '  *  RESULTS ARE SIMULATED: no OPENAI_API_KEY or OPENAI_BASE_URL is set,  *',
-      '  *  so an offline simulator answers instead of a real model.             *',
-      '  ************************************************************************',
+/** Every fixed port `npm start` will listen on (PGlite and the simulator take free ones). */
+function devPorts(config: Config, env: NodeJS.ProcessEnv, metricsAddress: string): WantedPort[] {
+  const host = '127.0.0.1';
+  const [metricsHost = host, metricsPort = '9464'] = metricsAddress.split(':');
+  const ports: WantedPort[] = [];
+  if (!config.temporal.addressConfigured) {
+    ports.push(
+      { name: 'Temporal dev server', host, port: config.dev.temporalPort, variable: 'DOCKET_DEV_TEMPORAL_PORT' },
+      { name: 'Temporal Web UI', host, port: config.dev.uiPort, variable: 'DOCKET_DEV_UI_PORT' },
     );
   }
-  lines.push('', '  Try:  npx docket submit README.md --wait', '  Stop: Ctrl-C', '');
-  console.log(lines.join('\n'));
+  if (config.api.port !== 0)
+    ports.push({ name: 'API', host: config.api.host, port: config.api.port, variable: 'PORT' });
+  ports.push({ name: 'metrics', host: metricsHost, port: Number(metricsPort), variable: 'DOCKET_METRICS_ADDRESS' });
+  return ports;
+}
+
+/**
+ * A Temporal dev server whose Docket is gone (killed in a way its watchdog did not see, e.g. the watchdog killed too)
+ * would hold port 7233 forever: stop its process group, recorded in the pid file, before checking the ports.
+ */
+async function stopStaleTemporal(dataDir: string): Promise<string | undefined> {
+  const record = readPidFile(dataDir);
+  const group = record?.temporalGroup;
+  if (!record || group === undefined || isAlive(record.pid) || !groupAlive(group)) return undefined;
+  process.kill(-group, 'SIGTERM');
+  for (let i = 0; i < 50 && groupAlive(group); i++) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(group)) process.kill(-group, 'SIGKILL');
+  return `Stopped a Temporal dev server left running by a Docket that was killed (pid ${record.pid}).`;
+}
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../shared/names.js';
 
@@ -22,9 +23,13 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl: string;
+  /** The watchdog that runs the server: it leads the server's process group (its pid is the group id). */
   child: ChildProcess;
   stop(): Promise<void>;
 }
+
+/** Runs the dev server and stops it when this process exits in any way, SIGKILL included. */
+const WATCHDOG = fileURLToPath(new URL('./child-watchdog.mjs', import.meta.url));
 
 /** One partition per task queue (dynamic config of `temporal server start-dev`; compose sets it for docket-llm). */
 export const TASK_QUEUE_PARTITION_ARGS = [
@@ -58,7 +63,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // In its own process group (detached), so the terminal's Ctrl-C reaches Docket only, which stops the server last,
+  // after the worker has drained; behind the watchdog, whose stdin pipe closes when this process dies in any way.
+  const child = spawn(process.execPath, [WATCHDOG, options.cli, ...args], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -79,7 +89,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       break;
     } catch {
       if (Date.now() > deadline) {
-        child.kill('SIGKILL');
+        killGroup(child, 'SIGKILL');
         throw new Error(`Temporal dev server did not answer on ${address} within 60 s: ${stderr.trim()}`);
       }
     }
@@ -92,9 +102,19 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
     },
   };
+}
+
+/** Signals the watchdog and the server together (the watchdog leads their process group). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
 }

@@ -610,7 +610,7 @@ export function formatReportHtml(report: Report): string {
 </head>
 <body>
 <main>
-<header><h1><span>Docket</span> cost &amp; quality report</h1><div class="meta">${esc(window)} · generated ${esc(instant(report.generatedAt) ?? '')}</div></header>
+<header><h1><span>Docket</span> cost &amp; quality report${report.simulated ? ' — simulated' : ''}</h1>${report.simulated ? `<p class="simulated">Answered by Docket's simulator, not a model: set OPENAI_API_KEY for real results.</p>` : ''}<div class="meta">${esc(window)} · generated ${esc(instant(report.generatedAt) ?? '')}</div></header>
 ${callouts}
 <section class="kpis">${kpis}</section>
 <div class="grid">${charts}</div>

@@ -115,10 +115,13 @@ export function formatReportText(report: Report): string {
   const out: string[] = [];
   const section = (title: string, summary = '') => out.push('', summary ? `${title}  ${summary}` : title);
 
-  out.push('Docket cost and quality report');
+  out.push(`Docket cost and quality report${report.simulated ? ' — SIMULATED' : ''}`);
   out.push(
     `window ${report.window.since ?? 'beginning'} → ${report.window.until ?? 'now'} · generated ${report.generatedAt}`,
   );
+  if (report.simulated) {
+    out.push("! answered by Docket's simulator, not a model: set OPENAI_API_KEY for real results");
+  }
   if (report.warnings.length > 0) {
     section(`Warnings (${report.warnings.length})`);
     out.push(...warningLines(report.warnings));

@@ -38,6 +38,11 @@ export interface ReportOptions {
   now?: Date;
   /** DOCKET_RATE_LIMIT_ALERT_AFTER, for the provider section's storm flag, ms. @default 15 minutes */
   rateLimitAlertAfterMs?: number;
+  /**
+   * The calls were answered by Docket's simulator (`npm start` without a key): the report says so, and leaves out the
+   * warnings only a real provider's answers can justify (prompt caching, latency tails). @default false
+   */
+  simulated?: boolean;
 }
 
 /** The provider now (outage breaker, hold, rate-limit storm) and the calls of the window that failed in an outage. */
@@ -45,6 +50,13 @@ export interface ProviderSection extends ProviderHealthView {
   /** Failed calls made while the outage breaker was open (not counted toward any document's ceiling). */
   outageCalls: number;
 }
+
+/** Warnings that describe the simulator, not the user's prompts or provider: left out of a simulated report. */
+const SIMULATOR_ARTEFACTS: ReadonlySet<string> = new Set([
+  REPORT_WARNING.promptBelowCacheMinimum,
+  REPORT_WARNING.noCachedTokens,
+  REPORT_WARNING.latencyTail,
+]);
 
 export interface DocumentsSection {
   /** Documents created in the window. */
@@ -191,6 +203,8 @@ export interface Report {
   provider?: ProviderSection;
   /** Every section's warnings, in section order. */
   warnings: ReportWarning[];
+  /** Present and true when the calls were answered by Docket's simulator, not a model. */
+  simulated?: boolean;
 }
 
 /** `started_at` (or another column) inside [$1, $2); either bound may be null. */
@@ -449,8 +463,18 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
         },
       }
     : {};
+  if (options.simulated) {
+    for (const section of Object.values(sections)) {
+      section.warnings = section.warnings.filter((w) => !SIMULATOR_ARTEFACTS.has(w.code));
+    }
+    notes.unshift(
+      "simulated: the calls were answered by Docket's simulator, not a model; costs are what a model would charge, " +
+        'and warnings about prompt caching and latency, which only a real provider can show, are left out',
+    );
+  }
   return {
     ...provider,
+    ...(options.simulated ? { simulated: true } : {}),
     generatedAt: now.toISOString(),
     window: { since: options.since?.toISOString() ?? null, until: options.until?.toISOString() ?? null },
     documents: {

@@ -96,7 +96,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     'LLM calls in flight per worker',
   );
   // Erasures (the retention purge) and the outbox reconciler reach Temporal through a client on the same connection.
-  const client = deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace });
+  const dataConverter = createDataConverter(config.payload);
+  // Workflow starts (the reconciler) and schedule inputs are payloads too: encrypted like the workers' own.
+  const client =
+    deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter });
   const activityDeps = {
     client,
     pool: deps.pool,
@@ -120,14 +123,19 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     },
   };
   const { tracing } = deps;
+  // A stopping worker lets calls in flight finish (paid for, recorded) instead of aborting them to pay again later.
+  const shutdown =
+    config.shutdownGraceMs !== undefined
+      ? { shutdownGraceTime: config.shutdownGraceMs, shutdownForceTime: config.shutdownGraceMs + 10_000 }
+      : {};
   const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
-  const dataConverter = createDataConverter(config.payload);
   const main = await Worker.create({
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUE,
     dataConverter,
     workflowBundle,
+    ...shutdown,
     activities: createActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
   });
@@ -136,6 +144,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     namespace: config.temporal.namespace,
     taskQueue: LLM_TASK_QUEUE,
     dataConverter,
+    ...shutdown,
     activities: createLlmActivities(activityDeps),
     ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
     tuner: {

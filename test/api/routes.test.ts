@@ -91,6 +91,7 @@ describe('the HTTP API', () => {
         'GET /v1/canary',
         'GET /v1/compare/{id}',
         'GET /v1/documents/{id}',
+        'GET /v1/documents/{id}/text',
         'GET /v1/report',
         'GET /v1/reports/agreement',
         'GET /v1/reviews',

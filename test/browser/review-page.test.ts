@@ -16,10 +16,10 @@ describe('the review page', () => {
   let n = 0;
 
   /** A document the model is unsure about: it waits in pending_review with a suggestion. */
-  async function pendingDocument(text: string): Promise<string> {
+  async function pendingDocument(text: string, metadata?: Record<string, unknown>): Promise<string> {
     const id = `page-${++n}-${Date.now()}`;
     env.sim.addRule({ match: id, faults: [{ kind: 'low_confidence', confidence: 0.25 }] });
-    await api.submit({ id, text: `${id} ${text}` });
+    await api.submit({ id, text: `${id} ${text}`, ...(metadata ? { metadata } : {}) });
     await api.waitForStatus(id, 'pending_review');
     return id;
   }
@@ -99,7 +99,12 @@ describe('the review page', () => {
   });
 
   it('lets a reviewer decide one document with a click and a note and another with a number key', async () => {
-    const first = await pendingDocument('the contract clause limits liability under GDPR');
+    // Submitted from a folder: named by its file, and longer than the excerpt the queue sends.
+    const tail = 'THE LAST SENTENCE OF THE CONTRACT.';
+    const first = await pendingDocument(
+      `the contract clause limits liability under GDPR. ${'Each party keeps its own costs. '.repeat(40)}${tail}`,
+      { path: 'inbox/contract.txt' },
+    );
     const second = await pendingDocument(
       '<img src=x onerror="window.pwned=1"><b>launch</b> campaign for the new product',
     );
@@ -108,12 +113,17 @@ describe('the review page', () => {
       await signIn(page, TEST_TOKENS.reviewer);
       const list = page.getByRole('navigation', { name: 'Documents waiting for review' });
       await list.getByRole('button', { name: second }).waitFor();
+      assert.equal(await page.locator('#who').textContent(), 'Signed in as ann', 'who is signed in, at once');
+      await list.getByRole('button', { name: 'inbox/contract.txt' }).waitFor();
       assert.equal(await list.getByRole('button').count(), 2);
       assert.equal(await page.locator('#queue-count').textContent(), '2 waiting');
 
       // The oldest document is shown first, with the model's suggestion and the reason in words.
       const detail = page.locator('#detail');
-      assert.equal(await detail.getByRole('heading', { level: 2 }).textContent(), first);
+      assert.equal(await detail.getByRole('heading', { level: 2 }).textContent(), 'inbox/contract.txt');
+      assert.equal(await detail.locator('.doc-id').textContent(), first);
+      // The queue sent an excerpt; the whole text is fetched once the document is open.
+      await detail.locator('pre', { hasText: tail }).waitFor();
       const suggestion = (await api.get(first)).review?.suggestion;
       assert.ok(suggestion);
       assert.equal(await detail.locator('#suggested-category').textContent(), suggestion.category);
@@ -127,7 +137,7 @@ describe('the review page', () => {
 
       await page.getByLabel('Note (optional)').fill('an indemnity clause: legal, not business');
       await detail.locator('button[data-category="legal"]').click();
-      await page.getByText('Decided: legal — by ann').waitFor();
+      await page.getByText('Decided inbox/contract.txt: legal — by ann').waitFor();
 
       // The second document moves up; its markup-looking text is shown as text, never parsed.
       await detail.getByRole('heading', { level: 2, name: second }).waitFor();
@@ -143,7 +153,7 @@ describe('the review page', () => {
       const key = categories.indexOf('marketing') + 1;
       assert.ok(key > 0);
       await page.keyboard.press(String(key));
-      await page.getByText('Decided: marketing — by ann').waitFor();
+      await page.getByText(`Decided ${second}: marketing — by ann`).waitFor();
       await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
       assert.equal(await page.locator('#who').textContent(), 'Signed in as ann');
       await page.screenshot({ path: artifactPath('review-page-empty.png') });
@@ -194,7 +204,7 @@ describe('the review page', () => {
       const suggested = (await api.get(accepted)).review?.suggestion?.category;
       assert.ok(suggested);
       await page.keyboard.press('Enter');
-      await page.getByText(`Decided: ${suggested} — by ann`).waitFor();
+      await page.getByText(`Decided ${accepted}: ${suggested} — by ann`).waitFor();
       assert.deepEqual((await storedDecision(accepted))[0]?.category, suggested);
       assert.deepEqual(problems, []);
     } finally {

@@ -45,12 +45,15 @@ describe('the docket CLI', () => {
   });
 
   /** Runs `node bin/docket.js ...args` in the temporary working directory. */
-  const docket = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> => {
+  const docket = (
+    args: string[],
+    options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  ): Promise<Run> => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, DOCKET_URL: api.url, ...options.env };
     for (const name of ['DOCKET_TOKEN', 'PORT', 'DOCKET_DATA_DIR', 'NODE_TEST_CONTEXT']) {
       if (!options.env?.[name]) delete childEnv[name];
     }
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? cwd, env: childEnv, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -108,11 +111,51 @@ describe('the docket CLI', () => {
     it('exits 2 without any token, and 1 with the API unreachable', async () => {
       const noToken = await docket(['status', 'x'], { env: { DOCKET_DATA_DIR: 'nowhere' } });
       expectExit(noToken, 2);
-      assert.match(noToken.stderr, /no API token: set DOCKET_TOKEN/);
+      assert.match(
+        noToken.stderr,
+        /no API token \(no nowhere\/dev-tokens\.json in .* or any folder above it\): set DOCKET_TOKEN/,
+      );
       const unreachable = await docket(['status', 'x', '--url', 'http://127.0.0.1:9']);
       expectExit(unreachable, 1);
       assert.match(unreachable.stderr, /cannot reach the Docket API[\s\S]*npm start/);
     });
+  });
+
+  it('finds the dev tokens from a subfolder of the project, and says where it looked outside any', async () => {
+    const sub = join(cwd, 'notes', 'drafts');
+    await mkdir(sub, { recursive: true });
+    const fromSubfolder = await docket(['reviews'], { cwd: sub });
+    expectExit(fromSubfolder, 0);
+    const outside = await mkdtemp(join(tmpdir(), 'docket-elsewhere-'));
+    try {
+      const lost = await docket(['reviews'], { cwd: outside });
+      expectExit(lost, 2);
+      assert.match(lost.stderr, /no \.data\/dev-tokens\.json in .*docket-elsewhere-.* or any folder above it/);
+      assert.match(lost.stderr, /inside the Docket project folder/);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('names canary flags and commands, not API fields and routes, in canary errors', async () => {
+    const noCandidate = await docket(['canary', 'start', '--share', '0.1']);
+    expectExit(noCandidate, 2);
+    assert.match(noCandidate.stderr, /--prompt <version>, --model <model>, or both/);
+    const unknown = await docket(['canary', 'start', '--share', '0.1', '--prompt', 'no-such-prompt']);
+    expectExit(unknown, 1);
+    assert.match(unknown.stderr, /--prompt: unknown prompt version "no-such-prompt"/);
+    const report = await docket(['canary', 'report']);
+    expectExit(report, 1);
+    assert.match(report.stderr, /docket canary start/);
+    assert.doesNotMatch(`${noCandidate.stderr}${unknown.stderr}${report.stderr}`, /POST \/v1|promptVersion/);
+  });
+
+  it('names the non-text files compare skips, as submit does', async () => {
+    await write('pictures/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+    const result = await docket(['compare', 'pictures', '--b-model', 'gpt-4.1-mini']);
+    expectExit(result, 1);
+    assert.match(result.stderr, /skipped pictures\/logo\.png: /);
+    assert.match(result.stderr, /nothing to compare/);
   });
 
   describe('submit and status', () => {
@@ -210,7 +253,19 @@ describe('the docket CLI', () => {
       assert.match(result.stdout, /^inbox:a\.txt {2}completed {2}technical/m);
       assert.match(result.stdout, /^inbox:nested:b\.md {2}completed {2}business/m);
       assert.match(result.stdout, /2 documents: 2 completed/);
+      const batchId = /^Batch ([0-9a-f-]{36})$/m.exec(result.stdout)?.[1];
+      assert.ok(batchId, result.stdout);
+      assert.match(result.stdout, new RegExp(`See again with: docket batch ${batchId}`));
       assert.equal(env.sim.requestsMatching('not submitted').length, 0);
+
+      await write('inbox2/c.txt', `Invoice overdue ${marker('folder-nowait')}`);
+      await write('inbox2/d.txt', `Database backup failed ${marker('folder-nowait')}`);
+      const submitted = await docket(['submit', 'inbox2']);
+      expectExit(submitted, 0);
+      const id = /^Submitted 2 documents in batch ([0-9a-f-]{36})\.$/m.exec(submitted.stdout)?.[1];
+      assert.ok(id, submitted.stdout);
+      assert.match(submitted.stdout, new RegExp(`Follow with: docket batch ${id}`));
+      expectExit(await docket(['batch', id]), 0);
     });
 
     it('names the document a batch was refused for, submits the others, and exits 1', async () => {
@@ -266,7 +321,8 @@ describe('the docket CLI', () => {
 
       const reviews = await docket(['reviews']);
       expectExit(reviews, 0);
-      assert.match(reviews.stdout, new RegExp(`memo-${run} {2}low_confidence`));
+      // Named by its file (the metadata submit sends), the id beside it.
+      assert.match(reviews.stdout, new RegExp(`^memo\\.txt {2}\\(memo-${run}\\) {2}low_confidence`, 'm'));
       const json = JSON.parse((await docket(['reviews', '--json'])).stdout) as { reviews: Record<string, unknown>[] };
       const item = json.reviews.find((r) => r.id === `memo-${run}`);
       assert.ok(item);

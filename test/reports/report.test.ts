@@ -485,6 +485,23 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(november.warnings, sectionWarnings);
     });
 
+    it('says when the simulator answered, and leaves out the warnings only a real provider can justify', async () => {
+      const simulated = await buildReport(pool, { ...NOVEMBER, simulated: true });
+      assert.equal(simulated.simulated, true);
+      assert.deepEqual(
+        simulated.warnings.map((w) => w.code),
+        ['unpriced_calls', 'finish_reason_length'],
+      );
+      assert.deepEqual(simulated.cost, november.cost, 'the figures are the same');
+      assert.match(
+        formatReportText(simulated),
+        /^Docket cost and quality report — SIMULATED\n.*\n! answered by Docket's simulator/,
+      );
+      assert.match(formatReportHtml(simulated), /report — simulated<\/h1><p class="simulated">/);
+      assert.equal(november.simulated, undefined);
+      assert.doesNotMatch(formatReportText(november), /SIMULATED|simulator/);
+    });
+
     it('filters by since: later calls, documents, classifications and agreement only', async () => {
       const r = await buildReport(pool, { since: at('2026-11-02T00:00:00'), until: NOVEMBER.until, now: NOVEMBER.now });
       assert.equal(r.calls.total, 13);

@@ -118,9 +118,9 @@ describe('human review', () => {
       assert.ok(report.byPromptVersion.length >= 1);
     });
 
-    it('lists pending reviews with text, suggestion and reason', async () => {
+    it('lists pending reviews with an excerpt, suggestion and reason', async () => {
       const id = await pendingDocument();
-      type Item = { id: string; reason: string; text: string; suggestion?: { confidence: number } };
+      type Item = { id: string; reason: string; excerpt: string; suggestion?: { confidence: number } };
       const list = async () => {
         const res = await api.call('/v1/reviews', { token: TEST_TOKENS.reviewer });
         assert.equal(res.status, 200);
@@ -129,7 +129,7 @@ describe('human review', () => {
       const item = await waitFor(list, (r) => r !== undefined);
       assert.equal(item?.reason, 'low_confidence');
       assert.equal(item?.suggestion?.confidence, 0.25);
-      assert.match(item?.text ?? '', /contract clause/);
+      assert.match(item?.excerpt ?? '', /contract clause/);
     });
   });
 

@@ -7,6 +7,7 @@
   const TOKEN_KEY = 'docket.review.token';
   const NAME_KEY = 'docket.review.name';
   const REFRESH_MS = 15_000;
+  const QUEUE_PATH = '/v1/reviews?limit=100';
   const CLOCK_MS = 30_000;
   const REASONS = {
     low_confidence: 'Model unsure',
@@ -19,8 +20,12 @@
   const state = {
     token: sessionStorage.getItem(TOKEN_KEY) ?? '',
     name: sessionStorage.getItem(NAME_KEY) ?? '',
-    /** @type {Array<{id: string, text: string, taxonomy: string, categories: string[], reason: string, suggestion?: {category: string, confidence: number, reasoning: string}, since: string, workflowUrl: string}>} */
+    /** @type {Array<{id: string, title: string, excerpt: string, textLength: number, taxonomy: string, categories: string[], reason: string, suggestion?: {category: string, confidence: number, reasoning: string}, since: string, workflowUrl: string}>} */
     items: [],
+    /** Documents waiting, all pages together (the page shows the oldest QUEUE_LIMIT). */
+    total: 0,
+    /** Whole texts fetched when a document is opened (the queue sends excerpts), by id. */
+    texts: new Map(),
     selectedId: '',
     /** The item the detail pane shows; it is rebuilt only when the selection changes, so a note being typed survives refreshes. */
     shownId: '',
@@ -198,7 +203,7 @@
     ui.signinError.hidden = true;
     state.token = token;
     try {
-      const res = await api('/v1/reviews');
+      const res = await api(QUEUE_PATH);
       if (res.status === 401 || res.status === 403) {
         showSignIn(authProblem(res.status, await errorMessage(res)), { keepInput: true });
         return;
@@ -209,10 +214,10 @@
         () => undefined,
       );
       sessionStorage.setItem(TOKEN_KEY, token);
-      if (state.name) sessionStorage.removeItem(NAME_KEY);
-      state.name = '';
+      const body = await res.json();
+      setName(body.reviewer?.name ?? '');
       showSession();
-      applyQueue((await res.json()).reviews);
+      applyQueue(body);
       document.getElementById('main')?.focus();
     } catch (err) {
       state.token = '';
@@ -225,9 +230,9 @@
 
   function signOut() {
     void fetch('/codec/session', { method: 'DELETE' }).catch(() => undefined);
-    sessionStorage.removeItem(NAME_KEY);
-    state.name = '';
+    setName('');
     state.drafts.clear();
+    state.texts.clear();
     showSignIn();
   }
 
@@ -239,13 +244,15 @@
     ui.refresh.setAttribute('aria-busy', 'true');
     if (!state.loaded) ui.loading.hidden = false;
     try {
-      const res = await api('/v1/reviews');
+      const res = await api(QUEUE_PATH);
       if (res.status === 401 || res.status === 403) {
         showSignIn(authProblem(res.status, await errorMessage(res)));
         return;
       }
       if (!res.ok) throw new Error(await errorMessage(res));
-      applyQueue((await res.json()).reviews);
+      const body = await res.json();
+      if (body.reviewer?.name && body.reviewer.name !== state.name) setName(body.reviewer.name);
+      applyQueue(body);
       if (announce) toast(`Queue refreshed: ${state.items.length} waiting`);
     } catch (err) {
       ui.refreshed.textContent = 'offline: retrying';
@@ -259,10 +266,20 @@
     }
   }
 
-  function applyQueue(items) {
+  /** Who is signed in: the token's name, as the API tells it. */
+  function setName(name) {
+    state.name = name;
+    if (name) sessionStorage.setItem(NAME_KEY, name);
+    else sessionStorage.removeItem(NAME_KEY);
+    ui.who.textContent = name ? `Signed in as ${name}` : 'Signed in';
+  }
+
+  function applyQueue(body) {
     const previous = state.items.map((i) => i.id);
     const index = previous.indexOf(state.selectedId);
+    const items = body?.reviews;
     state.items = Array.isArray(items) ? items : [];
+    state.total = Number.isInteger(body?.total) ? body.total : state.items.length;
     state.loaded = true;
     state.lastRefresh = new Date();
     if (!state.items.some((i) => i.id === state.selectedId)) {
@@ -271,6 +288,7 @@
       state.selectedId = next?.id ?? '';
     }
     for (const id of state.drafts.keys()) if (!state.items.some((i) => i.id === id)) state.drafts.delete(id);
+    for (const id of state.texts.keys()) if (!state.items.some((i) => i.id === id)) state.texts.delete(id);
     render();
   }
 
@@ -278,7 +296,9 @@
     const index = state.items.findIndex((i) => i.id === id);
     if (index < 0) return;
     state.items.splice(index, 1);
+    state.total = Math.max(state.total - 1, state.items.length);
     state.drafts.delete(id);
+    state.texts.delete(id);
     if (state.selectedId === id) state.selectedId = state.items[Math.min(index, state.items.length - 1)]?.id ?? '';
     render();
   }
@@ -307,7 +327,7 @@
 
   function render() {
     const n = state.items.length;
-    ui.count.textContent = `${n} waiting`;
+    ui.count.textContent = state.total > n ? `${state.total} waiting (oldest ${n} shown)` : `${n} waiting`;
     document.title = n > 0 ? `(${n}) Review queue · Docket` : 'Review queue · Docket';
     tickClock();
     ui.queue.hidden = n === 0;
@@ -324,14 +344,14 @@
         const button = h(
           'button',
           { type: 'button', className: 'item', id: itemDomId(item.id), 'aria-current': current ? 'true' : undefined },
-          h('span', { className: 'item-id' }, item.id),
+          h('span', { className: 'item-id', title: item.id }, item.title ?? item.id),
           h(
             'span',
             { className: 'item-line' },
             h('span', { className: `badge reason-${item.reason}` }, reasonText(item.reason)),
             item.suggestion ? `${item.suggestion.category} · ${percent(item.suggestion.confidence)}` : 'no suggestion',
           ),
-          h('span', { className: 'item-excerpt' }, item.text.slice(0, 160)),
+          h('span', { className: 'item-excerpt' }, item.excerpt.slice(0, 160)),
           h('span', { className: 'item-line' }, waitedSpan(item.since, 'waiting ')),
         );
         button.addEventListener('click', () => select(item.id));
@@ -357,7 +377,8 @@
       h(
         'div',
         null,
-        h('h2', { id: 'doc-title' }, item.id),
+        h('h2', { id: 'doc-title' }, item.title ?? item.id),
+        item.title && item.title !== item.id ? h('p', { className: 'muted doc-id' }, item.id) : null,
         h(
           'div',
           { className: 'meta' },
@@ -376,16 +397,45 @@
         : null,
     );
 
+    const whole = state.texts.get(item.id);
+    const pre = h(
+      'pre',
+      { className: 'doc-text', tabindex: '0', 'aria-labelledby': 'doc-text-title' },
+      whole ?? item.excerpt,
+    );
+    const size = h(
+      'p',
+      { className: 'doc-size muted' },
+      `${item.textLength.toLocaleString()} characters${whole === undefined && item.textLength > item.excerpt.length ? ' (loading the rest…)' : ''}`,
+    );
     const text = h(
       'section',
       { className: 'panel card', 'aria-labelledby': 'doc-text-title' },
       h('h3', { id: 'doc-text-title' }, 'Document'),
-      h('pre', { className: 'doc-text', tabindex: '0', 'aria-labelledby': 'doc-text-title' }, item.text),
-      h('p', { className: 'doc-size muted' }, `${item.text.length.toLocaleString()} characters`),
+      pre,
+      size,
     );
+    if (whole === undefined && item.textLength > item.excerpt.length) void loadText(item.id, pre, size);
 
     const side = h('div', { className: 'side' }, suggestionPanel(item), decisionPanel(item, keyed));
     ui.detail.replaceChildren(head, h('div', { className: 'detail-body' }, text, side));
+  }
+
+  /** The queue sends excerpts: the whole text is fetched when a document is opened, once. */
+  async function loadText(id, pre, size) {
+    try {
+      const res = await api(`/v1/documents/${encodeURIComponent(id)}/text`);
+      if (!res.ok) throw new Error(await errorMessage(res));
+      const body = await res.json();
+      state.texts.set(id, body.text);
+      if (state.shownId !== id) return;
+      pre.textContent = body.text;
+      size.textContent = `${body.text.length.toLocaleString()} characters`;
+    } catch (err) {
+      if (state.shownId === id) {
+        size.textContent = `Only the first part is shown: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
   }
 
   function suggestionPanel(item) {
@@ -524,22 +574,18 @@
       if (res.status === 200) {
         const doc = await res.json();
         const reviewer = doc?.result?.reviewer;
-        if (reviewer) {
-          state.name = reviewer;
-          sessionStorage.setItem(NAME_KEY, reviewer);
-          ui.who.textContent = `Signed in as ${reviewer}`;
-        }
+        if (reviewer && reviewer !== state.name) setName(reviewer);
         setDeciding(false);
         removeItem(id);
-        toast(`Decided: ${doc?.result?.category ?? category} — by ${reviewer ?? 'you'}`);
+        toast(`Decided ${item.title ?? id}: ${doc?.result?.category ?? category} — by ${reviewer ?? 'you'}`);
       } else if (res.status === 409) {
         setDeciding(false);
         removeItem(id);
-        toast(`${id}: someone else decided this already`, 'warn');
+        toast(`${item.title ?? id}: someone else decided this already`, 'warn');
       } else if (res.status === 404) {
         setDeciding(false);
         removeItem(id);
-        toast(`${id} no longer exists`, 'warn');
+        toast(`${item.title ?? id} no longer exists`, 'warn');
       } else if (res.status === 401 || res.status === 403) {
         setDeciding(false);
         showSignIn(authProblem(res.status, await errorMessage(res)));

@@ -1,0 +1,30 @@
+import { DocketApiError } from '../client/docket-client.js';
+
+/** API words of the canary routes and the `docket canary` words a CLI user typed instead. */
+const CLI_TERMS: [RegExp, string][] = [
+  [/POST \/v1\/canary\/promote/g, 'docket canary promote'],
+  [/POST \/v1\/canary\/rollback/g, 'docket canary rollback'],
+  [/POST \/v1\/canary/g, 'docket canary start'],
+  [/\bpromptVersion\b/g, '--prompt'],
+  [/\bmaxParseFailureRate\b/g, '--max-parse-failure-rate'],
+  [/\bminCalls\b/g, '--min-calls'],
+  [/\bshare\b(?=:)/g, '--share'],
+  [/\bmodel\b(?=:)/g, '--model'],
+  [/\bDOCKET_CANARY\b/g, 'DOCKET_CANARY (npm start)'],
+  [/^unknown prompt version/, '--prompt: unknown prompt version'],
+];
+
+/** The API's message in the terms of `docket canary …`: flags instead of body fields, commands instead of routes. */
+export function inCliTerms(message: string): string {
+  return CLI_TERMS.reduce((text, [api, cli]) => text.replace(api, cli), message);
+}
+
+/** Runs a `docket canary` call, rewording an API error in CLI terms (the status and code stay). */
+export async function withCliTerms<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof DocketApiError) err.message = inCliTerms(err.message);
+    throw err;
+  }
+}
