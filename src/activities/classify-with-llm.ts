@@ -286,12 +286,14 @@ async function attempt(
       })
     : { probe: false, breakerOpen: false, waitedMs: 0 };
   call.waitedMs += pass.waitedMs;
+  // Without configured limits, the limits the provider announced when it last refused a call.
+  const learned = deps.providerHold?.learnedLimits() ?? {};
   const reservation = await reserveForCall(
     {
       pool: deps.pool,
       logger: log,
-      rpm: deps.rpm,
-      tpm: deps.tpm,
+      rpm: deps.rpm ?? learned.rpm,
+      tpm: deps.tpm ?? learned.tpm,
       dailyBudgetUsd: deps.dailyBudgetUsd,
       onBudgetEvent: recordBudgetEvent,
     },
@@ -477,6 +479,7 @@ async function noteFailureHealth(
   const headers = f.err instanceof APIError ? f.err.headers : undefined;
   const headerHold = headers ? holdFromHeaders(headers, f.nextCallTokens) : undefined;
   if (headerHold !== undefined) deps.providerHold?.holdFor(headerHold);
+  if (headers && f.mapped.type === ERROR_TYPES.rateLimited) deps.providerHold?.learnLimits(headers);
   const waits = [f.mapped.retryAfterMs, headerHold].filter((ms): ms is number => ms !== undefined);
   const retryAfterMs = waits.length > 0 ? Math.max(...waits) : undefined;
   const settings = deps.providerHealth;

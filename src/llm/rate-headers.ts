@@ -47,6 +47,27 @@ export function holdFromHeaders(headers: Headers, nextCallTokens: number): numbe
  */
 export class ProviderHold {
   private until = 0;
+  private limits: { rpm?: number; tpm?: number } = {};
+
+  /**
+   * Learns the provider's limits from the `x-ratelimit-limit-*` headers of a rate-limit answer. Once the provider has
+   * refused a call, calls are paced to what it says it allows (as `DOCKET_LLM_RPM` / `DOCKET_LLM_TPM` would), so
+   * that the calls that waited for its Retry-After do not all go at once and draw the next 429s.
+   */
+  learnLimits(headers: Headers): void {
+    for (const [key, name] of [
+      ['rpm', 'x-ratelimit-limit-requests'],
+      ['tpm', 'x-ratelimit-limit-tokens'],
+    ] as const) {
+      const value = Number(headers.get(name) ?? Number.NaN);
+      if (Number.isInteger(value) && value > 0) this.limits[key] = value;
+    }
+  }
+
+  /** The limits learnt from rate-limit answers, to pace to where none is configured. */
+  learnedLimits(): { rpm?: number; tpm?: number } {
+    return { ...this.limits };
+  }
 
   /** Holds calls for `ms` from now (a later hold already noted stands). */
   holdFor(ms: number, now = Date.now()): void {

@@ -58,3 +58,16 @@ describe("the provider's rate-limit headers", () => {
     assert.equal(hold.remainingMs(10_000), 0);
   });
 });
+
+describe('the limits a rate-limit answer announces', () => {
+  it('are learnt from x-ratelimit-limit-* and kept until another answer says otherwise', () => {
+    const hold = new ProviderHold();
+    assert.deepEqual(hold.learnedLimits(), {});
+    hold.learnLimits(new Headers({ 'x-ratelimit-limit-requests': '500', 'x-ratelimit-limit-tokens': '200000' }));
+    assert.deepEqual(hold.learnedLimits(), { rpm: 500, tpm: 200000 });
+    hold.learnLimits(new Headers({ 'x-ratelimit-limit-requests': 'lots' }));
+    assert.deepEqual(hold.learnedLimits(), { rpm: 500, tpm: 200000 }, 'a value that is not a limit is ignored');
+    hold.learnLimits(new Headers({ 'x-ratelimit-limit-requests': '60' }));
+    assert.equal(hold.learnedLimits().rpm, 60);
+  });
+});
