@@ -160,4 +160,17 @@ describe('submission while Temporal is down', () => {
     const stillOwed = await pool.query(`SELECT count(*)::int AS n FROM workflow_starts WHERE started_at IS NULL`);
     assert.equal(stillOwed.rows[0].n, 0);
   });
+
+  it('reports a document whose workflow no longer exists as failed, not as classifying', async () => {
+    // Started once (its outbox row says so), then its workflow was deleted: nobody is working on it.
+    await pool.query(
+      `INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ('outage-gone', 'h', 'x', 'default')`,
+    );
+    await pool.query(
+      `INSERT INTO workflow_starts (workflow_id, workflow_type, input, document_id, started_at)
+       VALUES ('classify-outage-gone', 'classifyDocumentWorkflow', '{}', 'outage-gone', now())`,
+    );
+    const doc = await view('outage-gone');
+    assert.deepEqual([doc.status, doc.stage], ['failed', 'workflow_missing']);
+  });
 });
