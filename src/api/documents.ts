@@ -164,7 +164,12 @@ async function liveStatus(deps: ServiceDeps, id: string): Promise<{ status: Docu
     );
     return { status: workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status)) };
   } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    if (!(err instanceof WorkflowNotFoundError)) {
+      throw new HttpError(
+        'unavailable',
+        `Temporal did not answer within ${DESCRIBE_TIMEOUT_MS / 1000} s, so the status of document ${id} is unknown for now; retry later (GET /healthz names what is down)`,
+      );
+    }
   }
   // A batch starts its documents' children as its window makes room.
   if (await isInBatch(deps.pool, id)) return { status: DOCUMENT_STATUS.classifying, stage: QUEUED_STAGE };

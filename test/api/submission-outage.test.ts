@@ -103,6 +103,13 @@ describe('submission while Temporal is down', () => {
   it('answers /healthz within 2 s, naming Temporal, once the server is stopped', async () => {
     const up = await call('/healthz');
     assert.equal(up.status, 200);
+    // Waiting for a person while Temporal is up: only Temporal knows its status.
+    sim.addRule({ match: 'outage-started:', faults: ['low_confidence'] });
+    assert.equal((await call('/v1/documents', { id: 'outage-started', text: 'outage-started: a bug' })).status, 202);
+    await waitFor(
+      () => view('outage-started'),
+      (d) => d.status === 'pending_review',
+    );
     await server.stop();
     const began = performance.now();
     const down = await call('/healthz');
@@ -116,6 +123,11 @@ describe('submission while Temporal is down', () => {
     });
     // DESIGN.md §4: the contract of /healthz, which a load balancer's probe relies on.
     assert.ok(elapsedMs < 2_000, `/healthz took ${Math.round(elapsedMs)} ms`);
+
+    // A status only Temporal knows: 503 that says so, not a 500 after the client's retries.
+    const unknown = await call('/v1/documents/outage-started');
+    assert.equal(unknown.status, 503);
+    assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'unavailable');
   });
 
   it('accepts and queues single and batch submissions, then the reconciler starts them when Temporal is back', async () => {
@@ -145,7 +157,7 @@ describe('submission while Temporal is down', () => {
       owed.rows.map((r) => r.workflow_id),
       [`batch-${accepted.batchId}`, 'classify-outage-single'].sort(),
     );
-    assert.equal(sim.requests.length, 0);
+    assert.equal(sim.requestsMatching('outage-single:').length + sim.requestsMatching('outage-batch-').length, 0);
 
     server = await startServer();
     for (const id of ['outage-single', ...batchIds]) {
