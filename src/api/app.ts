@@ -300,7 +300,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole(tokens)] as const,
       request: { params: idParam },
-      responses: { 200: json(batchViewSchema, 'The batch'), ...errors },
+      responses: {
+        200: json(batchViewSchema, 'The batch'),
+        ...errors,
+        503: json(errorSchema, 'Temporal did not answer in time: the statuses are unknown for now'),
+      },
     }),
     async (c) => c.json(await getBatchView(deps, c.req.valid('param').id), 200),
   );

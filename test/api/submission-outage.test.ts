@@ -146,6 +146,16 @@ describe('submission while Temporal is down', () => {
     const accepted = (await batch.json()) as { batchId: string; queued?: boolean };
     assert.equal(accepted.queued, true);
 
+    const batchView = await call(`/v1/batches/${accepted.batchId}`);
+    assert.equal(batchView.status, 200);
+    assert.deepEqual(((await batchView.json()) as { counts: Record<string, number> }).counts, {
+      classifying: 3,
+      pending_review: 0,
+      paused: 0,
+      completed: 0,
+      failed: 0,
+    });
+
     // Nobody has started them, but they are owed a start: queued, read from the database alone.
     for (const id of ['outage-single', ...batchIds]) {
       const doc = await view(id);
