@@ -10,7 +10,7 @@ import {
   type ClassificationRow,
 } from '../db/queries.js';
 import { statusQuery } from '../shared/messages.js';
-import { getWorkflowStart, isDocumentStartPending, isInBatch } from '../db/workflow-starts.js';
+import { getWorkflowStart, isDocumentStartPending, isInBatch, markWorkflowStarted } from '../db/workflow-starts.js';
 import { documentStart, startOwedWorkflow } from '../documents/workflow-start.js';
 import type { Logger } from '../logger.js';
 import { documentWorkflowId } from '../shared/names.js';
@@ -136,7 +136,11 @@ export async function submitDocument(
   if (row.taxonomy !== taxonomy.name) {
     throw new HttpError('conflict', `document ${id} already exists under taxonomy "${row.taxonomy}"`);
   }
-  if (await getClassification(deps.pool, id)) return { id, status: DOCUMENT_STATUS.completed, created };
+  if (await getClassification(deps.pool, id)) {
+    // Decided already: nothing is owed (a document stored before the outbox gets its row only now).
+    await markWorkflowStarted(deps.pool, start.workflowId);
+    return { id, status: DOCUMENT_STATUS.completed, created };
+  }
   // A resubmission starts the input recorded the first time.
   const owed = (await getWorkflowStart(deps.pool, start.workflowId)) ?? start;
   const outcome = await startOwedWorkflow(deps, owed, deps.config.submission.startTimeoutMs);

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../src/api/app.js';
-import type { DocumentView } from '../../src/api/documents.js';
+import { contentHash, type DocumentView } from '../../src/api/documents.js';
 import { loadConfig } from '../../src/config.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
@@ -181,6 +181,23 @@ describe('submission while Temporal is down', () => {
     }
     const stillOwed = await pool.query(`SELECT count(*)::int AS n FROM workflow_starts WHERE started_at IS NULL`);
     assert.equal(stillOwed.rows[0].n, 0);
+  });
+
+  it('owes no start for a decided document resubmitted (one stored before the outbox existed)', async () => {
+    const text = 'outage-decided: stored and classified before the outbox';
+    await pool.query(
+      `INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ('outage-decided', $1, $2, 'default')`,
+      [contentHash(text), text],
+    );
+    await pool.query(
+      `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, model, prompt_version,
+         taxonomy, workflow_id, run_id)
+       VALUES ('outage-decided', 'other', 0.9, 'r', 'model', 'gpt-4o-mini', 'classify-v2', 'default', 'w', 'r')`,
+    );
+    const res = await call('/v1/documents', { id: 'outage-decided', text });
+    assert.deepEqual(await res.json(), { id: 'outage-decided', status: 'completed' });
+    const owed = await pool.query(`SELECT started_at FROM workflow_starts WHERE document_id = 'outage-decided'`);
+    assert.ok(owed.rows[0]?.started_at, 'the reconciler would classify it again');
   });
 
   it('reports a document whose workflow no longer exists as failed, not as classifying', async () => {
