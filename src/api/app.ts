@@ -155,7 +155,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole(tokens)] as const,
       request: { params: idParam },
-      responses: { 200: json(documentViewSchema, 'The document'), ...errors },
+      responses: {
+        200: json(documentViewSchema, 'The document'),
+        ...errors,
+        503: json(errorSchema, 'Temporal did not answer in time: the status is unknown for now'),
+      },
     }),
     async (c) => c.json(await getDocumentView(deps, c.req.valid('param').id), 200),
   );
@@ -274,7 +278,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole(tokens)] as const,
       request: { params: idParam },
-      responses: { 200: json(batchViewSchema, 'The batch'), ...errors },
+      responses: {
+        200: json(batchViewSchema, 'The batch'),
+        ...errors,
+        503: json(errorSchema, 'Temporal did not answer in time: the statuses are unknown for now'),
+      },
     }),
     async (c) => c.json(await getBatchView(deps, c.req.valid('param').id), 200),
   );

@@ -6,6 +6,7 @@ import { routeDocument } from './routing.js';
 import { HttpError } from './http-error.js';
 import type { batchSchema } from './schemas.js';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
+import { isBatchStartPending } from '../db/workflow-starts.js';
 import { batchStart, startOwedWorkflow } from '../documents/workflow-start.js';
 import { batchWorkflowId, WORKFLOW_TYPES } from '../shared/names.js';
 
@@ -93,17 +94,42 @@ async function checkConflicts(deps: ServiceDeps, docs: ReturnType<typeof checkDo
   }
 }
 
-/** Counts per status and cost so far: results from the database, live statuses from Temporal visibility. */
+/** How long a batch view waits for Temporal visibility, ms. */
+const VISIBILITY_TIMEOUT_MS = 2_000;
+
+/**
+ * Counts per status and cost so far: results from the database, live statuses from Temporal visibility. A batch
+ * still owed its start is answered from the database alone (nothing of it runs yet); Temporal not answering in
+ * time is a 503, not a 500 after the client's retries.
+ */
 export async function getBatchView(deps: ServiceDeps, batchId: string) {
   const summary = await getBatchSummary(deps.pool, batchId);
   if (!summary) throw new HttpError('not_found', `no batch with id ${batchId}`);
   const counts: Record<string, number> = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0]));
   counts[DOCUMENT_STATUS.completed] = summary.completed;
+  if (await isBatchStartPending(deps.pool, batchId)) {
+    counts[DOCUMENT_STATUS.classifying] = Math.max(0, summary.documents - summary.completed);
+    return {
+      batchId,
+      documents: summary.documents,
+      counts,
+      done: false,
+      calls: summary.calls,
+      costUsd: summary.costUsd,
+    };
+  }
   const scope = `DocketBatchId = '${batchId.replace(/'/g, '')}' AND WorkflowType = '${WORKFLOW_TYPES.classifyDocument}'`;
   const resting = [DOCUMENT_STATUS.pendingReview, DOCUMENT_STATUS.paused, DOCUMENT_STATUS.failed] as const;
-  const found = await Promise.all(
-    resting.map((status) => deps.client.workflow.count(`${scope} AND DocketStatus = '${status}'`)),
-  );
+  const found = await deps.client
+    .withDeadline(Date.now() + VISIBILITY_TIMEOUT_MS, () =>
+      Promise.all(resting.map((status) => deps.client.workflow.count(`${scope} AND DocketStatus = '${status}'`))),
+    )
+    .catch(() => {
+      throw new HttpError(
+        'unavailable',
+        `Temporal did not answer within ${VISIBILITY_TIMEOUT_MS / 1000} s, so batch ${batchId}'s statuses are unknown for now; retry later (GET /healthz names what is down)`,
+      );
+    });
   resting.forEach((status, i) => (counts[status] = found[i]?.count ?? 0));
   counts[DOCUMENT_STATUS.classifying] = Math.max(
     0,
@@ -111,7 +137,10 @@ export async function getBatchView(deps: ServiceDeps, batchId: string) {
   );
   let done = false;
   try {
-    done = (await deps.client.workflow.getHandle(batchWorkflowId(batchId)).describe()).status.name === 'COMPLETED';
+    const description = await deps.client.withDeadline(Date.now() + VISIBILITY_TIMEOUT_MS, () =>
+      deps.client.workflow.getHandle(batchWorkflowId(batchId)).describe(),
+    );
+    done = description.status.name === 'COMPLETED';
   } catch {
     done = false;
   }

@@ -10,7 +10,7 @@ import {
   type ClassificationRow,
 } from '../db/queries.js';
 import { statusQuery } from '../shared/messages.js';
-import { getWorkflowStart, isDocumentStartPending, isInBatch } from '../db/workflow-starts.js';
+import { getWorkflowStart, isDocumentStartPending, isInBatch, markWorkflowStarted } from '../db/workflow-starts.js';
 import { documentStart, startOwedWorkflow } from '../documents/workflow-start.js';
 import type { Logger } from '../logger.js';
 import { documentWorkflowId } from '../shared/names.js';
@@ -136,7 +136,11 @@ export async function submitDocument(
   if (row.taxonomy !== taxonomy.name) {
     throw new HttpError('conflict', `document ${id} already exists under taxonomy "${row.taxonomy}"`);
   }
-  if (await getClassification(deps.pool, id)) return { id, status: DOCUMENT_STATUS.completed, created };
+  if (await getClassification(deps.pool, id)) {
+    // Decided already: nothing is owed (a document stored before the outbox gets its row only now).
+    await markWorkflowStarted(deps.pool, start.workflowId);
+    return { id, status: DOCUMENT_STATUS.completed, created };
+  }
   // A resubmission starts the input recorded the first time.
   const owed = (await getWorkflowStart(deps.pool, start.workflowId)) ?? start;
   const outcome = await startOwedWorkflow(deps, owed, deps.config.submission.startTimeoutMs);
@@ -164,7 +168,12 @@ async function liveStatus(deps: ServiceDeps, id: string): Promise<{ status: Docu
     );
     return { status: workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status)) };
   } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    if (!(err instanceof WorkflowNotFoundError)) {
+      throw new HttpError(
+        'unavailable',
+        `Temporal did not answer within ${DESCRIBE_TIMEOUT_MS / 1000} s, so the status of document ${id} is unknown for now; retry later (GET /healthz names what is down)`,
+      );
+    }
   }
   // A batch starts its documents' children as its window makes room.
   if (await isInBatch(deps.pool, id)) return { status: DOCUMENT_STATUS.classifying, stage: QUEUED_STAGE };

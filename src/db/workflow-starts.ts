@@ -110,6 +110,15 @@ export async function isDocumentStartPending(pool: Pool, documentId: string): Pr
   return rows[0]?.pending ?? false;
 }
 
+/** Whether a batch's workflow is still owed a start. */
+export async function isBatchStartPending(pool: Pool, batchId: string): Promise<boolean> {
+  const { rows } = await pool.query<{ pending: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM workflow_starts WHERE batch_id = $1 AND started_at IS NULL) AS pending',
+    [batchId],
+  );
+  return rows[0]?.pending ?? false;
+}
+
 /** Whether a document belongs to a batch: the batch's workflow starts its child when the window has room. */
 export async function isInBatch(pool: Pool, documentId: string): Promise<boolean> {
   const { rows } = await pool.query<{ found: boolean }>(

@@ -59,7 +59,7 @@ export async function startOwedWorkflow(
   timeoutMs: number,
 ): Promise<StartOutcome> {
   try {
-    await deps.client.withDeadline(Date.now() + timeoutMs, () =>
+    const started = deps.client.withDeadline(Date.now() + timeoutMs, () =>
       deps.client.workflow.start(start.workflowType, {
         workflowId: start.workflowId,
         taskQueue: TASK_QUEUE,
@@ -68,6 +68,9 @@ export async function startOwedWorkflow(
         typedSearchAttributes: searchAttributes(start),
       }),
     );
+    // A worker's native connection applies the deadline to each retry, not to all of them: bound the wait here too.
+    // A start that lands after we gave up is found by the next attempt as already started.
+    await withTimeout(started, timeoutMs + 250);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
       const error = err instanceof Error ? err.message : String(err);
@@ -77,4 +80,18 @@ export async function startOwedWorkflow(
   }
   await markWorkflowStarted(deps.pool, start.workflowId);
   return { started: true };
+}
+
+/** Rejects when `promise` has not settled within `ms`; the promise itself runs on, its outcome ignored. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Temporal did not answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../src/api/app.js';
-import type { DocumentView } from '../../src/api/documents.js';
+import { contentHash, type DocumentView } from '../../src/api/documents.js';
 import { loadConfig } from '../../src/config.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
@@ -103,6 +103,13 @@ describe('submission while Temporal is down', () => {
   it('answers /healthz within 2 s, naming Temporal, once the server is stopped', async () => {
     const up = await call('/healthz');
     assert.equal(up.status, 200);
+    // Waiting for a person while Temporal is up: only Temporal knows its status.
+    sim.addRule({ match: 'outage-started:', faults: ['low_confidence'] });
+    assert.equal((await call('/v1/documents', { id: 'outage-started', text: 'outage-started: a bug' })).status, 202);
+    await waitFor(
+      () => view('outage-started'),
+      (d) => d.status === 'pending_review',
+    );
     await server.stop();
     const began = performance.now();
     const down = await call('/healthz');
@@ -117,6 +124,11 @@ describe('submission while Temporal is down', () => {
     });
     // DESIGN.md §4: the contract of /healthz, which a load balancer's probe relies on.
     assert.ok(elapsedMs < 2_000, `/healthz took ${Math.round(elapsedMs)} ms`);
+
+    // A status only Temporal knows: 503 that says so, not a 500 after the client's retries.
+    const unknown = await call('/v1/documents/outage-started');
+    assert.equal(unknown.status, 503);
+    assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'unavailable');
   });
 
   it('accepts and queues single and batch submissions, then the reconciler starts them when Temporal is back', async () => {
@@ -135,6 +147,16 @@ describe('submission while Temporal is down', () => {
     const accepted = (await batch.json()) as { batchId: string; queued?: boolean };
     assert.equal(accepted.queued, true);
 
+    const batchView = await call(`/v1/batches/${accepted.batchId}`);
+    assert.equal(batchView.status, 200);
+    assert.deepEqual(((await batchView.json()) as { counts: Record<string, number> }).counts, {
+      classifying: 3,
+      pending_review: 0,
+      paused: 0,
+      completed: 0,
+      failed: 0,
+    });
+
     // Nobody has started them, but they are owed a start: queued, read from the database alone.
     for (const id of ['outage-single', ...batchIds]) {
       const doc = await view(id);
@@ -146,7 +168,7 @@ describe('submission while Temporal is down', () => {
       owed.rows.map((r) => r.workflow_id),
       [`batch-${accepted.batchId}`, 'classify-outage-single'].sort(),
     );
-    assert.equal(sim.requests.length, 0);
+    assert.equal(sim.requestsMatching('outage-single:').length + sim.requestsMatching('outage-batch-').length, 0);
 
     server = await startServer();
     for (const id of ['outage-single', ...batchIds]) {
@@ -160,5 +182,35 @@ describe('submission while Temporal is down', () => {
     }
     const stillOwed = await pool.query(`SELECT count(*)::int AS n FROM workflow_starts WHERE started_at IS NULL`);
     assert.equal(stillOwed.rows[0].n, 0);
+  });
+
+  it('owes no start for a decided document resubmitted (one stored before the outbox existed)', async () => {
+    const text = 'outage-decided: stored and classified before the outbox';
+    await pool.query(
+      `INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ('outage-decided', $1, $2, 'default')`,
+      [contentHash(text), text],
+    );
+    await pool.query(
+      `INSERT INTO classifications (document_id, category, confidence, reasoning, decided_by, model, prompt_version,
+         taxonomy, workflow_id, run_id)
+       VALUES ('outage-decided', 'other', 0.9, 'r', 'model', 'gpt-4o-mini', 'classify-v2', 'default', 'w', 'r')`,
+    );
+    const res = await call('/v1/documents', { id: 'outage-decided', text });
+    assert.deepEqual(await res.json(), { id: 'outage-decided', status: 'completed' });
+    const owed = await pool.query(`SELECT started_at FROM workflow_starts WHERE document_id = 'outage-decided'`);
+    assert.ok(owed.rows[0]?.started_at, 'the reconciler would classify it again');
+  });
+
+  it('reports a document whose workflow no longer exists as failed, not as classifying', async () => {
+    // Started once (its outbox row says so), then its workflow was deleted: nobody is working on it.
+    await pool.query(
+      `INSERT INTO documents (id, content_hash, text, taxonomy) VALUES ('outage-gone', 'h', 'x', 'default')`,
+    );
+    await pool.query(
+      `INSERT INTO workflow_starts (workflow_id, workflow_type, input, document_id, started_at)
+       VALUES ('classify-outage-gone', 'classifyDocumentWorkflow', '{}', 'outage-gone', now())`,
+    );
+    const doc = await view('outage-gone');
+    assert.deepEqual([doc.status, doc.stage], ['failed', 'workflow_missing']);
   });
 });

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import proto from '@temporalio/proto';
 import { SA } from '../../src/shared/search-attributes.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
@@ -20,7 +23,26 @@ describe('prompt injection with a model that obeys the document', () => {
     env = await startDocket({ simulator: { obeyInstructions: true } });
     api = testApi(env);
   });
-  after(() => env.stop());
+  after(async () => {
+    try {
+      const dir = process.env.DOCKET_RECORD_HISTORIES;
+      if (dir) await recordHistories(dir);
+    } finally {
+      await env.stop();
+    }
+  });
+
+  /** Fixtures for test/workflows/replay-fixtures.test.ts: the review path and the flag path of 'injection-review-v1'. */
+  async function recordHistories(dir: string): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    for (const [id, name] of [
+      ['inj-review', 'completed-suspicious_instructions-human'],
+      ['inj-flag', 'completed-suspicious_instructions-flagged'],
+    ] as const) {
+      const history = await env.client.workflow.getHandle(`classify-${id}`).fetchHistory();
+      writeFileSync(join(dir, `${name}.binpb`), proto.temporal.api.history.v1.History.encode(history).finish());
+    }
+  }
 
   const stored = async (id: string) =>
     (
