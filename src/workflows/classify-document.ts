@@ -129,23 +129,27 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     ]);
   }
 
+  // A rejected decision is the caller's mistake, never worth retrying: every rejection says so (nonRetryable).
   function validateDecision(d: ReviewDecision): void {
     const parsed = reviewDecisionSchema.safeParse(d);
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: 'DocketInvalidReview',
+        nonRetryable: true,
         message: parsed.error.issues[0]?.message ?? 'invalid',
       });
     }
     if (progress.status !== DOCUMENT_STATUS.pendingReview || decision !== undefined) {
       throw ApplicationFailure.create({
         type: 'DocketNoReviewPending',
+        nonRetryable: true,
         message: `no review is pending for ${input.documentId} (status ${progress.status})`,
       });
     }
     if (!input.taxonomy.categories.includes(d.category)) {
       throw ApplicationFailure.create({
         type: 'DocketCategoryNotInTaxonomy',
+        nonRetryable: true,
         message: `"${d.category}" is not in taxonomy "${input.taxonomy.name}": use one of ${input.taxonomy.categories.join(', ')}`,
       });
     }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { createApp } from '../../src/api/app.js';
+import { submitReviewUpdate } from '../../src/shared/messages.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -231,6 +234,28 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await env.client.workflow.getHandle(`classify-${id}`).terminate('an operator ended it');
       const res = await post(`/v1/documents/${id}/review`, { category: 'legal' });
       await expectError(res, 409, /no longer waiting for review \(its workflow terminated\)/);
+    });
+
+    it('rejects a review outside the taxonomy sent as a Temporal update as not retryable', async () => {
+      const id = `update-${run}`;
+      env.sim.addRule({ match: `[update-${run}]`, faults: ['low_confidence'] });
+      assert.equal((await post('/v1/documents', { id, text: `A vague memo [update-${run}]` })).status, 202);
+      await waitFor(
+        async () => (await (await call('GET', `/v1/documents/${id}`)).json()) as { status: string },
+        (d) => d.status === 'pending_review',
+      );
+      const failure = await env.client.workflow
+        .getHandle(`classify-${id}`)
+        .executeUpdate(submitReviewUpdate, { args: [{ category: 'poetry', reviewer: 'ann' }] })
+        .then(
+          () => assert.fail('the update should be rejected'),
+          (err: unknown) => err as WorkflowUpdateFailedError,
+        );
+      assert.ok(failure instanceof WorkflowUpdateFailedError);
+      assert.ok(failure.cause instanceof ApplicationFailure);
+      assert.equal(failure.cause.type, 'DocketCategoryNotInTaxonomy');
+      assert.equal(failure.cause.nonRetryable, true);
+      assert.match(failure.cause.message, /"poetry" is not in taxonomy "default": use one of/);
     });
 
     it('gives the losers of concurrent reviews 409 and the winner 200', async () => {
