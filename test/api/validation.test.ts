@@ -132,6 +132,17 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       assert.deepEqual(rows[0].metadata, { max: 9007199254740991, f: 0.1, e: 1e300, constructor: 'c', u: 'é😀' });
     });
 
+    it('refuses metadata over 64 KiB and unpaired surrogates anywhere with 400', async () => {
+      const big = { text: `big ${run}`, metadata: { blob: 'x'.repeat(64 * 1024) } };
+      await expectError(await post('/v1/documents', big), 400, /^metadata is larger than 65536 bytes/);
+      const lone = `{"text":"lone ${run} \\ud800","metadata":{}}`;
+      await expectError(
+        await call('POST', '/v1/documents', { body: lone }),
+        400,
+        /^text: contains an unpaired UTF-16 surrogate/,
+      );
+    });
+
     it('refuses text made only of zero-width and other invisible characters with 400', async () => {
       for (const text of ['\u200b\u200b\u200b', '\u200d \ufeff\u2060', '\u00ad\n\u3164']) {
         await expectError(await post('/v1/documents', { text }), 400, /^text is empty/);
