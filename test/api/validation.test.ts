@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { HTTPException } from 'hono/http-exception';
 import { createApp } from '../../src/api/app.js';
+import { toHttpError } from '../../src/api/http-error.js';
 import { submitReviewUpdate } from '../../src/shared/messages.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
@@ -225,6 +227,16 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
         400,
         /^note is longer than 4000 characters/,
       );
+    });
+
+    it("keeps Hono's own 4xx (malformed JSON in its validator) a 4xx, and leaves 5xx to the error handler", () => {
+      const malformed = toHttpError(new HTTPException(400, { message: 'Malformed JSON in request body' }));
+      assert.deepEqual(malformed?.toBody(), {
+        error: { code: 'bad_request', message: 'Malformed JSON in request body' },
+      });
+      assert.equal(toHttpError(new HTTPException(413))?.status, 413);
+      assert.equal(toHttpError(new HTTPException(503)), undefined);
+      assert.equal(toHttpError(new Error('boom')), undefined);
     });
 
     it('answers every error with { error: { code, message } }', async () => {
