@@ -86,18 +86,20 @@ function describeType(value: unknown): string {
 }
 
 /**
- * A strict object whose unknown fields are named, with the nearest known field suggested:
- * `unknown field "txt": did you mean "text"?`.
+ * A strict object whose unknown fields (or query parameters) are named, with the nearest known one suggested:
+ * `unknown field "txt": did you mean "text"?`. A typo is a 400, never silently ignored.
  */
-export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, noun: 'field' | 'query parameter' = 'field') {
   const known = Object.keys(shape);
+  const plural = noun === 'field' ? 'fields' : 'query parameters';
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
       const [first = ''] = issue.keys;
       const near = nearest(first, known);
       const more = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more)` : '';
-      return `unknown field "${first}"${more}: ${near ? `did you mean "${near}"?` : `the fields are ${known.join(', ')}`}`;
+      const hint = near ? `did you mean "${near}"?` : `the ${plural} are ${known.join(', ')}`;
+      return `unknown ${noun} "${first}"${more}: ${hint}`;
     },
   });
 }

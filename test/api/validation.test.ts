@@ -210,6 +210,20 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await expectError(review, 400, /did you mean "category"\?/);
     });
 
+    it('names an unknown query parameter instead of ignoring it', async () => {
+      await expectError(
+        await call('GET', '/v1/samples?limt=5'),
+        400,
+        /^unknown query parameter "limt": did you mean "limit"\?$/,
+      );
+      await expectError(await call('GET', '/v1/report?sinse=7d'), 400, /did you mean "since"\?/);
+      await expectError(
+        await call('GET', '/v1/reports/agreement?x=1'),
+        400,
+        /^unknown query parameter "x": the query parameters are since$/,
+      );
+    });
+
     it('words bounds, choices and wrong types as what to send', async () => {
       await expectError(await post('/v1/canary', { share: 2, model: 'm' }), 400, /^share must be at most 1$/);
       await expectError(
