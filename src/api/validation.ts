@@ -29,9 +29,10 @@ const FIELD_HINTS: Record<string, string> = {
 
 /**
  * The message of a request that failed validation, in the caller's terms: `text is required: the document's text
- * as a string` rather than zod's `expected string, received undefined`. `input` is what was validated.
+ * as a string` rather than zod's `expected string, received undefined`. `input` is what was validated, `target`
+ * where it came from (`json`, `query`, `param`).
  */
-export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown, target?: string): string {
   const where = formatPath(issue.path);
   const leaf = issue.path.at(-1);
   const hint = typeof leaf === 'string' ? FIELD_HINTS[leaf] : undefined;
@@ -39,6 +40,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     const value = valueAt(input, issue.path);
     const wanted = hint ?? `a ${issue.expected}`;
     if (value === undefined) return `${where} is required: ${wanted}`;
+    // A query string repeats a parameter as `?limit=1&limit=2`, which arrives as an array.
+    if (target === 'query' && Array.isArray(value)) return `${where} is given ${value.length} times: send it once`;
     return `${where} must be ${wanted}, not ${describeType(value)}`;
   }
   const bound = describeBound(issue);
