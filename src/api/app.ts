@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
         const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
         throw new HttpError(
           'bad_request',
-          issue ? describeIssue(issue, (result as { data?: unknown }).data) : 'invalid request',
+          issue ? describeIssue(issue, (result as { data?: unknown }).data, result.target) : 'invalid request',
         );
       }
     },

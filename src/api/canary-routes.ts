@@ -43,7 +43,10 @@ export function registerCanaryRoutes(
     async (c) => {
       const report = await canaryReport(deps.pool, deps.config.llm.confidenceThreshold);
       if (!report)
-        throw new HttpError('not_found', 'no canary has run: start one with POST /v1/canary or DOCKET_CANARY');
+        throw new HttpError(
+          'not_found',
+          'no canary has run: start one with `docket canary start`, POST /v1/canary or DOCKET_CANARY',
+        );
       return c.json(report, 200);
     },
   );
@@ -73,9 +76,15 @@ export function registerCanaryRoutes(
         );
       }
       if (!body.promptVersion && !body.model)
-        throw new HttpError('bad_request', 'name a candidate promptVersion, model, or both');
+        throw new HttpError(
+          'bad_request',
+          'name a candidate prompt version, model, or both (promptVersion / model; --prompt / --model in the CLI)',
+        );
       if ((await latestCanary(deps.pool))?.status === 'active') {
-        throw new HttpError('conflict', 'a canary is already active: promote or roll it back first');
+        throw new HttpError(
+          'conflict',
+          'a canary is already active: promote or roll it back first (`docket canary promote` / `docket canary rollback`)',
+        );
       }
       const baseline = defaultVariant(deps.config, DEFAULT_TAXONOMY);
       const canary = await startCanary(deps.pool, {
@@ -111,7 +120,11 @@ export function registerCanaryRoutes(
           action === 'promote' ? 'promoted' : 'rolled_back',
           `${action} by ${by}`,
         );
-        if (!ended) throw new HttpError('conflict', 'no canary is active');
+        if (!ended)
+          throw new HttpError(
+            'conflict',
+            'no canary is active: start one with `docket canary start` or POST /v1/canary',
+          );
         forgetCanary();
         deps.logger.warn({ canary: ended.id, by }, `canary ${action === 'promote' ? 'promoted' : 'rolled back'}`);
         return c.json(ended, 200);

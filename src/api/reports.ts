@@ -8,7 +8,7 @@ import { formatReportText } from '../reports/format-text.js';
 import { buildReport } from '../reports/report.js';
 import { requireRole, type Principal } from './auth.js';
 import { errorSchema } from './schemas.js';
-import { documentId, queryDate, queryInteger } from './validation.js';
+import { documentId, queryDate, queryInteger, strictObject } from './validation.js';
 
 const error = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 
@@ -27,11 +27,14 @@ export function registerReportRoutes(
       security: [{ bearer: [] }],
       middleware: [requireRole(tokens)] as const,
       request: {
-        query: z.object({
-          since: queryDate.openapi({ description: 'ISO date or relative (24h, 7d)' }),
-          until: queryDate,
-          format: z.enum(['json', 'text', 'html']).default('json'),
-        }),
+        query: strictObject(
+          {
+            since: queryDate.openapi({ description: 'ISO date or relative (24h, 7d)' }),
+            until: queryDate,
+            format: z.enum(['json', 'text', 'html']).default('json'),
+          },
+          'query parameter',
+        ),
       },
       responses: {
         200: {
@@ -63,7 +66,7 @@ export function registerReportRoutes(
       summary: "How often reviewers agree with the model's suggestion, by category, prompt version and model",
       security: [{ bearer: [] }],
       middleware: [requireRole(tokens)] as const,
-      request: { query: z.object({ since: queryDate }) },
+      request: { query: strictObject({ since: queryDate }, 'query parameter') },
       responses: {
         200: { content: { 'application/json': { schema: z.any() } }, description: 'Agreement' },
         400: error('Bad date'),
@@ -81,11 +84,14 @@ export function registerReportRoutes(
       security: [{ bearer: [] }],
       middleware: [requireRole(tokens, 'admin')] as const,
       request: {
-        query: z.object({
-          limit: queryInteger({ min: 1, max: 500, default: 20 }),
-          failures: z.enum(['true', 'false']).optional(),
-          document: documentId.optional(),
-        }),
+        query: strictObject(
+          {
+            limit: queryInteger({ min: 1, max: 500, default: 20 }),
+            failures: z.enum(['true', 'false']).optional(),
+            document: documentId.optional(),
+          },
+          'query parameter',
+        ),
       },
       responses: {
         200: { content: { 'application/json': { schema: z.any() } }, description: 'Samples, newest first' },

@@ -1,118 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { isLosslessNumber, parse as parseLossless, splitNumber } from 'lossless-json';
-import { HttpError } from './http-error.js';
-
-/**
- * How deep a request body may nest. Deeper bodies are refused before they are parsed: `JSON.stringify` and
- * recursive validators overflow the stack near 5,000 levels, and no Docket field needs more than a few.
- */
-export const MAX_JSON_DEPTH = 32;
 
 /** Metadata is stored beside every document and returned with it: a generous but bounded size. */
 export const MAX_METADATA_BYTES = 64 * 1024;
-
-/**
- * Checks a JSON request body that a generic parser would accept but PostgreSQL or `JSON.parse` would alter or
- * refuse, and throws a 400 naming the field: nesting past {@link MAX_JSON_DEPTH}, malformed JSON, a key given
- * twice, a `__proto__` key (dropped by JavaScript objects), a number that a 64-bit float cannot hold exactly
- * (`1e999`, `12345678901234567890`), a NUL character or an unpaired surrogate (PostgreSQL cannot store them).
- */
-export function checkJsonText(text: string): void {
-  const depth = nestingDepth(text);
-  if (depth > MAX_JSON_DEPTH) {
-    throw new HttpError(
-      'bad_request',
-      `the body nests ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}: flatten the metadata`,
-    );
-  }
-  try {
-    JSON.parse(text);
-  } catch (err) {
-    throw new HttpError('bad_request', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = parseLossless(text);
-  } catch (err) {
-    const duplicate = /^Duplicate key '(.*)' encountered/s.exec((err as Error).message);
-    throw new HttpError(
-      'bad_request',
-      duplicate ? `the key "${duplicate[1]}" appears twice in one object: send it once` : (err as Error).message,
-    );
-  }
-  checkJsonValue(value, []);
-}
-
-/** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c) i++;
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) inString = true;
-    else if (ch === 0x7b || ch === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (ch === 0x7d || ch === 0x5d) depth--;
-  }
-  return deepest;
-}
-
-function checkJsonValue(value: unknown, path: (string | number)[]): void {
-  if (typeof value === 'string') return checkString(value, path);
-  if (isLosslessNumber(value)) {
-    if (!storedExactly(value.value)) {
-      const shown = value.value.length > 24 ? `${value.value.slice(0, 24)}…` : value.value;
-      throw new HttpError(
-        'bad_request',
-        `${formatPath(path)}: the number ${shown} cannot be stored exactly (too large or too precise for a ` +
-          '64-bit float): send it as a string',
-      );
-    }
-    return;
-  }
-  if (Array.isArray(value)) return value.forEach((item, i) => checkJsonValue(item, [...path, i]));
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      checkString(key, [...path, key]);
-      if (key === '__proto__') {
-        throw new HttpError(
-          'bad_request',
-          `${formatPath([...path, key])}: the key "__proto__" is not allowed: rename it`,
-        );
-      }
-      checkJsonValue(item, [...path, key]);
-    }
-  }
-}
-
-/** Whether a JSON number literal survives `JSON.parse` and `JSON.stringify` with its decimal value unchanged. */
-function storedExactly(literal: string): boolean {
-  const parsed = Number(literal);
-  if (!Number.isFinite(parsed)) return false;
-  const [a, b] = [splitNumber(literal), splitNumber(String(parsed))];
-  return a.sign === b.sign && a.digits === b.digits && a.exponent === b.exponent;
-}
-
-// With the `u` flag a paired surrogate reads as one astral character: only a lone half matches.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-function checkString(value: string, path: (string | number)[]): void {
-  if (value.includes('\u0000')) {
-    throw new HttpError(
-      'bad_request',
-      `${formatPath(path)}: contains a NUL character (\\u0000), which cannot be stored: send plain text, not binary content`,
-    );
-  }
-  if (LONE_SURROGATE.test(value)) {
-    throw new HttpError(
-      'bad_request',
-      `${formatPath(path)}: contains an unpaired UTF-16 surrogate (a lone \\ud800–\\udfff escape): send valid Unicode`,
-    );
-  }
-}
 
 /** A field path as a reader writes it: `documents[2].metadata.source`, or `the body` for the whole of it. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -140,9 +29,10 @@ const FIELD_HINTS: Record<string, string> = {
 
 /**
  * The message of a request that failed validation, in the caller's terms: `text is required: the document's text
- * as a string` rather than zod's `expected string, received undefined`. `input` is what was validated.
+ * as a string` rather than zod's `expected string, received undefined`. `input` is what was validated, `target`
+ * where it came from (`json`, `query`, `param`).
  */
-export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown, target?: string): string {
   const where = formatPath(issue.path);
   const leaf = issue.path.at(-1);
   const hint = typeof leaf === 'string' ? FIELD_HINTS[leaf] : undefined;
@@ -150,6 +40,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     const value = valueAt(input, issue.path);
     const wanted = hint ?? `a ${issue.expected}`;
     if (value === undefined) return `${where} is required: ${wanted}`;
+    // A query string repeats a parameter as `?limit=1&limit=2`, which arrives as an array.
+    if (target === 'query' && Array.isArray(value)) return `${where} is given ${value.length} times: send it once`;
     return `${where} must be ${wanted}, not ${describeType(value)}`;
   }
   const bound = describeBound(issue);
@@ -197,18 +89,20 @@ function describeType(value: unknown): string {
 }
 
 /**
- * A strict object whose unknown fields are named, with the nearest known field suggested:
- * `unknown field "txt": did you mean "text"?`.
+ * A strict object whose unknown fields (or query parameters) are named, with the nearest known one suggested:
+ * `unknown field "txt": did you mean "text"?`. A typo is a 400, never silently ignored.
  */
-export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, noun: 'field' | 'query parameter' = 'field') {
   const known = Object.keys(shape);
+  const plural = noun === 'field' ? 'fields' : 'query parameters';
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
       const [first = ''] = issue.keys;
       const near = nearest(first, known);
       const more = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more)` : '';
-      return `unknown field "${first}"${more}: ${near ? `did you mean "${near}"?` : `the fields are ${known.join(', ')}`}`;
+      const hint = near ? `did you mean "${near}"?` : `the ${plural} are ${known.join(', ')}`;
+      return `unknown ${noun} "${first}"${more}: ${hint}`;
     },
   });
 }

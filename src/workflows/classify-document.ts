@@ -152,6 +152,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     ]);
   }
 
+  // A rejected decision is the caller's mistake, never worth retrying: every rejection says so (nonRetryable).
   function validateDecision(d: ReviewDecision): void {
     const parsed = reviewDecisionSchema.safeParse(d);
     if (!parsed.success) {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { HTTPException } from 'hono/http-exception';
 import { createApp } from '../../src/api/app.js';
+import { toHttpError } from '../../src/api/http-error.js';
+import { submitReviewUpdate } from '../../src/shared/messages.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -129,6 +134,17 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       assert.deepEqual(rows[0].metadata, { max: 9007199254740991, f: 0.1, e: 1e300, constructor: 'c', u: 'é😀' });
     });
 
+    it('refuses metadata over 64 KiB and unpaired surrogates anywhere with 400', async () => {
+      const big = { text: `big ${run}`, metadata: { blob: 'x'.repeat(64 * 1024) } };
+      await expectError(await post('/v1/documents', big), 400, /^metadata is larger than 65536 bytes/);
+      const lone = `{"text":"lone ${run} \\ud800","metadata":{}}`;
+      await expectError(
+        await call('POST', '/v1/documents', { body: lone }),
+        400,
+        /^text: contains an unpaired UTF-16 surrogate/,
+      );
+    });
+
     it('refuses text made only of zero-width and other invisible characters with 400', async () => {
       for (const text of ['\u200b\u200b\u200b', '\u200d \ufeff\u2060', '\u00ad\n\u3164']) {
         await expectError(await post('/v1/documents', { text }), 400, /^text is empty/);
@@ -194,6 +210,20 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await expectError(review, 400, /did you mean "category"\?/);
     });
 
+    it('names an unknown query parameter instead of ignoring it', async () => {
+      await expectError(
+        await call('GET', '/v1/samples?limt=5'),
+        400,
+        /^unknown query parameter "limt": did you mean "limit"\?$/,
+      );
+      await expectError(await call('GET', '/v1/report?sinse=7d'), 400, /did you mean "since"\?/);
+      await expectError(
+        await call('GET', '/v1/reports/agreement?x=1'),
+        400,
+        /^unknown query parameter "x": the query parameters are since$/,
+      );
+    });
+
     it('words bounds, choices and wrong types as what to send', async () => {
       await expectError(await post('/v1/canary', { share: 2, model: 'm' }), 400, /^share must be at most 1$/);
       await expectError(
@@ -211,6 +241,16 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
         400,
         /^note is longer than 4000 characters/,
       );
+    });
+
+    it("keeps Hono's own 4xx (malformed JSON in its validator) a 4xx, and leaves 5xx to the error handler", () => {
+      const malformed = toHttpError(new HTTPException(400, { message: 'Malformed JSON in request body' }));
+      assert.deepEqual(malformed?.toBody(), {
+        error: { code: 'bad_request', message: 'Malformed JSON in request body' },
+      });
+      assert.equal(toHttpError(new HTTPException(413))?.status, 413);
+      assert.equal(toHttpError(new HTTPException(503)), undefined);
+      assert.equal(toHttpError(new Error('boom')), undefined);
     });
 
     it('answers every error with { error: { code, message } }', async () => {
@@ -231,6 +271,28 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await env.client.workflow.getHandle(`classify-${id}`).terminate('an operator ended it');
       const res = await post(`/v1/documents/${id}/review`, { category: 'legal' });
       await expectError(res, 409, /no longer waiting for review \(its workflow terminated\)/);
+    });
+
+    it('rejects a review outside the taxonomy sent as a Temporal update as not retryable', async () => {
+      const id = `update-${run}`;
+      env.sim.addRule({ match: `[update-${run}]`, faults: ['low_confidence'] });
+      assert.equal((await post('/v1/documents', { id, text: `A vague memo [update-${run}]` })).status, 202);
+      await waitFor(
+        async () => (await (await call('GET', `/v1/documents/${id}`)).json()) as { status: string },
+        (d) => d.status === 'pending_review',
+      );
+      const failure = await env.client.workflow
+        .getHandle(`classify-${id}`)
+        .executeUpdate(submitReviewUpdate, { args: [{ category: 'poetry', reviewer: 'ann' }] })
+        .then(
+          () => assert.fail('the update should be rejected'),
+          (err: unknown) => err as WorkflowUpdateFailedError,
+        );
+      assert.ok(failure instanceof WorkflowUpdateFailedError);
+      assert.ok(failure.cause instanceof ApplicationFailure);
+      assert.equal(failure.cause.type, 'DocketCategoryNotInTaxonomy');
+      assert.equal(failure.cause.nonRetryable, true);
+      assert.match(failure.cause.message, /"poetry" is not in taxonomy "default": use one of/);
     });
 
     it('gives the losers of concurrent reviews 409 and the winner 200', async () => {
