@@ -49,6 +49,14 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
+/** Options of `Worker.runReplayHistory`: the file's bundle, and the data converter whose keys decrypt the histories. */
+export async function replayOptions(config: Config): Promise<{
+  workflowBundle: WorkflowBundleWithSourceMap;
+  dataConverter: ReturnType<typeof createDataConverter>;
+}> {
+  return { workflowBundle: await workflowBundle(), dataConverter: createDataConverter(config.payload) };
+}
+
 export interface DocketTestEnv {
   temporal: TestWorkflowEnvironment;
   /** A client made by src/temporal-connection.ts from `config`, as the API makes its own. */

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec/encryption-codec.js';
-import { generatePayloadKey, parsePayloadKeys } from '../../src/codec/payload-keys.js';
+import { devPayloadKeys, generatePayloadKey, parsePayloadKeys } from '../../src/codec/payload-keys.js';
+import { ConfigError, loadConfig, requirePayloadKeys } from '../../src/config.js';
 
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 const [oldKey, newKey] = [
@@ -65,5 +69,46 @@ describe('the AES-256-GCM payload codec', () => {
     assert.throws(() => parsePayloadKeys(Buffer.alloc(32).toString('base64')), /key id/);
     const entry = generatePayloadKey('same');
     assert.throws(() => parsePayloadKeys(`${entry},${entry}`), /appears twice/);
+  });
+
+  it('reads keys from DOCKET_PAYLOAD_KEYS or DOCKET_PAYLOAD_KEYS_FILE, naming the variable when one is wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docket-keys-'));
+    try {
+      const file = join(dir, 'keys');
+      writeFileSync(
+        file,
+        `# rotated in February\n${generatePayloadKey('2027-02')}\n${generatePayloadKey('2026-11')}\n`,
+      );
+      assert.deepEqual(
+        loadConfig({ DOCKET_PAYLOAD_KEYS_FILE: file }).payload.keys.map((k) => k.id),
+        ['2027-02', '2026-11'],
+      );
+      assert.throws(
+        () => loadConfig({ DOCKET_PAYLOAD_KEYS: 'k1:c2hvcnQ=' }),
+        (err: Error) => err instanceof ConfigError && /DOCKET_PAYLOAD_KEYS: key "k1" is 5 bytes/.test(err.message),
+      );
+      assert.throws(
+        () => loadConfig({ DOCKET_PAYLOAD_KEYS_FILE: join(dir, 'none') }),
+        /DOCKET_PAYLOAD_KEYS_FILE: ".*none" does not exist/,
+      );
+      assert.throws(
+        () => loadConfig({ DOCKET_PAYLOAD_KEYS_FILE: file, DOCKET_PAYLOAD_KEYS: generatePayloadKey('x') }),
+        /both set/,
+      );
+      assert.throws(
+        () => requirePayloadKeys(loadConfig({})),
+        /DOCKET_PAYLOAD_KEYS \(or DOCKET_PAYLOAD_KEYS_FILE\) is not set/,
+      );
+      assert.doesNotThrow(() => requirePayloadKeys(loadConfig({ DOCKET_PAYLOAD_ENCRYPTION: 'off' })));
+
+      // npm start's dev key: created once, owner-readable only, the same on the next start.
+      const devFile = join(dir, 'data', 'payload-keys');
+      const first = devPayloadKeys(devFile);
+      assert.equal(parsePayloadKeys(first).length, 1);
+      assert.equal(devPayloadKeys(devFile), first);
+      assert.equal(statSync(devFile).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

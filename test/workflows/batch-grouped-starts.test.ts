@@ -7,7 +7,7 @@ import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { ClassifyBatchInput, ClassifyBatchResult } from '../../src/shared/workflow-types.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, startTestBatch, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, replayOptions, startTestBatch, type DocketTestEnv } from '../helpers/docket.js';
 
 type History = proto.temporal.api.history.v1.IHistory;
 const { EventType } = proto.temporal.api.enums.v1;
@@ -94,7 +94,7 @@ describe('a batch starting its children in groups', () => {
     );
     // The first group fills the empty window at once; no task ever starts more than the window.
     assert.equal(mostStartsInOneTask(histories[0]!), 4);
-    for (const history of histories) await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+    for (const history of histories) await Worker.runReplayHistory(await replayOptions(env.config), history);
   });
 
   it('bounds a group by the children left in the run, and continues as new at the cap', async () => {
@@ -111,7 +111,7 @@ describe('a batch starting its children in groups', () => {
     assert.equal(mostStartsInOneTask(histories[0]!), 3);
     for (const history of histories) {
       assert.ok(mostStartsInOneTask(history) <= 3);
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+      await Worker.runReplayHistory(await replayOptions(env.config), history);
     }
   });
 
@@ -146,7 +146,7 @@ describe('a batch starting its children in groups', () => {
 
     const [history] = await runHistories(handle);
     assert.equal(mostStartsInOneTask(history!), 4);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history!);
+    await Worker.runReplayHistory(await replayOptions(env.config), history!);
   });
 });
 

@@ -7,7 +7,7 @@ import { Worker } from '@temporalio/worker';
 import type { FaultSpec } from '../../src/simulator/index.js';
 import { SA } from '../../src/shared/search-attributes.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+import { replayOptions, startDocket, type DocketTestEnv } from '../helpers/docket.js';
 
 /** Writes one history per final status and reason as fixtures for the replay test (DOCKET_RECORD_HISTORIES=dir). */
 async function recordHistories(env: DocketTestEnv, dir: string): Promise<void> {
@@ -40,7 +40,14 @@ describe('the error taxonomy', () => {
   let api: TestApi;
   let counter = 0;
   before(async () => {
-    env = await startDocket({ env: { DOCKET_SERVER_ERROR_CEILING: '3', DOCKET_LLM_TIMEOUT_MS: '1500' } });
+    env = await startDocket({
+      env: {
+        DOCKET_SERVER_ERROR_CEILING: '3',
+        DOCKET_LLM_TIMEOUT_MS: '1500',
+        // Recorded fixtures must replay without this run's throw-away key.
+        ...(process.env.DOCKET_RECORD_HISTORIES ? { DOCKET_PAYLOAD_ENCRYPTION: 'off' } : {}),
+      },
+    });
     api = testApi(env);
   });
   after(async () => {
@@ -50,7 +57,7 @@ describe('the error taxonomy', () => {
       const histories = env.client.workflow
         .list({ query: `WorkflowType = 'classifyDocumentWorkflow'` })
         .intoHistories();
-      const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+      const results = Worker.runReplayHistories(await replayOptions(env.config), histories);
       let replayed = 0;
       for await (const r of results) {
         assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);

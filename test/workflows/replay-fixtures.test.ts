@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { workflowBundle } from '../helpers/docket.js';
+import { loadConfig } from '../../src/config.js';
+import { replayOptions, testPayloadKeysEnv } from '../helpers/docket.js';
 
 const DIR = 'test/fixtures/histories';
 
@@ -24,7 +25,9 @@ describe('recorded histories', () => {
   for (const file of files) {
     it(`replay deterministically: ${file}`, async () => {
       const history = proto.temporal.api.history.v1.History.decode(readFileSync(join(DIR, file)));
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+      // With the payload codec configured as everywhere: it passes these unencrypted payloads through.
+      const config = loadConfig({ DOCKET_PAYLOAD_KEYS: testPayloadKeysEnv() });
+      await Worker.runReplayHistory(await replayOptions(config), history, file);
     });
   }
 });
