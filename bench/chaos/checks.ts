@@ -141,7 +141,7 @@ export function answersPaidTwice(requests: RecordedRequest[], documentOf: Docume
   return paid;
 }
 
-/** The call ledger against the provider's own count, document by document. */
+/** The call ledger against the provider's own count, document by document (documents `documentOf` knows). */
 export function ledgerVsRequests(
   ledgerRows: Map<string, number>,
   requests: RecordedRequest[],
@@ -160,7 +160,9 @@ export function ledgerVsRequests(
   }
   let rows = 0;
   for (const n of ledgerRows.values()) rows += n;
-  return { rows, requests: requests.length, missingRows, extraRows, documentsMismatched };
+  let total = 0;
+  for (const n of sent.values()) total += n;
+  return { rows, requests: total, missingRows, extraRows, documentsMismatched };
 }
 
 /** Occurrences of any marker in each process's captured output. */
