@@ -46,7 +46,10 @@ const counts = (record: Record<string, number>) =>
 /** The verdict table: each goal, what the run measured, and whether the goal was met. */
 export function goalRows(r: ChaosResults): { goal: string; measured: string; met: boolean }[] {
   const leaks = Object.values(r.markerLeaks).reduce((a, b) => a + b, 0);
-  const fiveXx = r.apiServerErrors.badInput + (r.apiServerErrors.submissions['500'] ?? 0);
+  const fiveHundreds = Object.entries(r.apiServerErrors.submissions)
+    .filter(([answer]) => answer.startsWith('500'))
+    .reduce((n, [, count]) => n + count, 0);
+  const fiveXx = r.apiServerErrors.badInput + fiveHundreds;
   return [
     { goal: 'lost documents', measured: `${r.lost.length}${list(r.lost)}`, met: r.lost.length === 0 },
     {

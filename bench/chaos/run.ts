@@ -60,6 +60,13 @@ function supervise(cluster: ChaosCluster): void {
   }
 }
 
+/** The infrastructure fault in force now, if any, so that an API answer can be read against it. */
+function faultInForce(cluster: ChaosCluster): string | undefined {
+  if (cluster.proxy.isCut) return 'database-outage';
+  if (!cluster.temporalRunning) return 'temporal-down';
+  return undefined;
+}
+
 /** The fault phase: submissions on their schedule, the events on theirs; resolves when both are done. */
 async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: string) {
   const prng = new Prng(options.seed);
@@ -89,7 +96,7 @@ async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: 
   const deadline = started + options.durationMs + 60_000;
   const submitted = submissions.map(async (s) => {
     await sleep(s.at);
-    await submit(cluster.apiUrl, CHAOS_TOKENS.submitter, s, deadline, records);
+    await submit(cluster.apiUrl, CHAOS_TOKENS.submitter, s, deadline, records, () => faultInForce(cluster));
   });
   const ran = events.map(async (event): Promise<EventRecord & { atSeconds: number }> => {
     await sleep(event.at);
@@ -160,7 +167,7 @@ async function main(): Promise<void> {
     const requests = [...cluster.sim.requests];
     const allLedgerRows = [...facts.ledgerRows.values()].reduce((a, b) => a + b, 0);
     const campaignRows = new Map([...facts.ledgerRows].filter(([id]) => campaign.has(id)));
-    const submissionAnswers = tally([...phase.records.values()].flatMap((r) => r.answers.map(String)));
+    const submissionAnswers = tally([...phase.records.values()].flatMap((r) => r.answers));
     results = {
       startedAt: startedAt.toISOString(),
       command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(),

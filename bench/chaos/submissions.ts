@@ -19,8 +19,11 @@ export interface Submission {
 /** What the API answered a document's submission attempts. */
 export interface SubmissionRecord {
   accepted: boolean;
-  /** Every answer, in order: an HTTP status, or `network` when none came. */
-  answers: (number | 'network')[];
+  /**
+   * Every answer, in order: an HTTP status or `network` when none came, followed by the infrastructure fault in
+   * force when the request was sent, if any (`500 during database-outage`).
+   */
+  answers: string[];
 }
 
 /**
@@ -68,12 +71,14 @@ export async function submit(
   submission: Submission,
   deadline: number,
   records: Map<string, SubmissionRecord>,
+  faultInForce: () => string | undefined,
 ): Promise<void> {
   const path = submission.batch ? '/v1/batches' : '/v1/documents';
   const body = submission.batch ? { documents: submission.documents } : (submission.documents[0] as ChaosDocument);
   for (const d of submission.documents) records.set(d.id, { accepted: false, answers: [] });
   for (;;) {
     let answer: number | 'network';
+    const fault = faultInForce();
     try {
       const res = await fetch(`${apiUrl}${path}`, {
         method: 'POST',
@@ -88,7 +93,7 @@ export async function submit(
     }
     for (const d of submission.documents) {
       const record = records.get(d.id) as SubmissionRecord;
-      record.answers.push(answer);
+      record.answers.push(fault ? `${answer} during ${fault}` : String(answer));
       if (answer === 202) record.accepted = true;
     }
     if (answer !== 'network' && answer < 500) return;
