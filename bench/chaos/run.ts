@@ -8,23 +8,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Prng } from '../../src/simulator/prng.js';
-import { documentIdOf } from '../documents.js';
 import { badInputCorpus, sendBadInput, type BadInputOutcome } from './bad-input.js';
-import {
-  answersPaidTwice,
-  duplicatedDocuments,
-  earlyRetries,
-  ledgerVsRequests,
-  lostDocuments,
-  markerLeaks,
-  nonRetryableCalls,
-  statusCounts,
-  stillClassifying,
-  strandedDocuments,
-} from './checks.js';
+import { markerLeaks } from './checks.js';
 import { CHAOS_TOKENS, startCluster, type ChaosCluster } from './cluster.js';
 import { planEvents, runEvent, startSupervised, type EventRecord } from './events.js';
-import { gatherFacts, viewDocuments, waitToSettle } from './facts.js';
+import { viewDocuments, waitToSettle } from './facts.js';
+import { measure } from './measure.js';
 import { HELP, parseChaosOptions, type ChaosOptions } from './options.js';
 import { renderChaosMarkdown, type ChaosResults } from './report.js';
 import { planSubmissions, submit, type SubmissionRecord } from './submissions.js';
@@ -44,11 +33,6 @@ function git(args: string[]): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const tally = (values: Iterable<string>) => {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
-};
 
 /** Restarts a process that died by itself, as a supervisor would, and says so. */
 function supervise(cluster: ChaosCluster): void {
@@ -157,68 +141,20 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${CHAOS_TOKENS.admin}` },
     }).catch(() => undefined);
     const settleSeconds = await waitToSettle(cluster, options.settleMs, log);
-    const ids = phase.submissions.flatMap((s) => s.documents.map((d) => d.id));
-    const facts = await gatherFacts(cluster, ids, phase.records);
-    const campaign = new Set(ids);
-    const documentOf = (r: { userText: string }) => {
-      const id = documentIdOf(r.userText);
-      return id !== undefined && campaign.has(id) ? id : undefined;
-    };
-    const requests = [...cluster.sim.requests];
-    const allLedgerRows = [...facts.ledgerRows.values()].reduce((a, b) => a + b, 0);
-    const campaignRows = new Map([...facts.ledgerRows].filter(([id]) => campaign.has(id)));
-    const submissionAnswers = tally([...phase.records.values()].flatMap((r) => r.answers));
-    results = {
-      startedAt: startedAt.toISOString(),
-      command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(),
-      commit: git(['rev-parse', '--short', 'HEAD']),
-      settings: {
-        documents: options.documents,
-        durationSeconds: options.durationMs / 1000,
-        settleSeconds: options.settleMs / 1000,
-        seed: options.seed,
-        database: cluster.database.kind,
-        workers: options.workers,
-        batchShare: options.batchShare,
-        faultShare: Number(
-          Object.values(options.faultRates)
-            .reduce((a, b) => a + b, 0)
-            .toFixed(3),
-        ),
-        faultRates: options.faultRates,
-      },
-      machine: { cpus: os.cpus().length, loadAverageAtStart },
-      events: phase.events,
-      submitted: ids.length,
-      accepted: accepted.length,
-      notAccepted: ids.filter((id) => !phase.records.get(id)?.accepted),
-      submissionAnswers,
-      lost: lostDocuments(facts.documents),
-      duplicated: duplicatedDocuments(facts.documents),
-      stranded: strandedDocuments(facts.documents),
-      stillClassifying: stillClassifying(facts.documents),
-      statusesAtEndOfFaults: tally(atEnd.map((v) => v.status ?? 'unanswered')),
-      pausesAtEndOfFaults: tally(atEnd.filter((v) => v.pause).map((v) => v.pause as string)),
-      finalStatuses: statusCounts(facts.documents),
+    results = await measure({
+      cluster,
+      options,
+      phase,
+      atEnd,
+      operatorActedAt,
       settleSeconds,
-      ledger: ledgerVsRequests(campaignRows, requests, documentOf),
-      allLedgerRows,
-      allProviderRequests: requests.length,
-      answersPaidTwice: answersPaidTwice(requests, documentOf),
-      nonRetryable: nonRetryableCalls(requests, documentOf, operatorActedAt),
-      earlyRetries: earlyRetries(requests, documentOf),
-      faultsDrawn: tally(requests.flatMap((r) => (r.fault ? [r.fault] : []))),
-      providerStatuses: tally(requests.map((r) => String(r.status ?? 'none'))),
-      badInput: phase.badInput,
-      apiServerErrors: {
-        submissions: Object.fromEntries(Object.entries(submissionAnswers).filter(([k]) => k.startsWith('5'))),
-        badInput: phase.badInput.serverErrors.length,
+      run: {
+        startedAt: startedAt.toISOString(),
+        command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(),
+        commit: git(['rev-parse', '--short', 'HEAD']),
+        machine: { cpus: os.cpus().length, loadAverageAtStart },
       },
-      markerLeaks: {},
-      unexpectedExits: Object.fromEntries(
-        [cluster.api, ...cluster.workers].filter((p) => p.unexpectedExits > 0).map((p) => [p.name, p.unexpectedExits]),
-      ),
-    };
+    });
   } finally {
     log('stopping every process');
     await cluster.stop();
