@@ -8,6 +8,8 @@ export interface DocumentView {
   id: string;
   status?: string;
   pause?: string;
+  /** The HTTP status when it was not 200, or `network` when no answer came within 15 s. */
+  failure?: string;
 }
 
 /** Runs `task` over `items`, `concurrency` at a time. */
@@ -32,12 +34,12 @@ export function viewDocuments(cluster: ChaosCluster, ids: string[]): Promise<Doc
         headers: { authorization: `Bearer ${CHAOS_TOKENS.admin}` },
         signal: AbortSignal.timeout(15_000),
       });
-      if (res.status !== 200) return { id };
+      if (res.status !== 200) return { id, failure: String(res.status) };
       const view = (await res.json()) as { status: string; pause?: { reason: string; lastError?: string } };
       const pause = view.pause ? `${view.pause.reason} / ${view.pause.lastError?.split(/[\s:]/)[0] ?? '–'}` : undefined;
       return { id, status: view.status, ...(pause ? { pause } : {}) };
     } catch {
-      return { id };
+      return { id, failure: 'network' };
     }
   });
 }
@@ -46,9 +48,14 @@ const DOCUMENT_RUNS = `WorkflowType = '${WORKFLOW_TYPES.classifyDocument}'`;
 
 /**
  * Waits until no document workflow runs with DocketStatus `classifying` and no start is owed, or `maxMs` passed;
- * returns the seconds it took.
+ * says how long it took and whether it settled.
  */
-export async function waitToSettle(cluster: ChaosCluster, maxMs: number, log: (line: string) => void): Promise<number> {
+export async function waitToSettle(
+  cluster: ChaosCluster,
+  maxMs: number,
+  log: (line: string) => void,
+): Promise<{ seconds: number; settled: boolean }> {
+  let settled = false;
   const started = Date.now();
   let lastLog = 0;
   for (;;) {
@@ -65,7 +72,10 @@ export async function waitToSettle(cluster: ChaosCluster, maxMs: number, log: (l
     } catch {
       // Temporal may still be coming back; the next look counts.
     }
-    if (classifying === 0 && owed === 0) break;
+    if (classifying === 0 && owed === 0) {
+      settled = true;
+      break;
+    }
     if (Date.now() - started > maxMs) {
       log(`settle time over: ${classifying} still classifying, ${owed} starts owed`);
       break;
@@ -78,7 +88,7 @@ export async function waitToSettle(cluster: ChaosCluster, maxMs: number, log: (l
   }
   // Visibility trails the workflows by a moment; the checks read the API and the database afterwards.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  return (Date.now() - started) / 1000;
+  return { seconds: (Date.now() - started) / 1000, settled };
 }
 
 /** Everything the checks need about the campaign's documents, read from the database, Temporal and the API. */
@@ -86,7 +96,7 @@ export async function gatherFacts(
   cluster: ChaosCluster,
   ids: string[],
   records: Map<string, SubmissionRecord>,
-): Promise<{ documents: DocumentFacts[]; ledgerRows: Map<string, number> }> {
+): Promise<{ documents: DocumentFacts[]; ledgerRows: Map<string, number>; views: DocumentView[] }> {
   const { pool } = cluster;
   const stored = new Set(
     (await pool.query<{ id: string }>('SELECT id FROM documents WHERE id = ANY($1)', [ids])).rows.map((r) => r.id),
@@ -121,7 +131,8 @@ export async function gatherFacts(
     const id = execution.workflowId.replace(/^classify-/, '');
     runs.set(id, [...(runs.get(id) ?? []), execution.status.name]);
   }
-  const views = new Map((await viewDocuments(cluster, ids)).map((v) => [v.id, v]));
+  const viewed = await viewDocuments(cluster, ids);
+  const views = new Map(viewed.map((v) => [v.id, v]));
   const documents = ids.map((id): DocumentFacts => ({
     id,
     accepted: records.get(id)?.accepted ?? false,
@@ -131,5 +142,5 @@ export async function gatherFacts(
     classificationRows: results.get(id) ?? 0,
     ...(views.get(id)?.status !== undefined ? { status: views.get(id)?.status } : {}),
   }));
-  return { documents, ledgerRows };
+  return { documents, ledgerRows, views: viewed };
 }

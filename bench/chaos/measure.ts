@@ -39,7 +39,7 @@ export interface MeasureInput {
   atEnd: DocumentView[];
   /** When the operator resumed every paused document. */
   operatorActedAt: number;
-  settleSeconds: number;
+  settle: { seconds: number; settled: boolean };
   run: Pick<ChaosResults, 'startedAt' | 'command' | 'commit' | 'machine'>;
 }
 
@@ -82,7 +82,8 @@ export async function measure(input: MeasureInput): Promise<ChaosResults> {
     statusesAtEndOfFaults: tally(input.atEnd.map((v) => v.status ?? 'unanswered')),
     pausesAtEndOfFaults: tally(input.atEnd.flatMap((v) => (v.pause ? [v.pause] : []))),
     finalStatuses: statusCounts(facts.documents),
-    settleSeconds: input.settleSeconds,
+    settleSeconds: input.settle.seconds,
+    settled: input.settle.settled,
     ledger: ledgerVsRequests(campaignRows, requests, documentOf),
     allLedgerRows: [...facts.ledgerRows.values()].reduce((a, b) => a + b, 0),
     allProviderRequests: requests.length,
@@ -95,6 +96,7 @@ export async function measure(input: MeasureInput): Promise<ChaosResults> {
     apiServerErrors: {
       submissions: Object.fromEntries(Object.entries(submissionAnswers).filter(([k]) => k.startsWith('5'))),
       badInput: phase.badInput.serverErrors.length,
+      reads: tally([...input.atEnd, ...facts.views].flatMap((v) => (v.failure ? [v.failure] : []))),
     },
     markerLeaks: {},
     unexpectedExits: Object.fromEntries(

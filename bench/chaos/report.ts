@@ -21,6 +21,8 @@ export interface ChaosResults {
   pausesAtEndOfFaults: Record<string, number>;
   finalStatuses: Record<string, number>;
   settleSeconds: number;
+  /** Whether the run settled (nothing classifying, no start owed) before the settle time ran out. */
+  settled: boolean;
   ledger: { rows: number; requests: number; missingRows: number; extraRows: number; documentsMismatched: number };
   allLedgerRows: number;
   allProviderRequests: number;
@@ -30,7 +32,11 @@ export interface ChaosResults {
   faultsDrawn: Record<string, number>;
   providerStatuses: Record<string, number>;
   badInput: BadInputOutcome;
-  apiServerErrors: { submissions: Record<string, number>; badInput: number };
+  /**
+   * 5xx answers of the API: to submissions (with the infrastructure fault in force), to the bad-input corpus, and
+   * failed status reads after the faults stopped (`GET /v1/documents/:id`, by HTTP status or `network`).
+   */
+  apiServerErrors: { submissions: Record<string, number>; badInput: number; reads: Record<string, number> };
   markerLeaks: Record<string, number>;
   unexpectedExits: Record<string, number>;
 }
@@ -49,7 +55,8 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
   const fiveHundreds = Object.entries(r.apiServerErrors.submissions)
     .filter(([answer]) => answer.startsWith('500'))
     .reduce((n, [, count]) => n + count, 0);
-  const fiveXx = r.apiServerErrors.badInput + fiveHundreds;
+  const failedReads = Object.values(r.apiServerErrors.reads).reduce((a, b) => a + b, 0);
+  const fiveXx = r.apiServerErrors.badInput + fiveHundreds + failedReads;
   return [
     { goal: 'lost documents', measured: `${r.lost.length}${list(r.lost)}`, met: r.lost.length === 0 },
     {
@@ -99,7 +106,8 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
       goal: 'no 500 from the API, no 5xx for bad input',
       measured:
         `${r.apiServerErrors.badInput} 5xx of ${r.badInput.requests} bad-input requests; submissions: ` +
-        counts(r.apiServerErrors.submissions),
+        `${counts(r.apiServerErrors.submissions)}; status reads after the faults that failed: ` +
+        counts(r.apiServerErrors.reads),
       met: fiveXx === 0,
     },
     {
@@ -114,8 +122,11 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
 export function renderChaosMarkdown(r: ChaosResults): string {
   const lines: string[] = [];
   lines.push(`# Chaos campaign ${r.startedAt}`, '');
-  lines.push(`\`${r.command}\` at ${r.commit || 'unknown commit'}, ${r.machine.cpus} CPUs, load average at start `);
-  lines.push(`${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}.`, '');
+  const load = r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
+  lines.push(
+    `\`${r.command}\` at ${r.commit || 'unknown commit'}, ${r.machine.cpus} CPUs, load average at start ${load}.`,
+  );
+  lines.push('');
   lines.push(
     `Settings: ${Object.entries(r.settings)
       .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
@@ -135,11 +146,16 @@ export function renderChaosMarkdown(r: ChaosResults): string {
   lines.push(`- Submission answers (per document): ${counts(r.submissionAnswers)}.`);
   lines.push(`- Statuses when the faults stopped: ${counts(r.statusesAtEndOfFaults)}.`);
   lines.push(`- Pauses when the faults stopped (reason / last error): ${counts(r.pausesAtEndOfFaults)}.`);
+  const settle = r.settled
+    ? `settled in ${r.settleSeconds.toFixed(0)} s`
+    : `the settle time ran out after ${r.settleSeconds.toFixed(0)} s`;
   lines.push(
-    `- Then the operator resumed every paused document; final statuses after ${r.settleSeconds.toFixed(0)} s:`,
+    `- Then the operator resumed every paused document; ${settle}. Final statuses: ${counts(r.finalStatuses)}.`,
   );
-  lines.push(`  ${counts(r.finalStatuses)}.`);
-  lines.push(`- Provider answers: ${counts(r.providerStatuses)}; injected faults drawn: ${counts(r.faultsDrawn)}.`);
+  lines.push(
+    `- Provider answers (\`none\`: a hang or reset): ${counts(r.providerStatuses)}; injected faults drawn: ` +
+      `${counts(r.faultsDrawn)}.`,
+  );
   lines.push(
     `- Whole ledger: ${r.allLedgerRows} rows for ${r.allProviderRequests} provider requests ` +
       '(including documents the bad-input corpus got accepted).',

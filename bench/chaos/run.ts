@@ -140,17 +140,17 @@ async function main(): Promise<void> {
       method: 'POST',
       headers: { authorization: `Bearer ${CHAOS_TOKENS.admin}` },
     }).catch(() => undefined);
-    const settleSeconds = await waitToSettle(cluster, options.settleMs, log);
+    const settle = await waitToSettle(cluster, options.settleMs, log);
     results = await measure({
       cluster,
       options,
       phase,
       atEnd,
       operatorActedAt,
-      settleSeconds,
+      settle,
       run: {
         startedAt: startedAt.toISOString(),
-        command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(),
+        command: ['npm run chaos', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
         commit: git(['rev-parse', '--short', 'HEAD']),
         machine: { cpus: os.cpus().length, loadAverageAtStart },
       },
