@@ -30,6 +30,48 @@ export async function makePng(lines: string[], width = 800, height = 400): Promi
   return new Uint8Array(await canvas.encode('png'));
 }
 
+/** The same picture as {@link makePng}, encoded as JPEG or WebP. */
+export async function makeImage(format: 'jpeg' | 'webp', lines: string[]): Promise<Uint8Array> {
+  const canvas = createCanvas(400, 200);
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, 400, 200);
+  context.fillStyle = '#000000';
+  context.font = '24px sans-serif';
+  lines.forEach((line, index) => context.fillText(line, 20, 50 + index * 32));
+  return new Uint8Array(format === 'jpeg' ? await canvas.encode('jpeg', 90) : await canvas.encode('webp', 90));
+}
+
+/** A 2×2 8-bit greyscale baseline TIFF, uncompressed: the header, one IFD of eight entries, the pixels. */
+export function makeTiff(): Uint8Array {
+  const entries: [tag: number, type: number, value: number][] = [
+    [256, 3, 2], // ImageWidth
+    [257, 3, 2], // ImageLength
+    [258, 3, 8], // BitsPerSample
+    [259, 3, 1], // Compression: none
+    [262, 3, 1], // PhotometricInterpretation: black is zero
+    [273, 4, 0], // StripOffsets, set below
+    [278, 3, 2], // RowsPerStrip
+    [279, 4, 4], // StripByteCounts
+  ];
+  const ifdSize = 2 + entries.length * 12 + 4;
+  const pixelsAt = 8 + ifdSize;
+  const bytes = Buffer.alloc(pixelsAt + 4);
+  bytes.write('II*\0', 0, 'latin1');
+  bytes.writeUInt32LE(8, 4);
+  bytes.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    bytes.writeUInt16LE(tag, at);
+    bytes.writeUInt16LE(type, at + 2);
+    bytes.writeUInt32LE(1, at + 4);
+    if (type === 3) bytes.writeUInt16LE(value, at + 8);
+    else bytes.writeUInt32LE(tag === 273 ? pixelsAt : value, at + 8);
+  });
+  Buffer.from([0x00, 0xff, 0xff, 0x00]).copy(bytes, pixelsAt);
+  return bytes;
+}
+
 /** A PDF like a scanner makes: `textPages` text pages first, then pages that are only an image of text. */
 export async function makeScannedPdf(imagePages: number, textPages: string[] = []): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
