@@ -45,6 +45,8 @@ export const ERROR_TYPES = {
   // input: never retried; the document goes to review
   contextLengthExceeded: 'DocketContextLengthExceeded',
   contentFiltered: 'DocketContentFiltered',
+  /** The document's file cannot be read: encrypted, corrupt, or nothing extractable (src/extraction/). */
+  unreadableDocument: 'DocketUnreadableDocument',
   // not an error of the provider: the document row is missing
   documentNotFound: 'DocketDocumentNotFound',
 } as const;
@@ -68,6 +70,7 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketServerErrorNoRetry: 'operator',
   DocketContextLengthExceeded: 'input',
   DocketContentFiltered: 'input',
+  DocketUnreadableDocument: 'input',
   DocketDocumentNotFound: 'operator',
 };
 
@@ -93,6 +96,7 @@ export const PAUSE_REASON_BY_TYPE: Partial<Record<ErrorType, PauseReason>> = {
 export const REVIEW_REASON_BY_TYPE: Partial<Record<ErrorType, ReviewReason>> = {
   DocketContextLengthExceeded: REVIEW_REASON.inputTooLong,
   DocketContentFiltered: REVIEW_REASON.contentFiltered,
+  DocketUnreadableDocument: REVIEW_REASON.unreadable,
 };
 
 /** Transient failures that tell of the provider's health (the outage breaker counts them); never rate limits. */

@@ -17,6 +17,8 @@ export const REVIEW_REASON = {
   lowConfidence: 'low_confidence',
   /** The document holds instructions aimed at the model (DOCKET_INJECTION_POLICY=review). */
   suspiciousInstructions: 'suspicious_instructions',
+  /** The file cannot be read: encrypted, corrupt, or nothing extractable (and no vision model for its images). */
+  unreadable: 'unreadable',
 } as const;
 export type ReviewReason = (typeof REVIEW_REASON)[keyof typeof REVIEW_REASON];
 

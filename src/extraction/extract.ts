@@ -1,0 +1,58 @@
+import { createBigFileGate } from './big-file-gate.js';
+import { detectDocumentType, type DetectedType } from './detect.js';
+import { extractDocx } from './docx.js';
+import { extractEmail } from './email.js';
+import { UnreadableDocumentError } from './errors.js';
+import { extractHtml } from './html.js';
+import { libraryTag } from './library-version.js';
+import { extractPdf } from './pdf.js';
+import { extractText } from './text.js';
+import type { ExtractedDocument, ExtractOptions } from './types.js';
+
+/** Pages of a PDF read by default: enough for any contract or report, bounded for a 5,000-page export. */
+export const DEFAULT_MAX_PAGES = 200;
+
+const bigFileGate = createBigFileGate();
+
+/**
+ * The text of a file, whatever its supported type (detected from its content, see `detectDocumentType`), with the
+ * method and library that produced it, and the images that need a vision model.
+ *
+ * Throws `UnsupportedTypeError` for a type Docket does not read (the API's 415), `UnreadableDocumentError` for a
+ * file that cannot be read (encrypted, corrupt, or nothing in it: an input problem, the document goes to review as
+ * `unreadable`). Anything else it throws is a crash of an extractor, to be retried.
+ */
+export async function extractDocument(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractedDocument> {
+  if (bytes.length === 0) throw new UnreadableDocumentError('empty', 'the file is empty (0 bytes)');
+  const type = await detectDocumentType(bytes, options.name);
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const result = await bigFileGate(bytes.length, () => extractByKind(bytes, type, maxPages));
+  if (result.text === '' && !result.images?.length) {
+    throw new UnreadableDocumentError('empty', `nothing to read: the ${type.mediaType} file holds no text or image`);
+  }
+  return result;
+}
+
+async function extractByKind(bytes: Uint8Array, type: DetectedType, maxPages: number): Promise<ExtractedDocument> {
+  switch (type.kind) {
+    case 'pdf':
+      return extractPdf(bytes, maxPages);
+    case 'docx':
+      return extractDocx(bytes);
+    case 'html':
+      return extractHtml(bytes);
+    case 'email':
+      return extractEmail(bytes);
+    case 'text':
+      return extractText(bytes, type.mediaType);
+    case 'image':
+      // Nothing to parse: the image itself goes to a vision model, as detected.
+      return {
+        text: '',
+        method: 'vision',
+        extractor: libraryTag('file-type'),
+        mediaType: type.mediaType,
+        images: [{ mediaType: type.mediaType, bytes }],
+      };
+  }
+}
