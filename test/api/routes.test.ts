@@ -86,6 +86,7 @@ describe('the HTTP API', () => {
         Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
       );
       assert.deepEqual(routes.sort(), [
+        'DELETE /v1/documents/{id}',
         'GET /healthz',
         'GET /v1/batches/{id}',
         'GET /v1/canary',
@@ -281,7 +282,12 @@ describe('the HTTP API', () => {
 
     it('rejects unknown fields, a malformed id and non-object metadata with 400', async () => {
       await expectError(await submit({ text: 'hello', colour: 'blue' }), 400, 'bad_request');
-      await expectError(await submit({ id: 'has spaces/and slashes', text: 'hello' }), 400, 'bad_request', /^id: /);
+      await expectError(
+        await submit({ id: 'has spaces/and slashes', text: 'hello' }),
+        400,
+        'bad_request',
+        /^id may use/,
+      );
       await expectError(await submit({ text: 'hello', metadata: [1, 2] }), 400, 'bad_request', /metadata/);
     });
   });

@@ -115,13 +115,9 @@ describe('submission while Temporal is down', () => {
     const down = await call('/healthz');
     const elapsedMs = performance.now() - began;
     assert.equal(down.status, 503);
-    assert.deepEqual(await down.json(), {
-      status: 'degraded',
-      database: 'ok',
-      temporal: 'unreachable',
-      down: ['temporal'],
-      provider: { breaker: 'closed', consecutiveFailures: 0 },
-    });
+    const { provider, ...checks } = (await down.json()) as { provider?: { breaker: string } };
+    assert.deepEqual(checks, { status: 'degraded', database: 'ok', temporal: 'unreachable', down: ['temporal'] });
+    assert.equal(provider?.breaker, 'closed', 'the provider as the workers see it, reported beside the checks');
     // DESIGN.md §4: the contract of /healthz, which a load balancer's probe relies on.
     assert.ok(elapsedMs < 2_000, `/healthz took ${Math.round(elapsedMs)} ms`);
 
