@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { derivedDocumentId } from '../../src/api/documents.js';
 import { startApi, type RunningApi } from '../../src/api/serve.js';
+import { derivedId } from '../../src/cli/known-documents.js';
 import { DocketClient } from '../../src/client/docket-client.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
@@ -103,6 +105,34 @@ describe('the docket CLI for a newcomer', () => {
     expectExit(result, 1);
     assert.match(result.stderr, /skipped pictures\/logo\.png: /);
     assert.match(result.stderr, /nothing to compare/);
+  });
+
+  it('does not start a new batch for a folder submitted again: already classified documents are named as such', async () => {
+    await write('again/a.txt', `Kubernetes node pressure ${marker('again')}`);
+    await write('again/b.txt', `Quarterly revenue grew ${marker('again')}`);
+    const first = await docket(['submit', 'again', '--wait', '--poll-interval', '100']);
+    expectExit(first, 0);
+    assert.match(first.stdout, /^Batch /m);
+
+    const second = await docket(['submit', 'again']);
+    expectExit(second, 0);
+    assert.match(second.stderr, /2 already classified \(same content as before\): not submitted again/);
+    assert.match(second.stdout, /Nothing new to submit\./);
+    assert.doesNotMatch(second.stdout, /accepted|batch/);
+    assert.match(second.stdout, /^doc-[0-9a-f]{32} {2}completed {2}\(again\/a\.txt\)$/m);
+
+    await write('again/c.txt', `A new clause on liability ${marker('again')}`);
+    const third = await docket(['submit', 'again', '--json']);
+    expectExit(third, 0);
+    const body = JSON.parse(third.stdout) as { known: string[]; documents: { source: string; status?: string }[] };
+    assert.equal(body.known.length, 2);
+    assert.deepEqual(body.documents.map((d) => d.source).sort(), ['again/a.txt', 'again/b.txt', 'again/c.txt']);
+    await waitFor(
+      async () => env.sim.requestsMatching(marker('again')).length,
+      (n) => n === 3,
+    );
+    assert.equal(env.sim.requestsMatching(marker('again')).length, 3, 'one call per distinct document, ever');
+    assert.equal(derivedId('some text', 'default'), derivedDocumentId('some text', 'default'));
   });
 
   it('pages the review queue with excerpts, the whole text one request away', async () => {
