@@ -22,7 +22,8 @@ import {
 } from './format.js';
 import { collectInputs } from './inputs.js';
 import { ProgressBar } from './progress.js';
-import { submitDocuments, type SubmittedDocument } from './submit.js';
+import { describeKnown, findKnown } from './known-documents.js';
+import { submitDocuments, type SubmitOutcome, type SubmittedDocument } from './submit.js';
 import { waitForDocuments } from './wait.js';
 
 /** The process around the CLI: streams, environment and working directory (tests pass their own). */
@@ -226,33 +227,48 @@ Examples:
         first.id = flags.id;
       }
 
-      const bar = progressBar(documents.length, flags.json);
-      let outcome;
+      // The same folder again: documents already there are reported with their status, not sent in a new batch.
+      const { known, fresh } =
+        documents.length > 1
+          ? await findKnown(client, documents, flags.taxonomy ?? 'default')
+          : { known: [], fresh: documents };
+      if (known.length > 0) warn(describeKnown(known));
+
+      const bar = progressBar(fresh.length, flags.json);
+      let outcome: SubmitOutcome = { submitted: [], rejected: [], batchIds: [] };
       try {
-        outcome = await submitDocuments(client, documents, {
-          taxonomy: flags.taxonomy,
-          batchSize: flags.batchSize,
-          batchBytes: BATCH_BYTES,
-          onProgress: (done) => bar?.submitting(done),
-        });
+        if (fresh.length > 0) {
+          outcome = await submitDocuments(client, fresh, {
+            taxonomy: flags.taxonomy,
+            batchSize: flags.batchSize,
+            batchBytes: BATCH_BYTES,
+            onProgress: (done) => bar?.submitting(done),
+          });
+        }
       } finally {
         bar?.stop();
       }
-      const { submitted, rejected, batchIds } = outcome;
+      const { rejected, batchIds } = outcome;
+      const sent = outcome.submitted.length;
+      const submitted: SubmittedDocument[] = [
+        ...known.map(({ doc, view }) => ({ source: doc.source, id: view.id, status: view.status })),
+        ...outcome.submitted,
+      ];
       for (const r of rejected) warn(`rejected ${r.source}: ${r.message}`);
 
       let exitCode: ExitCode = rejected.length > 0 ? EXIT_CODES.failure : EXIT_CODES.ok;
       if (!flags.wait) {
-        if (flags.json) printJson({ documents: submitted, rejected, skipped, batches: batchIds });
-        else {
+        if (flags.json) {
+          printJson({ documents: submitted, rejected, skipped, batches: batchIds, known: known.map((k) => k.view.id) });
+        } else {
           if (submitted.length <= LIST_LIMIT) for (const s of submitted) print(submittedLine(s));
           const via =
             batchIds.length > 0 ? ` in ${batchIds.length === 1 ? 'batch' : 'batches'} ${batchIds.join(', ')}` : '';
           const count =
-            submitted.length === documents.length
-              ? `${submitted.length} ${submitted.length === 1 ? 'document' : 'documents'}`
-              : `${submitted.length} of ${documents.length} documents`;
-          print(`Submitted ${count}${via}.`);
+            sent === fresh.length
+              ? `${sent} ${sent === 1 ? 'document' : 'documents'}`
+              : `${sent} of ${fresh.length} documents`;
+          print(fresh.length === 0 ? 'Nothing new to submit.' : `Submitted ${count}${via}.`);
           const follow = followCommand(submitted, batchIds);
           if (follow) print(`Follow with: ${follow}`);
         }
@@ -281,6 +297,7 @@ Examples:
           rejected,
           skipped,
           batches: batchIds,
+          known: known.map((k) => k.view.id),
           unsettled,
           summary: {
             documents: settledViews.length,

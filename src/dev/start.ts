@@ -17,7 +17,7 @@ import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { connectClient, connectWorker } from '../temporal-connection.js';
 import { createWorkers } from '../worker/create-workers.js';
 import { installRuntime } from '../worker/runtime.js';
-import { watchAncestors } from './ancestors.js';
+import { watchLaunchers } from './launchers.js';
 import { formatBanner } from './banner.js';
 import { devTokens } from './dev-tokens.js';
 import { logLines } from './log-lines.js';
@@ -81,7 +81,7 @@ export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void
   // `on`, not `once`: Ctrl-C reaches every process of the terminal's group (npm, sh, tsx relays it again), and a
   // second delivery must not kill Docket halfway through draining.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
-  watchAncestors((pid) => void stop(0, `the process that started it, pid ${pid}, has exited`));
+  watchLaunchers((pid) => void stop(0, `npm start (pid ${pid}) has exited`));
 
   try {
     // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER ask for it; flushed last, after the workers.

@@ -121,43 +121,6 @@ describe('the docket CLI', () => {
     });
   });
 
-  it('finds the dev tokens from a subfolder of the project, and says where it looked outside any', async () => {
-    const sub = join(cwd, 'notes', 'drafts');
-    await mkdir(sub, { recursive: true });
-    const fromSubfolder = await docket(['reviews'], { cwd: sub });
-    expectExit(fromSubfolder, 0);
-    const outside = await mkdtemp(join(tmpdir(), 'docket-elsewhere-'));
-    try {
-      const lost = await docket(['reviews'], { cwd: outside });
-      expectExit(lost, 2);
-      assert.match(lost.stderr, /no \.data\/dev-tokens\.json in .*docket-elsewhere-.* or any folder above it/);
-      assert.match(lost.stderr, /inside the Docket project folder/);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
-  });
-
-  it('names canary flags and commands, not API fields and routes, in canary errors', async () => {
-    const noCandidate = await docket(['canary', 'start', '--share', '0.1']);
-    expectExit(noCandidate, 2);
-    assert.match(noCandidate.stderr, /--prompt <version>, --model <model>, or both/);
-    const unknown = await docket(['canary', 'start', '--share', '0.1', '--prompt', 'no-such-prompt']);
-    expectExit(unknown, 1);
-    assert.match(unknown.stderr, /--prompt: unknown prompt version "no-such-prompt"/);
-    const report = await docket(['canary', 'report']);
-    expectExit(report, 1);
-    assert.match(report.stderr, /docket canary start/);
-    assert.doesNotMatch(`${noCandidate.stderr}${unknown.stderr}${report.stderr}`, /POST \/v1|promptVersion/);
-  });
-
-  it('names the non-text files compare skips, as submit does', async () => {
-    await write('pictures/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
-    const result = await docket(['compare', 'pictures', '--b-model', 'gpt-4.1-mini']);
-    expectExit(result, 1);
-    assert.match(result.stderr, /skipped pictures\/logo\.png: /);
-    assert.match(result.stderr, /nothing to compare/);
-  });
-
   describe('submit and status', () => {
     it('submits a file with --wait, prints its category and exits 0', async () => {
       const file = await write('contract.txt', `This agreement limits the liability of each party. ${marker('file')}`);

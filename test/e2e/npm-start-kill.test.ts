@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { prepareDevRun, type DevRun } from '../helpers/npm-start.js';
 
-// Three starts of the whole product.
-describe('npm start killed with SIGKILL', { timeout: 600_000 }, () => {
+describe('npm start killed with SIGKILL', () => {
   let run: DevRun;
   before(async () => {
     run = await prepareDevRun('docket-kill-');

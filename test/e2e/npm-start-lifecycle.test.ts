@@ -4,8 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { prepareDevRun, processesMentioning, type DevRun } from '../helpers/npm-start.js';
 import { waitFor } from '../helpers/wait.js';
 
-// Two starts of the whole product, with a 4 s LLM call drained in between.
-describe('npm start: taken ports and Ctrl-C', { timeout: 600_000 }, () => {
+describe('npm start: taken ports and Ctrl-C', () => {
   let run: DevRun;
   before(async () => {
     run = await prepareDevRun('docket-life-');
