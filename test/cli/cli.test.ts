@@ -361,7 +361,9 @@ describe('the docket CLI', () => {
         });
 
         const client = new DocketClient({ baseUrl: url, token: TEST_TOKENS.submitter });
-        assert.deepEqual(await client.health(), { status: 'ok', database: 'ok', temporal: 'ok' });
+        const { provider, ...checks } = await client.health();
+        assert.deepEqual(checks, { status: 'ok', database: 'ok', temporal: 'ok' });
+        assert.equal(provider?.breaker, 'closed');
         const accepted = await client.submit({
           id: `client-${run}`,
           text: `Court ruling on the GDPR breach ${marker('client')}`,
