@@ -79,6 +79,18 @@ describe('PDF extraction', () => {
     );
   });
 
+  it('keeps a short text on a page without anything else to render', async () => {
+    const result = await extractDocument(await makeTextPdf(['Void']));
+    assert.deepEqual(
+      { text: result.text, method: result.method, images: result.images },
+      {
+        text: 'Void',
+        method: 'pdf-text',
+        images: undefined,
+      },
+    );
+  });
+
   it(`renders at most ${MAX_RENDERED_PAGES} scanned pages and counts the ones left out`, async () => {
     const result = await extractDocument(await makeScannedPdf(MAX_RENDERED_PAGES + 2));
     assert.equal(result.images?.length, MAX_RENDERED_PAGES);
