@@ -54,6 +54,11 @@ describe('PDF extraction', () => {
     assert.doesNotMatch(result.text, /Chapter 3 of/);
   });
 
+  it('refuses a maxPages below one as a mistake of the caller, not an empty document', async () => {
+    const pdf = await makeTextPdf(['A page']);
+    await assert.rejects(extractDocument(pdf, { maxPages: 0 }), RangeError);
+  });
+
   it('renders a page that is only an image (a scan) for a vision model, with an empty text', async () => {
     const result = await extractDocument(await makeScannedPdf(1));
     assert.equal(result.method, 'vision');
