@@ -23,9 +23,11 @@ const bigFileGate = createBigFileGate();
  * `unreadable`). Anything else it throws is a crash of an extractor, to be retried.
  */
 export async function extractDocument(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractedDocument> {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  // A caller's mistake, not the file's: it must not pass for an empty document.
+  if (!Number.isInteger(maxPages) || maxPages < 1) throw new RangeError('maxPages must be a whole number ≥ 1');
   if (bytes.length === 0) throw new UnreadableDocumentError('empty', 'the file is empty (0 bytes)');
   const type = await detectDocumentType(bytes, options.name);
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const result = await bigFileGate(bytes.length, () => extractByKind(bytes, type, maxPages));
   if (result.text === '' && !result.images?.length) {
     throw new UnreadableDocumentError('empty', `nothing to read: the ${type.mediaType} file holds no text or image`);

@@ -61,11 +61,13 @@ async function readPages(pdf: PDFDocumentProxy, maxPages: number): Promise<Extra
   const texts: string[] = [];
   const images: DocumentImage[] = [];
   let imagesOmitted = 0;
+  let textLayerPages = 0;
   for (let number = 1; number <= pagesRead; number++) {
     const page = await pdf.getPage(number);
     try {
       const text = await pageText(page);
-      if (text.replace(/\s/g, '').length >= MIN_PAGE_TEXT_CHARS) texts.push(text);
+      if (text !== '') texts.push(text);
+      if (text.replace(/\s/g, '').length >= MIN_PAGE_TEXT_CHARS) textLayerPages++;
       else if (await paintsSomething(page)) {
         if (images.length < MAX_RENDERED_PAGES) images.push(await renderPage(page, number));
         else imagesOmitted++;
@@ -74,10 +76,10 @@ async function readPages(pdf: PDFDocumentProxy, maxPages: number): Promise<Extra
       page.cleanup();
     }
   }
-  const text = texts.join('\n\n');
   return {
-    text,
-    method: text === '' && images.length > 0 ? 'vision' : 'pdf-text',
+    text: texts.join('\n\n'),
+    // Only scans, perhaps with a stray page number: what matters is in the images.
+    method: textLayerPages === 0 && images.length > 0 ? 'vision' : 'pdf-text',
     extractor: `pdfjs-dist@${version}`,
     mediaType: 'application/pdf',
     pages: pdf.numPages,

@@ -54,6 +54,11 @@ describe('PDF extraction', () => {
     assert.doesNotMatch(result.text, /Chapter 3 of/);
   });
 
+  it('refuses a maxPages below one as a mistake of the caller, not an empty document', async () => {
+    const pdf = await makeTextPdf(['A page']);
+    await assert.rejects(extractDocument(pdf, { maxPages: 0 }), RangeError);
+  });
+
   it('renders a page that is only an image (a scan) for a vision model, with an empty text', async () => {
     const result = await extractDocument(await makeScannedPdf(1));
     assert.equal(result.method, 'vision');
@@ -76,6 +81,18 @@ describe('PDF extraction', () => {
     assert.deepEqual(
       result.images?.map((image) => image.page),
       [2],
+    );
+  });
+
+  it('keeps a short text on a page without anything else to render', async () => {
+    const result = await extractDocument(await makeTextPdf(['Void']));
+    assert.deepEqual(
+      { text: result.text, method: result.method, images: result.images },
+      {
+        text: 'Void',
+        method: 'pdf-text',
+        images: undefined,
+      },
     );
   });
 
