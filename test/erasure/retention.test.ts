@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { documentWorkflowId, RETENTION_SCHEDULE_ID, TASK_QUEUE, WORKFLOW_TYPES } from '../../src/shared/names.js';
 import type { RetentionInput, RetentionResult } from '../../src/workflows/retention.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+import { replayOptions, startDocket, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('retention', () => {
@@ -85,7 +85,7 @@ describe('retention', () => {
     );
     let replayed = 0;
     for await (const r of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
+      await replayOptions(env.config),
       listed().intoHistories(),
     )) {
       assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
