@@ -84,10 +84,7 @@ describe('retention', () => {
       (n) => n >= runs,
     );
     let replayed = 0;
-    for await (const r of Worker.runReplayHistories(
-      await replayOptions(env.config),
-      listed().intoHistories(),
-    )) {
+    for await (const r of Worker.runReplayHistories(await replayOptions(env.config), listed().intoHistories())) {
       assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
       replayed++;
     }
