@@ -111,7 +111,7 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
       met: fiveXx === 0,
     },
     {
-      goal: 'no marker in any log',
+      goal: 'no marker in any log or workflow history',
       measured: leaks === 0 ? '0' : `${leaks}: ${counts(r.markerLeaks)}`,
       met: leaks === 0,
     },

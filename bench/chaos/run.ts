@@ -159,9 +159,10 @@ async function main(): Promise<void> {
     log('stopping every process');
     await cluster.stop();
   }
+  // Byte for byte (latin1): the marker is ASCII, and the Temporal database file is binary.
   const logs = cluster
     .logFiles()
-    .map(({ process, file }) => ({ process, text: existsSync(file) ? readFileSync(file, 'utf8') : '' }));
+    .map(({ process, file }) => ({ process, text: existsSync(file) ? readFileSync(file, 'latin1') : '' }));
   results.markerLeaks = markerLeaks(logs, [marker]);
   const out = options.out ?? RESULTS_DIR;
   mkdirSync(out, { recursive: true });
