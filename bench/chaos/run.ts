@@ -127,6 +127,15 @@ async function main(): Promise<void> {
     env: { DOCKET_LLM_TIMEOUT_MS: '5000', DOCKET_RECONCILE_INTERVAL: '2s' },
     log,
   });
+  // Interrupted, it still stops what it started: no worker, API or Temporal server outlives the campaign.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping every process`);
+      // Ctrl-C reaches the children too: their exits are no longer a supervisor's business.
+      for (const child of [cluster.api, ...cluster.workers]) delete child.onUnexpectedExit;
+      void cluster.stop().finally(() => process.exit(130));
+    });
+  }
   let results: ChaosResults | undefined;
   try {
     supervise(cluster);
