@@ -104,6 +104,16 @@ export function earlyRetries(
   return { fromAnswer, fromRequest, asked };
 }
 
+/** How often a non-retryable error was followed by more calls, and where (for reading against the events). */
+export interface NonRetryableCalls {
+  errors: number;
+  followUps: number;
+  callsPerError: number;
+  byKind: Record<string, number>;
+  /** Documents called again after their first non-retryable error: that error's time and the later calls' (epoch ms). */
+  repeated: { id: string; kind: string; at: number; next: number[] }[];
+}
+
 /**
  * Calls per non-retryable error: each such answer before `operatorActedAt` (when paused documents were resumed)
  * should be the document's last call until then. `followUps` counts the calls made anyway.
@@ -112,11 +122,12 @@ export function nonRetryableCalls(
   requests: RecordedRequest[],
   documentOf: DocumentOf,
   operatorActedAt: number,
-): { errors: number; followUps: number; callsPerError: number; byKind: Record<string, number> } {
+): NonRetryableCalls {
   let errors = 0;
   let followUps = 0;
   const byKind: Record<string, number> = {};
-  for (const list of byDocument(requests, documentOf).values()) {
+  const repeated: NonRetryableCalls['repeated'] = [];
+  for (const [id, list] of byDocument(requests, documentOf)) {
     const before = list.filter((r) => r.receivedAt < operatorActedAt);
     const first = before.findIndex((r) => r.fault !== undefined && NON_RETRYABLE_FAULTS.has(r.fault));
     if (first < 0) continue;
@@ -126,17 +137,23 @@ export function nonRetryableCalls(
         byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
       }
     }
-    followUps += before.length - first - 1;
+    const after = before.slice(first + 1);
+    followUps += after.length;
+    const error = before[first] as RecordedRequest;
+    if (after.length > 0) {
+      repeated.push({ id, kind: error.fault as string, at: error.receivedAt, next: after.map((r) => r.receivedAt) });
+    }
   }
   const callsPerError = errors === 0 ? 0 : (errors + followUps) / errors;
-  return { errors, followUps, callsPerError, byKind };
+  return { errors, followUps, callsPerError, byKind, repeated };
 }
 
-/** Documents whose valid answer (a 200 with no injected output fault) was bought more than once. */
-export function answersPaidTwice(requests: RecordedRequest[], documentOf: DocumentOf): string[] {
-  const paid: string[] = [];
+/** Documents whose valid answer (a 200 with no injected output fault) was bought more than once, and when (epoch ms). */
+export function answersPaidTwice(requests: RecordedRequest[], documentOf: DocumentOf): { id: string; at: number[] }[] {
+  const paid: { id: string; at: number[] }[] = [];
   for (const [id, list] of byDocument(requests, documentOf)) {
-    if (list.filter((r) => r.status === 200 && r.fault === undefined).length > 1) paid.push(id);
+    const valid = list.filter((r) => r.status === 200 && r.fault === undefined);
+    if (valid.length > 1) paid.push({ id, at: valid.map((r) => r.receivedAt) });
   }
   return paid;
 }

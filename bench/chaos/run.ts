@@ -104,7 +104,7 @@ async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: 
   if (!cluster.temporalRunning) await cluster.startTemporal();
   await Promise.all(submitted);
   clearInterval(progress);
-  return { submissions, records, events: eventRecords, badInput };
+  return { submissions, records, events: eventRecords, badInput, startedAt: started };
 }
 
 async function main(): Promise<void> {

@@ -98,6 +98,7 @@ describe('chaos checks on a known fixture', () => {
     assert.equal(result.followUps, 2);
     assert.equal(result.callsPerError, 5 / 3);
     assert.deepEqual(result.byKind, { insufficient_quota: 1, unauthorized: 2 });
+    assert.deepEqual(result.repeated, [{ id: 'u', kind: 'unauthorized', at: 0, next: [2000, 3000] }]);
   });
 
   it('finds a valid answer bought twice, and not a repair after invalid output', () => {
@@ -109,7 +110,7 @@ describe('chaos checks on a known fixture', () => {
       request('once', 0, { status: 503, fault: 'overloaded' }),
       request('once', 1000),
     ];
-    assert.deepEqual(answersPaidTwice(requests, documentOf), ['twice']);
+    assert.deepEqual(answersPaidTwice(requests, documentOf), [{ id: 'twice', at: [0, 1000] }]);
   });
 
   it('compares ledger rows with provider requests per document', () => {
