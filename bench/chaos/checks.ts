@@ -115,37 +115,40 @@ export interface NonRetryableCalls {
 }
 
 /**
- * Calls per non-retryable error: each such answer before `operatorActedAt` (when paused documents were resumed)
- * should be the document's last call until then. `followUps` counts the calls made anyway.
+ * Calls per non-retryable error: each such answer should be the document's last call until an operator resumed
+ * paused documents (`operatorActions`, epoch ms: the campaign's resume, and any resume the bad-input corpus got
+ * through). `followUps` counts the calls made anyway.
  */
 export function nonRetryableCalls(
   requests: RecordedRequest[],
   documentOf: DocumentOf,
-  operatorActedAt: number,
+  operatorActions: number[],
 ): NonRetryableCalls {
+  const nextAction = (t: number) => Math.min(...operatorActions.filter((a) => a > t), Number.POSITIVE_INFINITY);
   let errors = 0;
   let followUps = 0;
   const byKind: Record<string, number> = {};
   const repeated: NonRetryableCalls['repeated'] = [];
   for (const [id, list] of byDocument(requests, documentOf)) {
-    const before = list.filter((r) => r.receivedAt < operatorActedAt);
-    const first = before.findIndex((r) => r.fault !== undefined && NON_RETRYABLE_FAULTS.has(r.fault));
-    if (first < 0) continue;
-    for (const r of before.slice(first)) {
-      if (r.fault !== undefined && NON_RETRYABLE_FAULTS.has(r.fault)) {
-        errors++;
-        byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
+    let windowEnd = Number.NEGATIVE_INFINITY;
+    let open: NonRetryableCalls['repeated'][number] | undefined;
+    for (const r of list) {
+      if (r.receivedAt < windowEnd && open) {
+        followUps++;
+        open.next.push(r.receivedAt);
       }
-    }
-    const after = before.slice(first + 1);
-    followUps += after.length;
-    const error = before[first] as RecordedRequest;
-    if (after.length > 0) {
-      repeated.push({ id, kind: error.fault as string, at: error.receivedAt, next: after.map((r) => r.receivedAt) });
+      if (r.fault === undefined || !NON_RETRYABLE_FAULTS.has(r.fault)) continue;
+      errors++;
+      byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
+      if (r.receivedAt >= windowEnd) {
+        windowEnd = nextAction(r.receivedAt);
+        open = { id, kind: r.fault, at: r.receivedAt, next: [] };
+        repeated.push(open);
+      }
     }
   }
   const callsPerError = errors === 0 ? 0 : (errors + followUps) / errors;
-  return { errors, followUps, callsPerError, byKind, repeated };
+  return { errors, followUps, callsPerError, byKind, repeated: repeated.filter((c) => c.next.length > 0) };
 }
 
 /** Documents whose valid answer (a 200 with no injected output fault) was bought more than once, and when (epoch ms). */

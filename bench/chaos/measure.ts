@@ -90,7 +90,7 @@ export async function measure(input: MeasureInput): Promise<ChaosResults> {
     allProviderRequests: requests.length,
     phaseStartedAt: phase.startedAt,
     answersPaidTwice: answersPaidTwice(requests, documentOf),
-    nonRetryable: nonRetryableCalls(requests, documentOf, input.operatorActedAt),
+    nonRetryable: nonRetryableCalls(requests, documentOf, [...phase.badInput.resumes, input.operatorActedAt]),
     earlyRetries: earlyRetries(requests, documentOf),
     faultsDrawn: tally(requests.flatMap((r) => (r.fault ? [r.fault] : []))),
     providerStatuses: tally(requests.map((r) => String(r.status ?? 'none'))),

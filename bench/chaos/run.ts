@@ -65,7 +65,7 @@ async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: 
   });
   const events = planEvents(options.events, options.durationMs, options.workers, prng);
   const records = new Map<string, SubmissionRecord>();
-  let badInput: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [] };
+  let badInput: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [], resumes: [] };
   const sendCorpus = async (spreadMs: number) => {
     const doc = (await (await fetch(`${cluster.apiUrl}/openapi.json`)).json()) as Parameters<typeof badInputCorpus>[0];
     const corpus = badInputCorpus(doc, {
