@@ -177,6 +177,14 @@ export function renderChaosMarkdown(r: ChaosResults): string {
   );
   for (const e of r.badInput.serverErrors.slice(0, 20)) lines.push(`  - ${e.status}: ${e.request}`);
   lines.push(`- Processes that exited by themselves: ${counts(r.unexpectedExits)}.`);
+  lines.push('', '## Notes', '');
+  lines.push(
+    '- The ledger row is written after the call until the write-ahead ledger (issue 13 item 2) lands: a call in',
+    '  flight at a worker SIGKILL, or answered while the database is cut, has no row, and its retry buys the answer',
+    '  again. A mismatch and answers bought twice are expected until then.',
+    '- A 5xx during the database outage is counted, not excused: the API should answer 503 with what is down.',
+    '- Times are seconds from the start of the fault phase, as in the events table.',
+  );
   lines.push('');
   return lines.join('\n');
 }
