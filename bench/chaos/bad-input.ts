@@ -199,15 +199,18 @@ export interface BadInputOutcome {
   statuses: Record<string, number>;
   serverErrors: { request: string; status: number }[];
   unanswered: string[];
+  /** When a resume route answered 200 (epoch ms): the corpus acted as an operator. */
+  resumes: number[];
 }
 
 /** Sends the corpus a few requests at a time, spread over `spreadMs`. */
 export async function sendBadInput(apiUrl: string, corpus: BadRequest[], spreadMs: number): Promise<BadInputOutcome> {
-  const outcome: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [] };
+  const outcome: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [], resumes: [] };
   const pause = corpus.length > 0 ? spreadMs / corpus.length : 0;
   for (const req of corpus) {
     const name = `${req.method} ${req.url.slice(0, 80)} (${req.label})`;
     outcome.requests++;
+    const sentAt = Date.now();
     try {
       const res = await fetch(`${apiUrl}${req.url}`, {
         method: req.method,
@@ -219,6 +222,7 @@ export async function sendBadInput(apiUrl: string, corpus: BadRequest[], spreadM
       const key = String(res.status);
       outcome.statuses[key] = (outcome.statuses[key] ?? 0) + 1;
       if (res.status >= 500) outcome.serverErrors.push({ request: name, status: res.status });
+      if (res.status === 200 && /\/resume(\?|$)/.test(req.url)) outcome.resumes.push(sentAt);
     } catch {
       outcome.unanswered.push(name);
     }

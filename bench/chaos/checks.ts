@@ -104,39 +104,59 @@ export function earlyRetries(
   return { fromAnswer, fromRequest, asked };
 }
 
+/** How often a non-retryable error was followed by more calls, and where (for reading against the events). */
+export interface NonRetryableCalls {
+  errors: number;
+  followUps: number;
+  callsPerError: number;
+  byKind: Record<string, number>;
+  /** Documents called again after their first non-retryable error: that error's time and the later calls' (epoch ms). */
+  repeated: { id: string; kind: string; at: number; next: number[] }[];
+}
+
 /**
- * Calls per non-retryable error: each such answer before `operatorActedAt` (when paused documents were resumed)
- * should be the document's last call until then. `followUps` counts the calls made anyway.
+ * Calls per non-retryable error: each such answer should be the document's last call until an operator resumed
+ * paused documents (`operatorActions`, epoch ms: the campaign's resume, and any resume the bad-input corpus got
+ * through). `followUps` counts the calls made anyway.
  */
 export function nonRetryableCalls(
   requests: RecordedRequest[],
   documentOf: DocumentOf,
-  operatorActedAt: number,
-): { errors: number; followUps: number; callsPerError: number; byKind: Record<string, number> } {
+  operatorActions: number[],
+): NonRetryableCalls {
+  const nextAction = (t: number) => Math.min(...operatorActions.filter((a) => a > t), Number.POSITIVE_INFINITY);
   let errors = 0;
   let followUps = 0;
   const byKind: Record<string, number> = {};
-  for (const list of byDocument(requests, documentOf).values()) {
-    const before = list.filter((r) => r.receivedAt < operatorActedAt);
-    const first = before.findIndex((r) => r.fault !== undefined && NON_RETRYABLE_FAULTS.has(r.fault));
-    if (first < 0) continue;
-    for (const r of before.slice(first)) {
-      if (r.fault !== undefined && NON_RETRYABLE_FAULTS.has(r.fault)) {
-        errors++;
-        byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
+  const repeated: NonRetryableCalls['repeated'] = [];
+  for (const [id, list] of byDocument(requests, documentOf)) {
+    let windowEnd = Number.NEGATIVE_INFINITY;
+    let open: NonRetryableCalls['repeated'][number] | undefined;
+    for (const r of list) {
+      if (r.receivedAt < windowEnd && open) {
+        followUps++;
+        open.next.push(r.receivedAt);
+      }
+      if (r.fault === undefined || !NON_RETRYABLE_FAULTS.has(r.fault)) continue;
+      errors++;
+      byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
+      if (r.receivedAt >= windowEnd) {
+        windowEnd = nextAction(r.receivedAt);
+        open = { id, kind: r.fault, at: r.receivedAt, next: [] };
+        repeated.push(open);
       }
     }
-    followUps += before.length - first - 1;
   }
   const callsPerError = errors === 0 ? 0 : (errors + followUps) / errors;
-  return { errors, followUps, callsPerError, byKind };
+  return { errors, followUps, callsPerError, byKind, repeated: repeated.filter((c) => c.next.length > 0) };
 }
 
-/** Documents whose valid answer (a 200 with no injected output fault) was bought more than once. */
-export function answersPaidTwice(requests: RecordedRequest[], documentOf: DocumentOf): string[] {
-  const paid: string[] = [];
+/** Documents whose valid answer (a 200 with no injected output fault) was bought more than once, and when (epoch ms). */
+export function answersPaidTwice(requests: RecordedRequest[], documentOf: DocumentOf): { id: string; at: number[] }[] {
+  const paid: { id: string; at: number[] }[] = [];
   for (const [id, list] of byDocument(requests, documentOf)) {
-    if (list.filter((r) => r.status === 200 && r.fault === undefined).length > 1) paid.push(id);
+    const valid = list.filter((r) => r.status === 200 && r.fault === undefined);
+    if (valid.length > 1) paid.push({ id, at: valid.map((r) => r.receivedAt) });
   }
   return paid;
 }

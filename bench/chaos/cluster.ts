@@ -43,7 +43,7 @@ export interface ChaosCluster {
   killTemporal(): Promise<void>;
   startTemporal(): Promise<void>;
   readonly temporalRunning: boolean;
-  /** Output files of every process (for the marker search). */
+  /** Output files of every process, and the Temporal server's database file (for the marker search). */
   logFiles(): { process: string; file: string }[];
   stop(): Promise<void>;
 }
@@ -147,6 +147,8 @@ export async function startCluster(options: ClusterOptions): Promise<ChaosCluste
       { process: 'api', file: api.logFile },
       ...workers.map((w) => ({ process: w.name, file: w.logFile })),
       { process: 'temporal', file: temporalLog },
+      // Workflow histories must hold ids, never document content.
+      { process: 'temporal histories (database file)', file: dbFilename },
     ],
     async stop() {
       await Promise.allSettled([api.kill('SIGTERM'), ...workers.map((w) => w.kill('SIGTERM'))]);

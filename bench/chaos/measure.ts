@@ -34,6 +34,7 @@ export interface MeasureInput {
     records: Map<string, SubmissionRecord>;
     events: (EventRecord & { atSeconds: number })[];
     badInput: BadInputOutcome;
+    startedAt: number;
   };
   /** The API's view of the accepted documents when the faults stopped. */
   atEnd: DocumentView[];
@@ -87,8 +88,9 @@ export async function measure(input: MeasureInput): Promise<ChaosResults> {
     ledger: ledgerVsRequests(campaignRows, requests, documentOf),
     allLedgerRows: [...facts.ledgerRows.values()].reduce((a, b) => a + b, 0),
     allProviderRequests: requests.length,
+    phaseStartedAt: phase.startedAt,
     answersPaidTwice: answersPaidTwice(requests, documentOf),
-    nonRetryable: nonRetryableCalls(requests, documentOf, input.operatorActedAt),
+    nonRetryable: nonRetryableCalls(requests, documentOf, [...phase.badInput.resumes, input.operatorActedAt]),
     earlyRetries: earlyRetries(requests, documentOf),
     faultsDrawn: tally(requests.flatMap((r) => (r.fault ? [r.fault] : []))),
     providerStatuses: tally(requests.map((r) => String(r.status ?? 'none'))),

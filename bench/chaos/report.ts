@@ -1,4 +1,5 @@
 import type { BadInputOutcome } from './bad-input.js';
+import type { NonRetryableCalls } from './checks.js';
 import type { EventRecord } from './events.js';
 
 /** Everything a campaign measured, as written to `bench/results/chaos-<timestamp>.json`. */
@@ -26,8 +27,10 @@ export interface ChaosResults {
   ledger: { rows: number; requests: number; missingRows: number; extraRows: number; documentsMismatched: number };
   allLedgerRows: number;
   allProviderRequests: number;
-  answersPaidTwice: string[];
-  nonRetryable: { errors: number; followUps: number; callsPerError: number; byKind: Record<string, number> };
+  /** When the fault phase began (epoch ms): the times below are read against the events from there. */
+  phaseStartedAt: number;
+  answersPaidTwice: { id: string; at: number[] }[];
+  nonRetryable: NonRetryableCalls;
   earlyRetries: { fromAnswer: number; fromRequest: number; asked: number };
   faultsDrawn: Record<string, number>;
   providerStatuses: Record<string, number>;
@@ -83,7 +86,7 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
     },
     {
       goal: 'a valid answer bought once',
-      measured: `${r.answersPaidTwice.length} documents paid twice${list(r.answersPaidTwice)}`,
+      measured: `${r.answersPaidTwice.length} documents paid twice${list(r.answersPaidTwice.map((p) => p.id))}`,
       met: r.answersPaidTwice.length === 0,
     },
     {
@@ -111,7 +114,7 @@ export function goalRows(r: ChaosResults): { goal: string; measured: string; met
       met: fiveXx === 0,
     },
     {
-      goal: 'no marker in any log',
+      goal: 'no marker in any log or workflow history',
       measured: leaks === 0 ? '0' : `${leaks}: ${counts(r.markerLeaks)}`,
       met: leaks === 0,
     },
@@ -160,13 +163,28 @@ export function renderChaosMarkdown(r: ChaosResults): string {
     `- Whole ledger: ${r.allLedgerRows} rows for ${r.allProviderRequests} provider requests ` +
       '(including documents the bad-input corpus got accepted).',
   );
+  const second = (t: number) => ((t - r.phaseStartedAt) / 1000).toFixed(0);
   lines.push(`- Non-retryable errors by kind: ${counts(r.nonRetryable.byKind)}.`);
+  for (const c of r.nonRetryable.repeated) {
+    lines.push(`  - ${c.id}: ${c.kind} at ${second(c.at)} s, called again at ${c.next.map(second).join(', ')} s`);
+  }
+  for (const p of r.answersPaidTwice) {
+    lines.push(`- ${p.id}: a valid answer bought at ${p.at.map(second).join(', ')} s`);
+  }
   lines.push(
     `- Bad input: ${r.badInput.requests} requests, statuses ${counts(r.badInput.statuses)}; ` +
       `${r.badInput.unanswered.length} unanswered.`,
   );
   for (const e of r.badInput.serverErrors.slice(0, 20)) lines.push(`  - ${e.status}: ${e.request}`);
   lines.push(`- Processes that exited by themselves: ${counts(r.unexpectedExits)}.`);
+  lines.push('', '## Notes', '');
+  lines.push(
+    '- The ledger row is written after the call until the write-ahead ledger (issue 13 item 2) lands: a call in',
+    '  flight at a worker SIGKILL, or answered while the database is cut, has no row, and its retry buys the answer',
+    '  again. A mismatch and answers bought twice are expected until then.',
+    '- A 5xx during the database outage is counted, not excused: the API should answer 503 with what is down.',
+    '- Times are seconds from the start of the fault phase, as in the events table.',
+  );
   lines.push('');
   return lines.join('\n');
 }

@@ -65,7 +65,7 @@ async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: 
   });
   const events = planEvents(options.events, options.durationMs, options.workers, prng);
   const records = new Map<string, SubmissionRecord>();
-  let badInput: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [] };
+  let badInput: BadInputOutcome = { requests: 0, statuses: {}, serverErrors: [], unanswered: [], resumes: [] };
   const sendCorpus = async (spreadMs: number) => {
     const doc = (await (await fetch(`${cluster.apiUrl}/openapi.json`)).json()) as Parameters<typeof badInputCorpus>[0];
     const corpus = badInputCorpus(doc, {
@@ -104,7 +104,7 @@ async function faultPhase(cluster: ChaosCluster, options: ChaosOptions, marker: 
   if (!cluster.temporalRunning) await cluster.startTemporal();
   await Promise.all(submitted);
   clearInterval(progress);
-  return { submissions, records, events: eventRecords, badInput };
+  return { submissions, records, events: eventRecords, badInput, startedAt: started };
 }
 
 async function main(): Promise<void> {
@@ -127,6 +127,15 @@ async function main(): Promise<void> {
     env: { DOCKET_LLM_TIMEOUT_MS: '5000', DOCKET_RECONCILE_INTERVAL: '2s' },
     log,
   });
+  // Interrupted, it still stops what it started: no worker, API or Temporal server outlives the campaign.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping every process`);
+      // Ctrl-C reaches the children too: their exits are no longer a supervisor's business.
+      for (const child of [cluster.api, ...cluster.workers]) delete child.onUnexpectedExit;
+      void cluster.stop().finally(() => process.exit(130));
+    });
+  }
   let results: ChaosResults | undefined;
   try {
     supervise(cluster);
@@ -159,9 +168,10 @@ async function main(): Promise<void> {
     log('stopping every process');
     await cluster.stop();
   }
+  // Byte for byte (latin1): the marker is ASCII, and the Temporal database file is binary.
   const logs = cluster
     .logFiles()
-    .map(({ process, file }) => ({ process, text: existsSync(file) ? readFileSync(file, 'utf8') : '' }));
+    .map(({ process, file }) => ({ process, text: existsSync(file) ? readFileSync(file, 'latin1') : '' }));
   results.markerLeaks = markerLeaks(logs, [marker]);
   const out = options.out ?? RESULTS_DIR;
   mkdirSync(out, { recursive: true });

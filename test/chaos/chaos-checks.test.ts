@@ -93,11 +93,21 @@ describe('chaos checks on a known fixture', () => {
       request('s', 0, { status: 500, fault: 'server_error' }),
       request('s', 1000, { status: 200 }),
     ];
-    const result = nonRetryableCalls(requests, documentOf, 4000);
+    const result = nonRetryableCalls(requests, documentOf, [4000]);
     assert.equal(result.errors, 3);
     assert.equal(result.followUps, 2);
     assert.equal(result.callsPerError, 5 / 3);
     assert.deepEqual(result.byKind, { insufficient_quota: 1, unauthorized: 2 });
+    assert.deepEqual(result.repeated, [{ id: 'u', kind: 'unauthorized', at: 0, next: [2000, 3000] }]);
+  });
+
+  it('counts no call after a resume that came between the error and the call', () => {
+    const requests = [
+      request('r', 0, { status: 400, fault: 'invalid_request' }),
+      request('r', 2000, { status: 200 }), // resumed at 1000 (e.g. POST /v1/resume)
+    ];
+    assert.equal(nonRetryableCalls(requests, documentOf, [1000, 9000]).followUps, 0);
+    assert.equal(nonRetryableCalls(requests, documentOf, [9000]).followUps, 1);
   });
 
   it('finds a valid answer bought twice, and not a repair after invalid output', () => {
@@ -109,7 +119,7 @@ describe('chaos checks on a known fixture', () => {
       request('once', 0, { status: 503, fault: 'overloaded' }),
       request('once', 1000),
     ];
-    assert.deepEqual(answersPaidTwice(requests, documentOf), ['twice']);
+    assert.deepEqual(answersPaidTwice(requests, documentOf), [{ id: 'twice', at: [0, 1000] }]);
   });
 
   it('compares ledger rows with provider requests per document', () => {
