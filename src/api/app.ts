@@ -16,6 +16,7 @@ import { checkHealth } from './health.js';
 import { getDocumentView, submitDocument } from './documents.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
+import { unavailableError } from './unavailable.js';
 import { registerCanaryRoutes } from './canary-routes.js';
 import { registerCompareRoutes } from './compare-routes.js';
 import { registerReportRoutes } from './reports.js';
@@ -83,6 +84,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.onError((err, c) => {
     const known = toHttpError(err);
     if (known) return c.json(known.toBody(), known.status);
+    const unavailable = unavailableError(err);
+    if (unavailable) {
+      deps.logger.warn({ path: c.req.path, reason: unavailable.message }, 'dependency unavailable');
+      return c.json(unavailable.toBody(), unavailable.status);
+    }
     deps.logger.error({ err, path: c.req.path }, 'request failed');
     return c.json(new HttpError('internal', 'internal error; see the API logs').toBody(), 500);
   });
