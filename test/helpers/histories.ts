@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { documentWorkflowId } from '../../src/shared/names.js';
-import { workflowBundle, type DocketTestEnv } from './docket.js';
+import { replayOptions, type DocketTestEnv } from './docket.js';
 
 /** Replays every document workflow of the test server on today's workflow bundle; fails on the first divergence. */
 export async function replayAll(env: DocketTestEnv): Promise<void> {
   const histories = env.client.workflow.list({ query: `WorkflowType = 'classifyDocumentWorkflow'` }).intoHistories();
-  for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  for await (const r of Worker.runReplayHistories(await replayOptions(env.config), histories)) {
     assert.equal(r.error, undefined, `replay of ${r.workflowId} failed: ${String(r.error)}`);
   }
 }

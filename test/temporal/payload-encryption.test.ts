@@ -133,9 +133,15 @@ describe('payload encryption', () => {
       assert.ok(!bytes.includes(NOTE_MARKER), "Temporal's database file holds the review note");
     }
 
-    // Inputs, results, update arguments and results, markers: every payload but the indexed search attributes.
+    // Inputs, results, update arguments and results, markers: every payload but the indexed search attributes and
+    // the patch markers of `patched()`, which the SDK's core writes itself and which hold only the patch's id.
     const payloads = payloadsIn(await rawHistory(workflowId));
-    const open = payloads.filter((p) => p.encoding !== ENCRYPTED_ENCODING && !p.path.includes('searchAttributes'));
+    const open = payloads.filter(
+      (p) =>
+        p.encoding !== ENCRYPTED_ENCODING &&
+        !p.path.includes('searchAttributes') &&
+        !/markerRecordedEventAttributes\.details\.patch-data\./.test(p.path),
+    );
     assert.deepEqual(open, [], 'payloads written in plain text');
     assert.ok(payloads.some((p) => p.path.includes('workflowExecutionUpdateAcceptedEventAttributes')));
     const { queryResult } = await env.temporal.client.workflowService.queryWorkflow({
@@ -220,6 +226,10 @@ describe('payload encryption', () => {
       );
     } finally {
       await Promise.allSettled(clients.map((c) => c.close()));
+      // The next tests read through the API with the original keys: a worker writing under rotated-2 would defeat them.
+      worker.shutdown();
+      await worker.done;
+      worker = await env.startWorker();
     }
   });
 
