@@ -3,7 +3,7 @@ import { APIError } from 'openai';
 import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { Logger } from 'pino';
-import { countActivityFailures, getDocument, insertLlmCall, insertSample, type LlmCallRow } from '../db/queries.js';
+import { countActivityFailures, getDocument } from '../db/queries.js';
 import type { Pool } from '../db/pool.js';
 import { contextWindow } from '../llm/models.js';
 import { priceUsage } from '../llm/pricing.js';
@@ -17,8 +17,9 @@ import { classificationOutputSchema, type ClassificationOutput } from '../shared
 import { ERROR_TYPE_CLASS, ERROR_TYPES, OUTAGE_ERROR_TYPES, type ErrorType } from '../shared/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution, sleepWithHeartbeats } from './execution.js';
-import { recordBudgetEvent, recordCallMetrics, recordProviderHold } from './metrics.js';
-import { isSampled } from './sampling.js';
+import { recordBudgetEvent, recordProviderHold } from './metrics.js';
+import { callLedger, type StartedCall } from './ledger.js';
+import { infrastructureFailure, isInfrastructureError } from './infrastructure.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
 import {
@@ -95,31 +96,6 @@ export type ClassifyWithLlmResult = {
   | { outcome: 'invalid'; errors: string[]; previousOutput: string; finishReason: string | null }
 );
 
-interface CallRecord {
-  pool: Pool;
-  sampleRate: number;
-  request: unknown;
-}
-
-/**
- * Writes a call to the ledger and the metrics, and keeps the whole prompt and response in `samples` for every
- * failure and for the sampled share of workflows.
- */
-async function recordCall(rec: CallRecord, call: LlmCallRow, response?: unknown): Promise<void> {
-  await insertLlmCall(rec.pool, call);
-  recordCallMetrics(call);
-  const failed = call.outcome !== 'ok';
-  if (failed || isSampled(call.workflowId, rec.sampleRate)) {
-    await insertSample(rec.pool, {
-      callKey: call.callKey,
-      documentId: call.documentId,
-      reason: failed ? 'failure' : 'sampled',
-      request: rec.request,
-      response,
-    });
-  }
-}
-
 const HEARTBEAT_INTERVAL_MS = 2_000;
 const PREVIOUS_OUTPUT_LIMIT = 2_000;
 /** Longest an attempt waits for a reset the provider's headers announced (the attempt's timeout is 2 minutes). */
@@ -189,6 +165,12 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
     const call: { waitedMs: number; tokens?: number } = { waitedMs: 0 };
     try {
       return await attempt(deps, input, call);
+    } catch (err) {
+      // The database or Temporal away: retried with backoff, never a provider error, never counted toward the ceiling.
+      if (!(err instanceof ApplicationFailure) && isInfrastructureError(err)) {
+        throw infrastructureFailure(err, activityInfo().attempt);
+      }
+      throw err;
     } finally {
       deps.onCallFinished?.({ busyMs: performance.now() - started - call.waitedMs, tokens: call.tokens });
     }
@@ -242,7 +224,7 @@ async function attempt(
     });
   }
 
-  const ledger: Omit<LlmCallRow, 'latencyMs' | 'outcome'> = {
+  const ledger: StartedCall = {
     callKey: `${execution.workflowId}/${execution.runId}/${info.activityId}/${info.attempt}`,
     documentId: input.documentId,
     workflowId: execution.workflowId,
@@ -300,10 +282,6 @@ async function attempt(
     { model: input.model, promptTokens, maxOutputTokens },
   );
   call.waitedMs += reservation.waitedMs;
-  const started = performance.now();
-  const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  let completion: ChatCompletion;
-  let requestId: string | null = null;
   const request = {
     model: input.model,
     messages,
@@ -311,7 +289,25 @@ async function attempt(
     max_completion_tokens: maxOutputTokens,
     temperature: prompt.temperature,
   };
-  const rec: CallRecord = { pool: deps.pool, sampleRate: deps.sampleRate ?? 0, request };
+  const rec = callLedger({
+    pool: deps.pool,
+    logger: log,
+    sampleRate: deps.sampleRate ?? 0,
+    row: ledger,
+    request,
+    attempt: info.attempt,
+  });
+  try {
+    // Write-ahead: the row exists before any money is spent; without it no request is sent.
+    await rec.start();
+  } catch (err) {
+    await bestEffort(log, 'release the reservation', () => reservation.settle({ tokens: 0, costUsd: 0 }));
+    throw err;
+  }
+  const started = performance.now();
+  const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  let completion: ChatCompletion;
+  let requestId: string | null = null;
   try {
     const { data, request_id, response } = await deps.openai.chat.completions
       .create(request, { signal: ctx.cancellationSignal, timeout: deps.timeoutMs, maxRetries: 0 })
@@ -327,7 +323,7 @@ async function attempt(
     const mapped = mapProviderError(err);
     if (!mapped) {
       // Cancelled by Temporal: the HTTP request was aborted; it is still a call in the ledger.
-      await recordCall(rec, {
+      await rec.finish({
         ...ledger,
         costUsd: 0,
         priced: true,
@@ -345,8 +341,7 @@ async function attempt(
       holder: ledger.callKey,
       nextCallTokens: promptTokens + maxOutputTokens,
     });
-    await recordCall(
-      rec,
+    await rec.finish(
       {
         ...ledger,
         // A refused request consumes no tokens: it is priced, at exactly nothing.
@@ -375,7 +370,6 @@ async function attempt(
     clearInterval(heartbeat);
   }
   const latencyMs = Math.round(performance.now() - started);
-  if (deps.providerHealth) await noteProviderAnswer(deps.pool, log, { ok: true, pass });
   const usage = {
     inputTokens: completion.usage?.prompt_tokens ?? 0,
     cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
@@ -383,10 +377,14 @@ async function attempt(
   };
   const { costUsd, priced } = priceUsage(input.model, usage);
   call.tokens = usage.inputTokens + usage.outputTokens;
-  await reservation.settle({
-    tokens: usage.inputTokens + usage.outputTokens,
-    costUsd: costUsd ?? reservation.costUsd,
+  // The answer is paid for: from here a database blink must not lose it (a retry would pay again), so the writes
+  // below are retried or best-effort, and the answer is returned even when its ledger row stays `started`.
+  await bestEffort(log, 'note the provider up', async () => {
+    if (deps.providerHealth) await noteProviderAnswer(deps.pool, log, { ok: true, pass });
   });
+  await bestEffort(log, 'settle the reservation', () =>
+    reservation.settle({ tokens: usage.inputTokens + usage.outputTokens, costUsd: costUsd ?? reservation.costUsd }),
+  );
   if (!priced) log.warn({ model: input.model }, 'model missing from the price table; cost not recorded');
   const choice = completion.choices[0];
   const base = {
@@ -403,8 +401,7 @@ async function attempt(
   // A refusal or a filtered answer is about the input: no retry, a person decides.
   if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
     const type: ErrorType = ERROR_TYPES.contentFiltered;
-    await recordCall(
-      rec,
+    await rec.finish(
       { ...base, outcome: 'error', errorClass: ERROR_TYPE_CLASS[type], errorType: type, parseOk: false },
       completion,
     );
@@ -418,15 +415,16 @@ async function attempt(
 
   const verdict = validateAnswer(completion, input.taxonomy);
   if (!verdict.ok) {
-    await recordCall(
-      rec,
+    await rec.finish(
       { ...base, outcome: 'invalid_output', errorClass: 'output', errorType: 'invalid_output', parseOk: false },
       completion,
     );
     log.warn({ errors: verdict.errors, finishReason: base.finishReason }, 'invalid output');
-    if (input.variant === 'candidate' && (await rollBackIfFailing(deps.pool))) {
-      log.error('canary rolled back automatically: the candidate fails validation too often');
-    }
+    await bestEffort(log, 'check the canary', async () => {
+      if (input.variant === 'candidate' && (await rollBackIfFailing(deps.pool))) {
+        log.error('canary rolled back automatically: the candidate fails validation too often');
+      }
+    });
     return {
       outcome: 'invalid',
       errors: verdict.errors,
@@ -438,7 +436,7 @@ async function attempt(
       costUsd,
     };
   }
-  await recordCall(rec, { ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
+  await rec.finish({ ...base, outcome: 'ok', parseOk: true, confidence: verdict.output.confidence }, completion);
   // Issue 13: instructions aimed at the model in the document; names only, never the text, go to the workflow.
   const suspicious = detectInjection(document.text);
   if (suspicious.length > 0) log.warn({ signals: suspicious }, 'document holds instructions aimed at the model');
@@ -451,6 +449,15 @@ async function attempt(
     latencyMs,
     costUsd,
   };
+}
+
+/** Runs a database write that must not fail a call already paid for; a failure is logged, not thrown. */
+async function bestEffort(log: Logger, what: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    log.warn({ errorName: err instanceof Error ? err.name : undefined }, `could not ${what}`);
+  }
 }
 
 /** The ledger key of an attempt without its attempt number: the key prefix of every attempt of the activity. */

@@ -1,15 +1,19 @@
+import { activityInfo } from '@temporalio/activity';
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
 import { createListBatchDocuments } from './batch-documents.js';
 import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
+import { retryingInfrastructure } from './infrastructure.js';
 import { createStoreClassification } from './store-classification.js';
 
 export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {
+  const attempt = () => activityInfo().attempt;
+  // A database outage surfaces as DocketInfrastructureUnavailable: retried with backoff, never a document's failure.
   return {
-    storeClassification: createStoreClassification(deps),
-    listBatchDocuments: createListBatchDocuments(deps),
+    storeClassification: retryingInfrastructure(createStoreClassification(deps), attempt),
+    listBatchDocuments: retryingInfrastructure(createListBatchDocuments(deps), attempt),
     ...createRetentionActivities(deps),
   };
 }

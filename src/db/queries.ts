@@ -195,7 +195,8 @@ export interface LlmCallRow {
   priced: boolean;
   latencyMs: number;
   httpStatus: number | null;
-  outcome: 'ok' | 'invalid_output' | 'error';
+  /** `started`: written before the request and not completed yet, or never (worker killed, database down). */
+  outcome: 'started' | 'ok' | 'invalid_output' | 'error';
   errorClass: string | null;
   errorType: string | null;
   finishReason: string | null;
@@ -206,8 +207,14 @@ export interface LlmCallRow {
   outage?: boolean;
 }
 
-/** Records one HTTP call in the ledger; a retried write of the same call is ignored. */
-export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
+/**
+ * Records one HTTP call in the ledger; a retried write of the same call is ignored. The activity writes it before the
+ * request as `started`, with no latency, and completes it with {@link completeLlmCall}.
+ */
+export async function insertLlmCall(
+  pool: Pool,
+  c: Omit<LlmCallRow, 'latencyMs'> & { latencyMs: number | null },
+): Promise<void> {
   await pool.query(
     `INSERT INTO llm_calls (call_key, document_id, workflow_id, run_id, activity_attempt, purpose, model,
        prompt_version, taxonomy, input_tokens, cached_tokens, output_tokens, cost_usd, priced, latency_ms,
@@ -246,6 +253,38 @@ export async function insertLlmCall(pool: Pool, c: LlmCallRow): Promise<void> {
       c.outage ?? false,
     ],
   );
+}
+
+/**
+ * Completes a call's ledger row, written `started` before the request, with its outcome. Returns whether a row was
+ * updated (false when the write-ahead row is missing).
+ */
+export async function completeLlmCall(pool: Pool, c: LlmCallRow): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE llm_calls SET input_tokens = $2, cached_tokens = $3, output_tokens = $4, cost_usd = $5, priced = $6,
+       latency_ms = $7, http_status = $8, outcome = $9, error_class = $10, error_type = $11, finish_reason = $12,
+       parse_ok = $13, request_id = $14, confidence = $15, outage = $16
+     WHERE call_key = $1`,
+    [
+      c.callKey,
+      c.inputTokens,
+      c.cachedTokens,
+      c.outputTokens,
+      c.costUsd,
+      c.priced,
+      c.latencyMs,
+      c.httpStatus,
+      c.outcome,
+      c.errorClass,
+      c.errorType,
+      c.finishReason,
+      c.parseOk,
+      c.requestId,
+      c.confidence ?? null,
+      c.outage ?? false,
+    ],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /**

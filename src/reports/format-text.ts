@@ -138,6 +138,9 @@ export function formatReportText(report: Report): string {
   out.push(
     `  ok ${formatCount(calls.ok)} · invalid output ${formatCount(calls.invalidOutput)} · error ${formatCount(calls.error)}`,
   );
+  if (calls.unknownOutcome > 0) {
+    out.push(`  calls with unknown outcome ${formatCount(calls.unknownOutcome)} (still \`started\` in the ledger)`);
+  }
 
   section(
     'Cost',

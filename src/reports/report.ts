@@ -76,6 +76,11 @@ export interface CallsSection {
   ok: number;
   invalidOutput: number;
   error: number;
+  /**
+   * Calls whose ledger row is still `started`: written before the request, never completed (the worker was killed, or
+   * the database was down when the answer came). Their outcome, and whether they were paid, is unknown.
+   */
+  unknownOutcome: number;
 }
 
 export interface CostRow {
@@ -271,6 +276,7 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
                 count(*) FILTER (WHERE outcome = 'ok')::int AS ok,
                 count(*) FILTER (WHERE outcome = 'invalid_output')::int AS invalid_output,
                 count(*) FILTER (WHERE outcome = 'error')::int AS error,
+                count(*) FILTER (WHERE outcome = 'started')::int AS started,
                 count(*) FILTER (WHERE http_status = 200)::int AS answered,
                 count(*) FILTER (WHERE http_status = 200 AND parse_ok = false)::int AS parse_failed,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY input_tokens) FILTER (WHERE outcome = 'ok') AS median_input_ok,
@@ -483,7 +489,13 @@ export async function buildReport(pool: Pool, options: ReportOptions = {}): Prom
       open: num(d.total) - num(d.completed),
       decidedBy: { model: num(d.model), human: num(d.human), unreviewed: num(d.unreviewed) },
     },
-    calls: { total: callCount, ok: num(t.ok), invalidOutput: num(t.invalid_output), error: errorCalls },
+    calls: {
+      total: callCount,
+      ok: num(t.ok),
+      invalidOutput: num(t.invalid_output),
+      error: errorCalls,
+      unknownOutcome: num(t.started),
+    },
     ...sections,
     parse: { answered, failed: parseFailed, rate: ratio(parseFailed, answered) },
     errors: {

@@ -10,6 +10,11 @@ export const ERROR_CLASS = {
   input: 'input',
   output: 'output',
   lowConfidence: 'low_confidence',
+  /**
+   * Docket's own database or Temporal server is unreachable: retried with backoff until it returns, never counted
+   * toward the document's ceiling of failed calls, never paused, never shown as a provider error.
+   */
+  infrastructure: 'infrastructure',
 } as const;
 export type ErrorClass = (typeof ERROR_CLASS)[keyof typeof ERROR_CLASS];
 
@@ -49,6 +54,8 @@ export const ERROR_TYPES = {
   unreadableDocument: 'DocketUnreadableDocument',
   // not an error of the provider: the document row is missing
   documentNotFound: 'DocketDocumentNotFound',
+  // infrastructure: Docket's database or Temporal server unreachable; retried with backoff, never paused
+  infrastructureUnavailable: 'DocketInfrastructureUnavailable',
 } as const;
 export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
 
@@ -72,11 +79,12 @@ export const ERROR_TYPE_CLASS: Record<ErrorType, ErrorClass> = {
   DocketContentFiltered: 'input',
   DocketUnreadableDocument: 'input',
   DocketDocumentNotFound: 'operator',
+  DocketInfrastructureUnavailable: 'infrastructure',
 };
 
 /** Types the LLM activity's retry policy must never retry. */
 export const NON_RETRYABLE_ERROR_TYPES: ErrorType[] = (Object.keys(ERROR_TYPE_CLASS) as ErrorType[]).filter(
-  (t) => ERROR_TYPE_CLASS[t] !== 'transient',
+  (t) => ERROR_TYPE_CLASS[t] !== 'transient' && ERROR_TYPE_CLASS[t] !== 'infrastructure',
 );
 
 /** Where an operator failure leaves the document: the pause reason each type carries. */

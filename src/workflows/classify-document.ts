@@ -344,6 +344,12 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         // A cancelled document ends failed (below), never paused for an operator.
         if (isCancellation(err) && patched(CANCELLED_FAILS_PATCH)) throw err;
         const { type, message, resumeAtMs } = failureType(err);
+        if (type === ERROR_TYPES.infrastructureUnavailable) {
+          // Docket's own database or Temporal away (only a pre-patch retry policy lets it end an activity): not the
+          // document's fault nor the provider's; no error shown, nothing paused; call again.
+          setStatus(DOCUMENT_STATUS.classifying, 'waiting_for_infrastructure');
+          continue;
+        }
         if (type === ERROR_TYPES.providerOutage) {
           // An outage, not this document's fault: no error shown, no attempt counted; wait for the provider.
           waitingForProvider = true;

@@ -266,7 +266,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         open: 3,
         decidedBy: { model: 8, human: 4, unreviewed: 1 },
       });
-      assert.deepEqual(november.calls, { total: 20, ok: 12, invalidOutput: 2, error: 6 });
+      assert.deepEqual(november.calls, { total: 20, ok: 12, invalidOutput: 2, error: 6, unknownOutcome: 0 });
     });
 
     it('sums cost by model, prompt version and taxonomy, and counts unpriced calls apart', () => {

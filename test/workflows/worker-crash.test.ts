@@ -37,11 +37,14 @@ describe('a worker killed in the middle of an LLM call', () => {
       [id],
     );
     assert.equal(classifications.rows[0].n, 1);
-    const calls = await env.pool.query('SELECT call_key, outcome FROM llm_calls WHERE document_id = $1', [id]);
+    const calls = await env.pool.query(
+      'SELECT call_key, outcome FROM llm_calls WHERE document_id = $1 ORDER BY activity_attempt',
+      [id],
+    );
     assert.deepEqual(
       calls.rows.map((r) => r.outcome),
-      ['ok'],
-      'the killed attempt wrote nothing; the retry wrote one row',
+      ['started', 'ok'],
+      'the killed attempt left its write-ahead row `started`; the retry wrote one row',
     );
     const documents = await env.pool.query('SELECT count(*)::int AS n FROM documents WHERE id = $1', [id]);
     assert.equal(documents.rows[0].n, 1);
