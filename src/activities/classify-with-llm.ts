@@ -19,7 +19,8 @@ import type { Taxonomy } from '../shared/taxonomy.js';
 import { callerExecution, sleepWithHeartbeats } from './execution.js';
 import { recordBudgetEvent, recordProviderHold } from './metrics.js';
 import { callLedger, type StartedCall } from './ledger.js';
-import { infrastructureFailure, isInfrastructureError } from './infrastructure.js';
+import { isInfrastructureError } from '../shared/infrastructure-errors.js';
+import { infrastructureFailure } from './infrastructure.js';
 import { reserveForCall } from './spend-guard.js';
 import { mapProviderError, nextRetryDelayMs, type MappedFailure } from './map-provider-error.js';
 import {
