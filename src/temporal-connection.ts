@@ -142,9 +142,7 @@ export async function connectClient(
     ...connectOptions(config),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeout: options.connectTimeoutMs } : {}),
   }).catch(async (err: unknown) => {
-    // grpc-js reports a failed TLS handshake as a bare deadline: one handshake of our own says what went wrong.
-    const handshake = config.tls ? await tlsHandshakeProblem(config) : undefined;
-    throw connectError(config, handshake ? new Error(`TLS handshake failed: ${handshake}`, { cause: err }) : err);
+    throw await explainedConnectError(config, err);
   });
   const client = new Client({
     connection,
@@ -158,9 +156,19 @@ export async function connectClient(
 /** A worker connection; the worker package is loaded here only, so API and CLI processes never load it. */
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
   const { NativeConnection } = await import('@temporalio/worker');
-  return NativeConnection.connect(connectOptions(config)).catch((err: unknown) => {
-    throw connectError(config, err);
+  return NativeConnection.connect(connectOptions(config)).catch(async (err: unknown) => {
+    throw await explainedConnectError(config, err);
   });
+}
+
+/**
+ * The error of a failed connection, with the reason of a failed TLS handshake when there is one: grpc-js reports it
+ * as a bare deadline and the worker's core as whatever the socket did first (a broken pipe, or the TLS alert), so one
+ * handshake of our own says what went wrong, the same way every time.
+ */
+async function explainedConnectError(config: TemporalConfig, err: unknown): Promise<TemporalConnectError> {
+  const handshake = config.tls ? await tlsHandshakeProblem(config) : undefined;
+  return connectError(config, handshake ? new Error(`TLS handshake failed: ${handshake}`, { cause: err }) : err);
 }
 
 /** Why a TLS handshake with the configured CA, server name and client certificate fails; undefined if it succeeds. */
