@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
+import { generatePayloadKey } from '../../src/codec/payload-keys.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server.js';
 import {
@@ -96,6 +97,8 @@ export async function startCluster(options: ClusterOptions): Promise<ChaosCluste
     OPENAI_API_KEY: 'sk-docket-chaos',
     DOCKET_API_TOKENS: `chaos:submitter:${CHAOS_TOKENS.submitter},ops:admin:${CHAOS_TOKENS.admin}`,
     DOCKET_LOG_LEVEL: 'info',
+    // Encrypted like production: the marker search in Temporal's database file then also checks the codec.
+    DOCKET_PAYLOAD_KEYS: generatePayloadKey('chaos'),
     ...options.env,
   };
   const api = managedProcess({
