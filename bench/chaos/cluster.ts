@@ -140,7 +140,8 @@ export async function startCluster(options: ClusterOptions): Promise<ChaosCluste
     },
     async killTemporal() {
       const exited = new Promise((resolve) => temporal.child.once('exit', resolve));
-      temporal.child.kill('SIGKILL');
+      // The dev server runs behind its watchdog in a process group of its own: kill the whole group, as a crash would.
+      process.kill(-temporal.child.pid!, 'SIGKILL');
       await exited;
     },
     async startTemporal() {
