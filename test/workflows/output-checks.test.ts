@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { APIError } from 'openai';
-import { mapProviderError } from '../../src/activities/map-provider-error.js';
 import { submitReviewUpdate } from '../../src/shared/messages.js';
 import { documentWorkflowId } from '../../src/shared/names.js';
 import type { FaultSpec } from '../../src/simulator/index.js';
@@ -11,17 +9,6 @@ import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
 
 const TEXT = 'The kubernetes deploy broke the API server and the database.';
-
-/** Whether the mapping reads `x-should-retry: false` on a 5xx (A1's part of issue 12); before it, a server error. */
-const shouldRetryFalseIsFinal =
-  mapProviderError(
-    APIError.generate(
-      500,
-      { error: { message: 'The server had an error while processing your request.', type: 'server_error' } },
-      undefined,
-      new Headers({ 'x-should-retry': 'false' }),
-    ),
-  )?.errorClass !== 'transient';
 
 /**
  * Each check of the model's answer and of the provider's refusals, through a real worker, Temporal and the simulator,
@@ -86,16 +73,12 @@ describe('checks that only the feature under test catches', () => {
     assert.equal(doc.calls().length, 1);
   });
 
-  it(
-    'does not retry a 5xx that says x-should-retry: false',
-    { skip: !shouldRetryFalseIsFinal && 'needs the mapping that reads x-should-retry (A1)' },
-    async () => {
-      const doc = await submitWith([{ kind: 'server_error', shouldRetry: false }, 'server_error', 'server_error']);
-      const view = await api.waitForStatus(doc.id, 'paused');
-      assert.ok(view.pause?.reason);
-      assert.equal(doc.calls().length, 1, 'one call, never retried');
-    },
-  );
+  it('does not retry a 5xx that says x-should-retry: false', async () => {
+    const doc = await submitWith([{ kind: 'server_error', shouldRetry: false }, 'server_error', 'server_error']);
+    const view = await api.waitForStatus(doc.id, 'paused');
+    assert.ok(view.pause?.reason);
+    assert.equal(doc.calls().length, 1, 'one call, never retried');
+  });
 
   it('rejects a review outside the taxonomy through the update as non-retryable', async () => {
     const doc = await submitWith([{ kind: 'low_confidence', confidence: 0.2 }]);

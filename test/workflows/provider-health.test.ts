@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { APIError } from 'openai';
-import { mapProviderError } from '../../src/activities/map-provider-error.js';
 import { documentWorkflowId } from '../../src/shared/names.js';
-import { ERROR_TYPES } from '../../src/shared/errors.js';
 import type { DocumentProgress } from '../../src/shared/workflow-types.js';
 import type { ProviderHealthView } from '../../src/reports/provider-health.js';
 import { testApi, type TestApi } from '../helpers/api.js';
@@ -13,11 +10,6 @@ import { waitFor } from '../helpers/wait.js';
 
 const TEXT = 'The kubernetes deploy broke the API server and the database.';
 const CEILING = 2;
-
-/** What A1's mapping makes of a bare 429 (no rate-limit header or wording); before it, a rate limit. */
-const bare429Type = mapProviderError(
-  APIError.generate(429, { error: { message: 'Too Many Requests' } }, 'Too Many Requests', new Headers()),
-)?.type;
 
 /**
  * The provider's health across documents and workers: the outage breaker shared through PostgreSQL, rate limits
@@ -179,16 +171,12 @@ describe('provider outages and rate limits', () => {
     assert.equal((await health())?.rateLimitStorm, undefined, 'a success ends the storm');
   });
 
-  it(
-    'retries a 429 that is not demonstrably a rate limit a bounded number of times, then pauses',
-    { skip: bare429Type !== ERROR_TYPES.unconfirmedRateLimit && 'needs the mapping that classifies a bare 429 (A1)' },
-    async () => {
-      env.sim.addRule({ match: 'bare-429', faults: ['bare_429'], repeat: true });
-      await api.submit({ id: 'bare-429', text: `bare-429 ${TEXT}` });
-      const paused = await api.waitForStatus('bare-429', 'paused');
-      assert.equal(paused.pause?.reason, 'unconfirmed_rate_limit');
-      assert.equal(env.sim.requestsMatching('bare-429').length, CEILING);
-      env.sim.clearRules();
-    },
-  );
+  it('retries a 429 that is not demonstrably a rate limit a bounded number of times, then pauses', async () => {
+    env.sim.addRule({ match: 'bare-429', faults: ['bare_429'], repeat: true });
+    await api.submit({ id: 'bare-429', text: `bare-429 ${TEXT}` });
+    const paused = await api.waitForStatus('bare-429', 'paused');
+    assert.equal(paused.pause?.reason, 'unconfirmed_rate_limit');
+    assert.equal(env.sim.requestsMatching('bare-429').length, CEILING);
+    env.sim.clearRules();
+  });
 });
