@@ -34,3 +34,11 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  failure: an API error, a rejected document, unreadable input, or --wait timed out
   2  usage error: unknown command or option, missing argument, no token
   3  --wait ended with documents pending review or paused (a person or an operator must act)`;
+
+/** Exit codes from the least to the most urgent: what a script must look at first wins. */
+const URGENCY: readonly ExitCode[] = [EXIT_CODES.ok, EXIT_CODES.needsAttention, EXIT_CODES.failure, EXIT_CODES.usage];
+
+/** The more urgent of two exit codes: a failure outweighs documents that need attention, which outweigh success. */
+export function mostUrgent(a: ExitCode, b: ExitCode): ExitCode {
+  return URGENCY.indexOf(b) > URGENCY.indexOf(a) ? b : a;
+}

@@ -1,8 +1,11 @@
 import type { DocumentStatus, DocumentView, ReviewItem } from '../client/docket-client.js';
 import { formatUsd } from '../reports/format-text.js';
 import { DOCUMENT_STATUSES } from '../shared/status.js';
+import type { CollectedInputs } from './inputs.js';
 
 const EXCERPT_CHARS = 160;
+/** Documents listed one per line in readable output; past this only the summary and the exceptions. */
+export const LIST_LIMIT = 20;
 
 /** The first characters of a text on one line: documents are never printed whole. */
 export function excerpt(text: string, chars = EXCERPT_CHARS): string {
@@ -28,7 +31,18 @@ export function jsonCosts(key: string, value: unknown): unknown {
   return typeof value === 'number' && /usd$/i.test(key) ? roundUsd(value) : value;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 call`, `2 calls`; `many` for words that do not take an s (`workflow histories`). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Names the files a folder held that are not plain text: the first `LIST_LIMIT`, then how many more. */
+export function skippedLines(skipped: CollectedInputs['skipped']): string[] {
+  const lines = skipped.slice(0, LIST_LIMIT).map((s) => `skipped ${s.source}: ${s.reason}`);
+  if (skipped.length > LIST_LIMIT)
+    lines.push(`skipped ${skipped.length - LIST_LIMIT} more files that are not plain text`);
+  return lines;
+}
 
 /** One line per document: id, status, and what decided it or what it waits for. */
 export function formatDocument(view: DocumentView): string {
@@ -75,6 +89,7 @@ export function formatSummary(views: readonly DocumentView[]): string {
   return `${plural(views.length, 'document')}: ${parts.join(', ') || 'none'} · ${plural(calls, 'call')} · ${formatCost(cost)}`;
 }
 
+/** A pending review in four lines: title and reason, taxonomy, the model's suggestion, and an excerpt. */
 export function formatReview(item: ReviewItem): string {
   const s = item.suggestion;
   const named = item.title !== item.id ? `${item.title}  (${item.id})` : item.id;

@@ -66,3 +66,12 @@ export class ProgressBar {
     this.#stream.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
   }
 }
+
+/** A progress bar on `stderr` when it is a terminal, there is more than one document, and the output is not JSON. */
+export function progressBarFor(
+  stderr: NodeJS.WriteStream,
+  total: number,
+  json: boolean | undefined,
+): ProgressBar | undefined {
+  return stderr.isTTY && total > 1 && !json ? new ProgressBar(stderr, total) : undefined;
+}

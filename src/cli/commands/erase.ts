@@ -1,23 +1,16 @@
 import type { Command } from 'commander';
 import type { Erasure } from '../../client/docket-client.js';
-import { connect, type ConnectionFlags } from '../connection.js';
+import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { plural } from '../format.js';
+import { addApiCommand, type ApiFlags } from '../options.js';
 
-/** What the erase command needs from the program around it. */
-export interface EraseCommandContext {
-  io: { env: NodeJS.ProcessEnv; cwd: string };
-  print(line?: string): void;
-  printJson(value: unknown): void;
-}
-
-type EraseFlags = ConnectionFlags & { json?: boolean; yes?: boolean };
+type EraseFlags = ApiFlags & { yes?: boolean };
 
 /** `docket erase <id> --yes`: erases a document through `DELETE /v1/documents/:id` (admin token). */
-export function registerEraseCommand(
-  apiCommand: (name: string, description: string) => Command,
-  { io, print, printJson }: EraseCommandContext,
-): void {
-  apiCommand(
+export function registerErase(program: Command, ctx: CommandContext): void {
+  addApiCommand(
+    program,
     'erase',
     'Erase a document for good: its text, metadata, result, samples and workflow histories (needs an admin token; the ledger keeps cost and tokens)',
   )
@@ -25,9 +18,9 @@ export function registerEraseCommand(
     .option('--yes', 'confirm: the erasure cannot be undone')
     .action(async (id: string, flags: EraseFlags) => {
       if (!flags.yes) throw new UsageError(`erasing ${id} cannot be undone: pass --yes to confirm`);
-      const erasure = await connect(flags, 'admin', io.env, io.cwd).eraseDocument(id);
-      if (flags.json) return void printJson(erasure);
-      print(formatErasure(erasure));
+      const erasure = await ctx.connect(flags, 'admin').eraseDocument(id);
+      if (flags.json) return ctx.printJson(erasure);
+      ctx.print(formatErasure(erasure));
     });
 }
 
@@ -43,8 +36,4 @@ export function formatErasure(e: Erasure): string {
   for (const kept of e.keptHistories) lines.push(`Kept ${kept.workflowId}/${kept.runId}: ${kept.reason}.`);
   lines.push(`The ledger keeps ${plural(e.ledgerCallsKept, 'call')} (ids, tokens and cost; no text).`);
   return lines.join('\n');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
