@@ -40,33 +40,76 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
  * named explicitly that cannot be sent is an error, before any document is submitted.
  */
 export async function collectInputs(paths: readonly string[], options: CollectOptions): Promise<CollectedInputs> {
-  const documents: InputDocument[] = [];
-  const skipped: CollectedInputs['skipped'] = [];
-  const extensions = new Set(options.extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
-  let stdinUsed = false;
-  const readStdin = async (what: string) => {
-    if (stdinUsed) throw new CliError(`stdin can be read only once (${what})`);
-    stdinUsed = true;
-    return readAll(options.stdin);
-  };
+  const collector = new InputCollector(options);
+  for (const path of paths) await collector.addPath(path);
+  if (options.jsonl !== undefined) await collector.addJsonl(options.jsonl);
+  return collector.collected;
+}
 
-  const addFile = async (absolute: string, explicit: boolean) => {
-    const source = displayPath(absolute, options.cwd);
+/** The documents and skipped files of one `collectInputs`, gathered in the order they were named. */
+class InputCollector {
+  readonly collected: CollectedInputs = { documents: [], skipped: [] };
+  readonly #options: CollectOptions;
+  readonly #extensions: Set<string>;
+  #stdinUsed = false;
+
+  constructor(options: CollectOptions) {
+    this.#options = options;
+    this.#extensions = new Set(options.extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
+  }
+
+  /** A path named on the command line: `-` for stdin, a folder (walked), or a file. */
+  async addPath(path: string): Promise<void> {
+    if (path === '-') {
+      const checked = checkText(await this.#readStdin('-'));
+      if (!checked.ok) throw new CliError(`<stdin>: ${checked.reason}`);
+      this.collected.documents.push({ source: '<stdin>', text: checked.text });
+      return;
+    }
+    const absolute = resolve(this.#options.cwd, path);
+    const info = await stat(absolute).catch(() => undefined);
+    if (!info) throw new CliError(`${path}: no such file or folder`);
+    if (info.isDirectory()) await this.#walk(absolute, new Set());
+    else await this.#addFile(absolute, true);
+  }
+
+  /** The documents of a JSON Lines file, or of stdin for `-`. */
+  async addJsonl(jsonl: string): Promise<void> {
+    const name = jsonl === '-' ? '<stdin>' : jsonl;
+    const bytes =
+      jsonl === '-'
+        ? await this.#readStdin('--jsonl -')
+        : await readFile(resolve(this.#options.cwd, jsonl)).catch((err: NodeJS.ErrnoException) => {
+            throw new CliError(`${name}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+          });
+    this.collected.documents.push(...parseJsonl(bytes, name));
+  }
+
+  async #readStdin(what: string): Promise<Buffer> {
+    if (this.#stdinUsed) throw new CliError(`stdin can be read only once (${what})`);
+    this.#stdinUsed = true;
+    return readAll(this.#options.stdin);
+  }
+
+  /** A file named on the command line must be plain text; one found in a folder is skipped when it is not. */
+  async #addFile(absolute: string, explicit: boolean): Promise<void> {
+    const source = displayPath(absolute, this.#options.cwd);
     const checked = checkText(await readFile(absolute));
     if (!checked.ok) {
       if (explicit) throw new CliError(`${source}: ${checked.reason}`);
-      skipped.push({ source, reason: checked.reason });
+      this.collected.skipped.push({ source, reason: checked.reason });
       return;
     }
-    documents.push({
+    this.collected.documents.push({
       source,
       text: checked.text,
       metadata: { path: source },
-      ...(options.idFromPath ? { id: idFromPath(source) } : {}),
+      ...(this.#options.idFromPath ? { id: idFromPath(source) } : {}),
     });
-  };
+  }
 
-  const walk = async (dir: string, seen: Set<string>) => {
+  /** Every file below `dir` in name order, each real folder once (links may loop). */
+  async #walk(dir: string, seen: Set<string>): Promise<void> {
     const real = await realpath(dir);
     if (seen.has(real)) return;
     seen.add(real);
@@ -75,40 +118,15 @@ export async function collectInputs(paths: readonly string[], options: CollectOp
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
       const info = await stat(path).catch(() => undefined);
-      if (info?.isDirectory()) await walk(path, seen);
-      else if (info?.isFile()) {
-        if (extensions.size > 0 && !extensions.has(extname(entry.name).slice(1).toLowerCase())) continue;
-        await addFile(path, false);
-      }
+      if (info?.isDirectory()) await this.#walk(path, seen);
+      else if (info?.isFile() && this.#wanted(entry.name)) await this.#addFile(path, false);
     }
-  };
-
-  for (const path of paths) {
-    if (path === '-') {
-      const checked = checkText(await readStdin('-'));
-      if (!checked.ok) throw new CliError(`<stdin>: ${checked.reason}`);
-      documents.push({ source: '<stdin>', text: checked.text });
-      continue;
-    }
-    const absolute = resolve(options.cwd, path);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) throw new CliError(`${path}: no such file or folder`);
-    if (info.isDirectory()) await walk(absolute, new Set());
-    else await addFile(absolute, true);
   }
 
-  if (options.jsonl !== undefined) {
-    const name = options.jsonl === '-' ? '<stdin>' : options.jsonl;
-    let bytes: Buffer;
-    if (options.jsonl === '-') bytes = await readStdin('--jsonl -');
-    else {
-      bytes = await readFile(resolve(options.cwd, options.jsonl)).catch((err: NodeJS.ErrnoException) => {
-        throw new CliError(`${name}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-      });
-    }
-    documents.push(...parseJsonl(bytes, name));
+  /** Whether `--ext` lets a file found in a folder in. */
+  #wanted(name: string): boolean {
+    return this.#extensions.size === 0 || this.#extensions.has(extname(name).slice(1).toLowerCase());
   }
-  return { documents, skipped };
 }
 
 /** One document per non-blank line: `{ "id"?: string, "text": string, "metadata"?: object }`. */
