@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { DocketApiError } from '../client/docket-client.js';
-import type { CliIo } from './context.js';
 import { CliError, EXIT_CODES } from './exit-codes.js';
 
 /** How the CLI reports an error that ended a command. */
@@ -39,7 +38,11 @@ export function describeError(err: unknown): ErrorReport {
  * Prints an error that ended a command on stderr (and as `{ error }` on stdout with `--json`) and returns the exit
  * code. Commander has printed its own usage errors and the help already: only their exit code is left to decide.
  */
-export function reportError(err: unknown, io: Pick<CliIo, 'stdout' | 'stderr'>, json: boolean): number {
+export function reportError(
+  err: unknown,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  json: boolean,
+): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   const { exitCode, code, message, status } = describeError(err);
   io.stderr.write(`docket: ${message}\n`);

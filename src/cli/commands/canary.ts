@@ -78,7 +78,7 @@ function registerCanaryEnd(canary: Command, action: 'promote' | 'rollback', ctx:
 }
 
 /** `Canary #3 started: 10.0% of new documents use v2 / gpt-4o-mini`. */
-export function formatCanaryStarted(started: Canary): string {
+export function formatCanaryStarted(started: Pick<Canary, 'id' | 'share' | 'candidate'>): string {
   const { promptVersion, model } = started.candidate;
   return `Canary #${started.id} started: ${(started.share * 100).toFixed(1)}% of new documents use ${promptVersion} / ${model}`;
 }

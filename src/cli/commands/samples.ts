@@ -5,7 +5,11 @@ import { excerpt } from '../format.js';
 import { addApiCommand, positiveInteger, type ApiFlags } from '../options.js';
 
 type SamplesFlags = ApiFlags & { failures?: boolean; document?: string; limit: number };
-type Sample = Awaited<ReturnType<DocketClient['samples']>>[number];
+/** What a sample's lines show (the prompt is left to `--json`). */
+type SampleLine = Pick<
+  Awaited<ReturnType<DocketClient['samples']>>[number],
+  'createdAt' | 'documentId' | 'model' | 'outcome' | 'errorType' | 'reason' | 'response'
+>;
 
 /** `docket samples`: stored prompts and responses, newest first (admin token). */
 export function registerSamples(program: Command, ctx: CommandContext): void {
@@ -31,7 +35,7 @@ export function registerSamples(program: Command, ctx: CommandContext): void {
 }
 
 /** Two lines a sample: when, which document and model, the outcome and why it was kept; the response's start. */
-export function formatSample(sample: Sample): string {
+export function formatSample(sample: SampleLine): string {
   const error = sample.errorType ? ` (${sample.errorType})` : '';
   const response = JSON.stringify(sample.response ?? null);
   return [
