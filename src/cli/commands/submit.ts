@@ -53,7 +53,6 @@ interface Waited {
   views: DocumentView[];
   /** Ids still classifying when `--timeout` ran out. */
   unsettled: string[];
-  exitCode: ExitCode;
 }
 
 /** Text bytes per batch request. */
@@ -103,17 +102,17 @@ async function submit(inputs: string[], flags: SubmitFlags, ctx: CommandContext)
   const client = ctx.connect(flags, 'submitter');
   const submission = await send(client, await readDocuments(inputs, flags, ctx), flags, ctx);
   for (const r of submission.rejected) ctx.warn(`rejected ${r.source}: ${r.message}`);
-  const exitCode: ExitCode = submission.rejected.length > 0 ? EXIT_CODES.failure : EXIT_CODES.ok;
+  const sentExitCode: ExitCode = submission.rejected.length > 0 ? EXIT_CODES.failure : EXIT_CODES.ok;
   if (!flags.wait) {
     if (flags.json) ctx.printJson({ documents: submission.submitted, ...outcomeJson(submission) });
     else printSubmission(submission, ctx);
-    return ctx.setExitCode(exitCode);
+    return ctx.setExitCode(sentExitCode);
   }
   const waited = await waitForSubmission(client, submission, flags, ctx);
-  waited.exitCode = mostUrgent(exitCode, waited.exitCode);
+  const exitCode = mostUrgent(sentExitCode, waitExitCode(waited.views, waited.unsettled));
   if (flags.json) ctx.printJson(settledJson(submission, waited));
-  else printSettled(submission, waited, flags.timeout, ctx);
-  ctx.setExitCode(waited.exitCode);
+  else printSettled(submission, waited, { timeout: flags.timeout, exitCode }, ctx);
+  ctx.setExitCode(exitCode);
 }
 
 /** The usage errors of `docket submit`, found before anything is read or sent. */
@@ -214,7 +213,7 @@ async function waitForSubmission(
       : { views: new Map<string, DocumentView>(), unsettled: [] };
   const settled = s.submitted.map((d) => ({ submitted: d, view: views.get(d.id) }));
   const answered = settled.flatMap((r) => (r.view ? [r.view] : []));
-  return { settled, views: answered, unsettled, exitCode: waitExitCode(answered, unsettled) };
+  return { settled, views: answered, unsettled };
 }
 
 /** The `--json` output with `--wait`: every document's view, what was refused or left out, and a summary. */
@@ -240,7 +239,12 @@ function settledJson(s: Submission, { settled, views, unsettled }: Waited) {
  * The readable output with `--wait`: every document when few, else only those not completed; then the batches,
  * the summary, what timed out, and what to do next.
  */
-function printSettled(s: Submission, waited: Waited, timeout: number | undefined, ctx: CommandContext): void {
+function printSettled(
+  s: Submission,
+  waited: Waited,
+  end: { timeout: number | undefined; exitCode: ExitCode },
+  ctx: CommandContext,
+): void {
   const listAll = waited.settled.length <= LIST_LIMIT;
   for (const r of waited.settled) {
     if (!r.view || (!listAll && r.view.status === DOCUMENT_STATUS.completed)) continue;
@@ -249,11 +253,11 @@ function printSettled(s: Submission, waited: Waited, timeout: number | undefined
   }
   if (s.batchIds.length > 0) ctx.print(`${s.batchIds.length === 1 ? 'Batch' : 'Batches'} ${s.batchIds.join(', ')}`);
   ctx.print(formatSummary(waited.views));
-  const timedOut = timeoutMessage(waited.unsettled, timeout);
+  const timedOut = timeoutMessage(waited.unsettled, end.timeout);
   if (timedOut) ctx.warn(timedOut);
   const follow = followCommand(s.submitted, s.batchIds);
   if (follow) ctx.print(`See again with: ${follow}`);
-  if (waited.exitCode === EXIT_CODES.needsAttention) {
+  if (end.exitCode === EXIT_CODES.needsAttention) {
     ctx.print('A person or an operator must act: see docket reviews, docket resume.');
   }
 }
