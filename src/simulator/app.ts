@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
-import { buildCompletion } from './completion.js';
-import { faultErrorAnswer, faultRuleSchema, outageSchema, OUTPUT_FAULTS, retryAfterHeaders } from './faults.js';
+import { answerChatCall, checkChatCall } from './chat-answer.js';
+import { faultRuleSchema, outageSchema, retryAfterHeaders } from './faults.js';
 import {
-  contextLengthExceeded,
   formatDuration,
   missingApiKey,
   modelNotFound,
@@ -15,10 +14,7 @@ import {
   unparseableBody,
 } from './openai-errors.js';
 import { profilePatchSchema } from './profile.js';
-import { UNLIMITED_RPM } from './rate-limit.js';
-import { parseChatRequest } from './request.js';
-import { isKnownModel, MODELS, type SimulatorState } from './state.js';
-import { cachedTokens, countPromptTokens, stablePrefix, userText } from './tokens.js';
+import { MODELS, type SimulatorState } from './state.js';
 import type { RecordedRequest } from './types.js';
 
 type Env = { Bindings: HttpBindings; Variables: { startedAt: number; requestId: string } };
@@ -111,29 +107,21 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
   } catch {
     return finish(c, state, recorded, unparseableBody());
   }
-  const parsed = parseChatRequest(body);
-  if ('error' in parsed) return finish(c, state, recorded, parsed.error);
-  const { request } = parsed;
-  recorded.model = request.model;
-  recorded.userText = userText(request.messages);
-  recorded.promptTokens = countPromptTokens(request.messages);
-  if (!isKnownModel(request.model)) return finish(c, state, recorded, modelNotFound(request.model));
-
-  const { profile } = state;
-  const window = state.contextWindow(request.model);
-  const cap = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  if (recorded.promptTokens > window) {
-    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens));
+  const checked = checkChatCall(state, body);
+  if (checked.call) {
+    recorded.model = checked.call.request.model;
+    recorded.userText = checked.call.userText;
+    recorded.promptTokens = checked.call.promptTokens;
   }
-  if (cap !== undefined && recorded.promptTokens + cap > window) {
-    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens, cap));
-  }
+  if (checked.error) return finish(c, state, recorded, checked.error);
+  const { call } = checked;
 
-  const admission = state.limiter.admit(Date.now(), profile, recorded.promptTokens + (cap ?? 0));
+  const admission = state.limiter.admit(Date.now(), state.profile, call.promptTokens + (call.completionCap ?? 0));
   if ('refusal' in admission) {
     const { dimension, limit, used, requested, retryAfterMs } = admission.refusal;
-    if (retryAfterMs === undefined) return finish(c, state, recorded, requestTooLarge(request.model, limit, requested));
-    const answer = rateLimitExceeded(request.model, dimension, limit, used, requested, retryAfterMs);
+    const model = call.request.model;
+    if (retryAfterMs === undefined) return finish(c, state, recorded, requestTooLarge(model, limit, requested));
+    const answer = rateLimitExceeded(model, dimension, limit, used, requested, retryAfterMs);
     const headers = retryAfterHeaders(retryAfterMs, false);
     headers[`x-ratelimit-remaining-${dimension}`] = '0';
     headers[`x-ratelimit-reset-${dimension}`] = formatDuration(retryAfterMs);
@@ -141,7 +129,7 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return finish(c, state, recorded, { ...answer, headers });
   }
 
-  const fault = state.outageFault(Date.now()) ?? state.nextFault(recorded.userText, request.model);
+  const fault = state.outageFault(Date.now()) ?? state.nextFault(recorded.userText, call.request.model);
   const latencyMs = fault?.latencyMs ?? state.nextLatency();
   if (fault) recorded.fault = fault.kind;
 
@@ -160,31 +148,12 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return RESPONSE_ALREADY_SENT;
   }
 
-  if (fault && !OUTPUT_FAULTS.has(fault.kind)) {
-    const answer = faultErrorAnswer(fault, {
-      model: request.model,
-      apiKey: bearerToken(c) ?? '',
-      contextWindow: window,
-      promptTokens: recorded.promptTokens,
-      rpm: profile.rpm ?? UNLIMITED_RPM,
-      defaultRetryAfterMs: profile.defaultRetryAfterMs,
-    });
-    if (answer) {
-      const retryAfterMs = answer.headers?.['retry-after-ms'];
-      if (retryAfterMs !== undefined) recorded.retryAfterMs = Number(retryAfterMs);
-      return finish(c, state, recorded, answer);
-    }
+  const { completion, error } = answerChatCall(state, call, fault, bearerToken(c) ?? '');
+  if (error) {
+    const retryAfterMs = error.headers?.['retry-after-ms'];
+    if (retryAfterMs !== undefined) recorded.retryAfterMs = Number(retryAfterMs);
+    return finish(c, state, recorded, error);
   }
-
-  const prefix = stablePrefix(request.messages);
-  const cacheable = cachedTokens(prefix.tokens);
-  const seen = cacheable > 0 && state.seenPrefix(`${request.model}\u0000${prefix.key}`);
-  const completion = buildCompletion(request, {
-    fault,
-    promptTokens: recorded.promptTokens,
-    cachedTokens: seen ? cacheable : 0,
-    obeyInstructions: state.profile.obeyInstructions ?? false,
-  });
   admission.entry.tokens = completion.usage.total_tokens;
   return finish(c, state, recorded, { status: 200, body: completion });
 }
