@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { batchApiRecorder, registerBatchControls } from './batch-controls.js';
+import { registerBatchRoutes } from './batches-routes.js';
 import { answerChatCall, checkChatCall } from './chat-answer.js';
 import { faultRuleSchema, outageSchema, retryAfterHeaders } from './faults.js';
 import {
@@ -13,23 +14,24 @@ import {
   unknownUrl,
   unparseableBody,
 } from './openai-errors.js';
+import { registerFileRoutes } from './files-routes.js';
 import { profilePatchSchema } from './profile.js';
+import { bearerToken, controlError, send, type Env, type JsonAnswer, type SimContext } from './http.js';
 import { MODELS, type SimulatorState } from './state.js';
 import type { RecordedRequest } from './types.js';
-
-type Env = { Bindings: HttpBindings; Variables: { startedAt: number; requestId: string } };
-type SimContext = Context<Env>;
 
 /** How a wait ended. */
 type WaitOutcome = 'elapsed' | 'client_closed' | 'simulator_closed';
 
 /**
- * The simulator's HTTP app: OpenAI's `/v1/models` and `/v1/chat/completions`, and the `/_sim/*` controls. It needs the
+ * The simulator's HTTP app: OpenAI's `/v1/models`, `/v1/chat/completions`, Files and Batches APIs, and the `/_sim/*`
+ * controls. It needs the
  * Node bindings of `@hono/node-server` to hang and reset connections.
  */
 export function createSimulatorApp(state: SimulatorState): Hono<Env> {
   const app = new Hono<Env>();
 
+  app.use('/v1/*', batchApiRecorder(state));
   app.use('/v1/*', async (c, next) => {
     c.set('startedAt', Date.now());
     c.set('requestId', `req_${randomBytes(16).toString('hex')}`);
@@ -54,6 +56,8 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
   });
 
   app.post('/v1/chat/completions', (c) => chatCompletion(c, state));
+  registerFileRoutes(app, state);
+  registerBatchRoutes(app, state);
 
   app.post('/_sim/rules', async (c) => {
     const parsed = faultRuleSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -86,6 +90,7 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
     state.endOutage();
     return c.body(null, 204);
   });
+  registerBatchControls(app, state);
   app.post('/_sim/reset', (c) => {
     state.reset();
     return c.body(null, 204);
@@ -165,41 +170,6 @@ function finish(c: SimContext, state: SimulatorState, recorded: RecordedRequest,
   return send(c, state, answer);
 }
 
-/** A status, a JSON body and extra headers. */
-interface JsonAnswer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string> | undefined;
-  /** Leave out the `x-ratelimit-*` headers. */
-  bare?: boolean;
-}
-
-/** Sends a JSON answer with the headers OpenAI puts on every response, plus the simulator's own marker. */
-function send(c: SimContext, state: SimulatorState, answer: JsonAnswer): Response {
-  const now = Date.now();
-  const limits = state.limiter.snapshot(now, state.profile);
-  const headers = new Headers({
-    'content-type': 'application/json',
-    'x-docket-simulator': 'true',
-    'x-request-id': c.get('requestId'),
-    'openai-version': '2020-10-01',
-    'openai-organization': 'org-docket-simulator',
-    'openai-processing-ms': String(now - c.get('startedAt')),
-    ...(answer.bare
-      ? {}
-      : {
-          'x-ratelimit-limit-requests': String(limits.limitRequests),
-          'x-ratelimit-remaining-requests': String(limits.remainingRequests),
-          'x-ratelimit-reset-requests': formatDuration(limits.resetRequestsMs),
-          'x-ratelimit-limit-tokens': String(limits.limitTokens),
-          'x-ratelimit-remaining-tokens': String(limits.remainingTokens),
-          'x-ratelimit-reset-tokens': formatDuration(limits.resetTokensMs),
-        }),
-  });
-  for (const [name, value] of Object.entries(answer.headers ?? {})) headers.set(name, value);
-  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
-}
-
 /**
  * Waits `ms` (forever when undefined) unless the client goes away or the simulator closes first; either of those
  * destroys the socket, so that nothing is left half-open.
@@ -223,16 +193,6 @@ function waitFor(c: SimContext, state: SimulatorState, ms: number | undefined): 
   });
 }
 
-/** The bearer token of the request, or undefined when there is none or it is empty. */
-function bearerToken(c: SimContext): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  return match?.[1];
-}
-
 function modelObject(id: string, created: number): Record<string, unknown> {
   return { id, object: 'model', created, owned_by: 'system' };
-}
-
-function controlError(message: string): { error: { message: string; type: string; param: null; code: null } } {
-  return { error: { message, type: 'invalid_request_error', param: null, code: null } };
 }
