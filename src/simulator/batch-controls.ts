@@ -4,17 +4,13 @@ import type { BatchApiOperation } from './batch-types.js';
 import { controlError, type Env } from './http.js';
 import type { SimulatorState } from './state.js';
 
-/**
- * Records every Files and Batches request (before authentication, so refused ones count too) and first writes the
- * files of the jobs that have ended, so that every answer sees the jobs as they are at that instant.
- */
+/** Records every Files and Batches request, before authentication, so that refused ones count too. */
 export function batchApiRecorder(state: SimulatorState): MiddlewareHandler<Env> {
   return async (c, next) => {
     const operation = operationOf(c.req.method, c.req.path);
     if (!operation) return next();
     const recorded = state.recordBatchApi(operation, c.req.method, c.req.path, Date.now());
     c.set('batchApiRequest', recorded);
-    state.batches.settle(recorded.receivedAt, state.files);
     await next();
     recorded.status = c.res.status;
     recorded.finishedAt = Date.now();
@@ -38,7 +34,7 @@ export function registerBatchControls(app: Hono<Env>, state: SimulatorState): vo
     const requests = state.batchApiRequests;
     return c.json(operation === undefined ? requests : requests.filter((r) => r.operation === operation));
   });
-  app.get('/_sim/batches', (c) => c.json(state.batchJobReports(Date.now())));
+  app.get('/_sim/batches', (c) => c.json(state.batchJobReports(state.settledNow())));
 }
 
 /** The SDK's name for a Files or Batches request, or undefined for any other path. */

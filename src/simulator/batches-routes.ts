@@ -42,7 +42,7 @@ export function registerBatchRoutes(app: Hono<Env>, state: SimulatorState): void
   app.get('/v1/batches', (c) => {
     const limit = listLimit(c.req.query('limit'), 20, 100);
     if (typeof limit !== 'number') return reply(c, state, limit);
-    const now = Date.now();
+    const now = state.settledNow();
     const after = c.req.query('after');
     const page = paginate(
       state.batches.list().map((job) => batchObject(job, now) as { id: string }),
@@ -55,14 +55,14 @@ export function registerBatchRoutes(app: Hono<Env>, state: SimulatorState): void
   app.get('/v1/batches/:id', (c) => {
     const id = noteBatch(c);
     const job = state.batches.get(id);
-    return reply(c, state, job ? { status: 200, body: batchObject(job, Date.now()) } : batchNotFound(id));
+    return reply(c, state, job ? { status: 200, body: batchObject(job, state.settledNow()) } : batchNotFound(id));
   });
 
   app.post('/v1/batches/:id/cancel', (c) => {
     const id = noteBatch(c);
     const job = state.batches.get(id);
     if (!job) return reply(c, state, batchNotFound(id));
-    const now = Date.now();
+    const now = state.settledNow();
     const ended = state.batches.cancel(job, now);
     return reply(c, state, ended ? cannotCancel(ended) : { status: 200, body: batchObject(job, now) });
   });
@@ -78,7 +78,7 @@ async function createBatch(c: SimContext, state: SimulatorState): Promise<Respon
   }
   const params = batchParams(body);
   if ('error' in params) return reply(c, state, params.error);
-  const now = Date.now();
+  const now = state.settledNow();
   const input = state.files.get(params.inputFileId, now);
   if (!input) return reply(c, state, fileNotFound(params.inputFileId, 'input_file_id'));
   if (input.purpose !== 'batch') return reply(c, state, notABatchFile(input.id, input.purpose));

@@ -21,7 +21,7 @@ export function registerFileRoutes(app: Hono<Env>, state: SimulatorState): void 
     if (order !== 'asc' && order !== 'desc') {
       return reply(c, state, invalidValue('order', order, ['asc', 'desc']));
     }
-    const files = state.files.list(Date.now(), { purpose: c.req.query('purpose'), order }).map(fileObject);
+    const files = state.files.list(state.settledNow(), { purpose: c.req.query('purpose'), order }).map(fileObject);
     const after = c.req.query('after');
     const page = paginate(files, after, limit);
     if (!page) return reply(c, state, unknownCursor(after ?? ''));
@@ -30,19 +30,19 @@ export function registerFileRoutes(app: Hono<Env>, state: SimulatorState): void 
 
   app.get('/v1/files/:id', (c) => {
     const id = noteFile(c);
-    const file = state.files.get(id, Date.now());
+    const file = state.files.get(id, state.settledNow());
     return reply(c, state, file ? { status: 200, body: fileObject(file) } : fileNotFound(id));
   });
 
   app.delete('/v1/files/:id', (c) => {
     const id = noteFile(c);
-    if (!state.files.delete(id, Date.now())) return reply(c, state, fileNotFound(id));
+    if (!state.files.delete(id, state.settledNow())) return reply(c, state, fileNotFound(id));
     return reply(c, state, { status: 200, body: { id, object: 'file', deleted: true } });
   });
 
   app.get('/v1/files/:id/content', (c) => {
     const id = noteFile(c);
-    const file = state.files.get(id, Date.now());
+    const file = state.files.get(id, state.settledNow());
     if (!file) return reply(c, state, fileNotFound(id));
     return new Response(new Uint8Array(file.content), {
       status: 200,
@@ -83,7 +83,7 @@ async function uploadFile(c: SimContext, state: SimulatorState): Promise<Respons
   if (purpose === 'batch' && file.size > maxBytesPerFile) {
     return reply(c, state, fileTooLarge(file.size, maxBytesPerFile));
   }
-  const now = Date.now();
+  const now = state.settledNow();
   const stored = state.files.add({
     purpose,
     filename: file.name,

@@ -38,7 +38,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     batchApiRequests: state.batchApiRequests,
     addBatchRule: (rule) => state.batchRules.add(rule),
     clearBatchRules: () => state.batchRules.clear(),
-    batchJobs: () => state.batchJobReports(Date.now()),
+    batchJobs: () => state.batchJobReports(state.settledNow()),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         state.closeAll();

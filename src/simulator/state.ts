@@ -99,9 +99,18 @@ export class SimulatorState {
     return recorded;
   }
 
-  /** Every job as of `now`, newest first, with its lines' outcomes and billing (files of ended jobs written first). */
-  batchJobReports(now: number): BatchJobReport[] {
+  /**
+   * Now, once the files of every job that has ended by now are written: the one instant a Files or Batches answer
+   * describes, so that a job's status and its file ids always agree.
+   */
+  settledNow(): number {
+    const now = Date.now();
     this.batches.settle(now, this.files);
+    return now;
+  }
+
+  /** Every job as of `now` (see {@link settledNow}), newest first, with its lines' outcomes and billing. */
+  batchJobReports(now: number): BatchJobReport[] {
     return this.batches.list().map((job) => jobReport(job, now));
   }
 
