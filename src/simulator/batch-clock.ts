@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchClock } from './batch-types.js';
+import type { BatchClock, BatchStatus } from './batch-types.js';
 
 /** A clock that runs a small job in about a second, and never expires one on its own. */
 export const DEFAULT_BATCH_CLOCK: BatchClock = {
@@ -20,10 +20,6 @@ export const batchClockPatchSchema = z.strictObject({
   cancellingMs: duration.optional(),
   windowMs: duration.optional(),
 });
-
-/** A job's status, as OpenAI names it. */
-export type BatchStatus =
-  'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
 
 /** What a job's timeline is computed from; all fixed at creation except the cancel. */
 export interface JobTimeline {

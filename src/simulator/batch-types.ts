@@ -18,6 +18,10 @@ export interface BatchClock {
   windowMs: number;
 }
 
+/** A job's status, as OpenAI names it. */
+export type BatchStatus =
+  'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+
 /** The Batch API's limits (OpenAI's, unless lowered for tests). */
 export interface BatchLimits {
   /** Requests per input file; more fails the job at validation (`too_many_tasks`). @default 50000 */
@@ -154,7 +158,7 @@ export interface BatchLineReport {
 /** A job as `GET /_sim/batches` reports it. */
 export interface BatchJobReport {
   id: string;
-  status: string;
+  status: BatchStatus;
   model: string | null;
   metadata: Record<string, string> | null;
   inputFileId: string;

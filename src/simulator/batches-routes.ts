@@ -45,7 +45,7 @@ export function registerBatchRoutes(app: Hono<Env>, state: SimulatorState): void
     const now = state.settledNow();
     const after = c.req.query('after');
     const page = paginate(
-      state.batches.list().map((job) => batchObject(job, now) as { id: string }),
+      state.batches.list().map((job) => batchObject(job, now)),
       after,
       limit,
     );

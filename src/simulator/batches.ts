@@ -1,6 +1,12 @@
 import { BATCH_EXPIRED } from './batch-errors.js';
-import { FINAL_STATUSES, jobPhase, type BatchStatus, type JobPhase, type JobTimeline } from './batch-clock.js';
-import type { BatchFaultKind, BatchJobReport, BatchLineReport, BatchValidationError } from './batch-types.js';
+import { FINAL_STATUSES, jobPhase, type JobPhase, type JobTimeline } from './batch-clock.js';
+import type {
+  BatchFaultKind,
+  BatchJobReport,
+  BatchLineReport,
+  BatchStatus,
+  BatchValidationError,
+} from './batch-types.js';
 import { BATCH_FILE_TTL_MS, type FileStore } from './files.js';
 
 /** Tokens billed for one line. */
@@ -106,8 +112,40 @@ export class BatchStore {
   }
 }
 
-/** A job as OpenAI's Batches API returns it at `now` (timestamps in seconds, null until they happen). */
-export function batchObject(job: BatchJob, now: number): Record<string, unknown> {
+/** A job as OpenAI's Batches API returns it (timestamps in seconds, null until they happen). */
+export interface BatchObject {
+  id: string;
+  object: 'batch';
+  endpoint: string;
+  model: string | null;
+  errors: { object: 'list'; data: BatchValidationError[] } | null;
+  input_file_id: string;
+  completion_window: string;
+  status: BatchStatus;
+  output_file_id: string | null;
+  error_file_id: string | null;
+  created_at: number;
+  in_progress_at: number | null;
+  expires_at: number | null;
+  finalizing_at: number | null;
+  completed_at: number | null;
+  failed_at: number | null;
+  expired_at: number | null;
+  cancelling_at: number | null;
+  cancelled_at: number | null;
+  request_counts: { total: number; completed: number; failed: number };
+  usage: {
+    input_tokens: number;
+    input_tokens_details: { cached_tokens: number };
+    output_tokens: number;
+    output_tokens_details: { reasoning_tokens: number };
+    total_tokens: number;
+  };
+  metadata: Record<string, string> | null;
+}
+
+/** The job as OpenAI's Batches API returns it at `now`. */
+export function batchObject(job: BatchJob, now: number): BatchObject {
   const phase = jobPhase(job.timeline, now);
   const done = job.lines.slice(0, phase.linesDone);
   const succeeded = done.filter((line) => line.statusCode === 200);
@@ -124,7 +162,7 @@ export function batchObject(job: BatchJob, now: number): Record<string, unknown>
     status: phase.status,
     output_file_id: job.outputFileId,
     error_file_id: job.errorFileId,
-    created_at: seconds(job.timeline.createdAt),
+    created_at: Math.floor(job.timeline.createdAt / 1000),
     in_progress_at: seconds(phase.inProgressAt),
     expires_at: seconds(phase.expiresAt),
     finalizing_at: seconds(phase.finalizingAt),

@@ -18,6 +18,7 @@ export type {
   BatchLimitsPatch,
   BatchLineOutcome,
   BatchLineReport,
+  BatchStatus,
   BatchValidationError,
 } from './batch-types.js';
 export type {
