@@ -192,7 +192,7 @@ describe('simulator Batch API faults', () => {
 
   describe('slow output', () => {
     it('sets output_file_id while the file still answers 404 for a while', async () => {
-      sim.addBatchRule({ faults: [{ kind: 'slow_output', ms: 1500 }] });
+      sim.addBatchRule({ faults: [{ kind: 'slow_output', ms: 2500 }] });
       const { batch } = await waitForJob(client, (await createJob(client, documentLines(3))).id);
       assert.equal(batch.status, 'completed');
       assert.ok(batch.output_file_id);
