@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
-import { buildCompletion } from './completion.js';
-import { faultErrorAnswer, faultRuleSchema, outageSchema, OUTPUT_FAULTS, retryAfterHeaders } from './faults.js';
+import { Hono } from 'hono';
+import { batchApiRecorder, registerBatchControls } from './batch-controls.js';
+import { registerBatchRoutes } from './batches-routes.js';
+import { answerChatCall, checkChatCall } from './chat-answer.js';
+import { faultRuleSchema, outageSchema, retryAfterHeaders } from './faults.js';
 import {
-  contextLengthExceeded,
   formatDuration,
   missingApiKey,
   modelNotFound,
@@ -14,26 +14,24 @@ import {
   unknownUrl,
   unparseableBody,
 } from './openai-errors.js';
+import { registerFileRoutes } from './files-routes.js';
 import { profilePatchSchema } from './profile.js';
-import { UNLIMITED_RPM } from './rate-limit.js';
-import { parseChatRequest } from './request.js';
-import { isKnownModel, MODELS, type SimulatorState } from './state.js';
-import { cachedTokens, countPromptTokens, stablePrefix, userText } from './tokens.js';
+import { bearerToken, controlError, send, type Env, type JsonAnswer, type SimContext } from './http.js';
+import { MODELS, type SimulatorState } from './state.js';
 import type { RecordedRequest } from './types.js';
-
-type Env = { Bindings: HttpBindings; Variables: { startedAt: number; requestId: string } };
-type SimContext = Context<Env>;
 
 /** How a wait ended. */
 type WaitOutcome = 'elapsed' | 'client_closed' | 'simulator_closed';
 
 /**
- * The simulator's HTTP app: OpenAI's `/v1/models` and `/v1/chat/completions`, and the `/_sim/*` controls. It needs the
+ * The simulator's HTTP app: OpenAI's `/v1/models`, `/v1/chat/completions`, Files and Batches APIs, and the `/_sim/*`
+ * controls. It needs the
  * Node bindings of `@hono/node-server` to hang and reset connections.
  */
 export function createSimulatorApp(state: SimulatorState): Hono<Env> {
   const app = new Hono<Env>();
 
+  app.use('/v1/*', batchApiRecorder(state));
   app.use('/v1/*', async (c, next) => {
     c.set('startedAt', Date.now());
     c.set('requestId', `req_${randomBytes(16).toString('hex')}`);
@@ -58,6 +56,8 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
   });
 
   app.post('/v1/chat/completions', (c) => chatCompletion(c, state));
+  registerFileRoutes(app, state);
+  registerBatchRoutes(app, state);
 
   app.post('/_sim/rules', async (c) => {
     const parsed = faultRuleSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -90,6 +90,7 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
     state.endOutage();
     return c.body(null, 204);
   });
+  registerBatchControls(app, state);
   app.post('/_sim/reset', (c) => {
     state.reset();
     return c.body(null, 204);
@@ -111,29 +112,21 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
   } catch {
     return finish(c, state, recorded, unparseableBody());
   }
-  const parsed = parseChatRequest(body);
-  if ('error' in parsed) return finish(c, state, recorded, parsed.error);
-  const { request } = parsed;
-  recorded.model = request.model;
-  recorded.userText = userText(request.messages);
-  recorded.promptTokens = countPromptTokens(request.messages);
-  if (!isKnownModel(request.model)) return finish(c, state, recorded, modelNotFound(request.model));
-
-  const { profile } = state;
-  const window = state.contextWindow(request.model);
-  const cap = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  if (recorded.promptTokens > window) {
-    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens));
+  const checked = checkChatCall(state, body);
+  if (checked.call) {
+    recorded.model = checked.call.request.model;
+    recorded.userText = checked.call.userText;
+    recorded.promptTokens = checked.call.promptTokens;
   }
-  if (cap !== undefined && recorded.promptTokens + cap > window) {
-    return finish(c, state, recorded, contextLengthExceeded(window, recorded.promptTokens, cap));
-  }
+  if (checked.error) return finish(c, state, recorded, checked.error);
+  const { call } = checked;
 
-  const admission = state.limiter.admit(Date.now(), profile, recorded.promptTokens + (cap ?? 0));
+  const admission = state.limiter.admit(Date.now(), state.profile, call.promptTokens + (call.completionCap ?? 0));
   if ('refusal' in admission) {
     const { dimension, limit, used, requested, retryAfterMs } = admission.refusal;
-    if (retryAfterMs === undefined) return finish(c, state, recorded, requestTooLarge(request.model, limit, requested));
-    const answer = rateLimitExceeded(request.model, dimension, limit, used, requested, retryAfterMs);
+    const model = call.request.model;
+    if (retryAfterMs === undefined) return finish(c, state, recorded, requestTooLarge(model, limit, requested));
+    const answer = rateLimitExceeded(model, dimension, limit, used, requested, retryAfterMs);
     const headers = retryAfterHeaders(retryAfterMs, false);
     headers[`x-ratelimit-remaining-${dimension}`] = '0';
     headers[`x-ratelimit-reset-${dimension}`] = formatDuration(retryAfterMs);
@@ -141,7 +134,7 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return finish(c, state, recorded, { ...answer, headers });
   }
 
-  const fault = state.outageFault(Date.now()) ?? state.nextFault(recorded.userText, request.model);
+  const fault = state.outageFault(Date.now()) ?? state.nextFault(recorded.userText, call.request.model);
   const latencyMs = fault?.latencyMs ?? state.nextLatency();
   if (fault) recorded.fault = fault.kind;
 
@@ -160,31 +153,12 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     return RESPONSE_ALREADY_SENT;
   }
 
-  if (fault && !OUTPUT_FAULTS.has(fault.kind)) {
-    const answer = faultErrorAnswer(fault, {
-      model: request.model,
-      apiKey: bearerToken(c) ?? '',
-      contextWindow: window,
-      promptTokens: recorded.promptTokens,
-      rpm: profile.rpm ?? UNLIMITED_RPM,
-      defaultRetryAfterMs: profile.defaultRetryAfterMs,
-    });
-    if (answer) {
-      const retryAfterMs = answer.headers?.['retry-after-ms'];
-      if (retryAfterMs !== undefined) recorded.retryAfterMs = Number(retryAfterMs);
-      return finish(c, state, recorded, answer);
-    }
+  const { completion, error } = answerChatCall(state, call, fault, bearerToken(c) ?? '');
+  if (error) {
+    const retryAfterMs = error.headers?.['retry-after-ms'];
+    if (retryAfterMs !== undefined) recorded.retryAfterMs = Number(retryAfterMs);
+    return finish(c, state, recorded, error);
   }
-
-  const prefix = stablePrefix(request.messages);
-  const cacheable = cachedTokens(prefix.tokens);
-  const seen = cacheable > 0 && state.seenPrefix(`${request.model}\u0000${prefix.key}`);
-  const completion = buildCompletion(request, {
-    fault,
-    promptTokens: recorded.promptTokens,
-    cachedTokens: seen ? cacheable : 0,
-    obeyInstructions: state.profile.obeyInstructions ?? false,
-  });
   admission.entry.tokens = completion.usage.total_tokens;
   return finish(c, state, recorded, { status: 200, body: completion });
 }
@@ -194,41 +168,6 @@ function finish(c: SimContext, state: SimulatorState, recorded: RecordedRequest,
   recorded.status = answer.status;
   recorded.finishedAt = Date.now();
   return send(c, state, answer);
-}
-
-/** A status, a JSON body and extra headers. */
-interface JsonAnswer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string> | undefined;
-  /** Leave out the `x-ratelimit-*` headers. */
-  bare?: boolean;
-}
-
-/** Sends a JSON answer with the headers OpenAI puts on every response, plus the simulator's own marker. */
-function send(c: SimContext, state: SimulatorState, answer: JsonAnswer): Response {
-  const now = Date.now();
-  const limits = state.limiter.snapshot(now, state.profile);
-  const headers = new Headers({
-    'content-type': 'application/json',
-    'x-docket-simulator': 'true',
-    'x-request-id': c.get('requestId'),
-    'openai-version': '2020-10-01',
-    'openai-organization': 'org-docket-simulator',
-    'openai-processing-ms': String(now - c.get('startedAt')),
-    ...(answer.bare
-      ? {}
-      : {
-          'x-ratelimit-limit-requests': String(limits.limitRequests),
-          'x-ratelimit-remaining-requests': String(limits.remainingRequests),
-          'x-ratelimit-reset-requests': formatDuration(limits.resetRequestsMs),
-          'x-ratelimit-limit-tokens': String(limits.limitTokens),
-          'x-ratelimit-remaining-tokens': String(limits.remainingTokens),
-          'x-ratelimit-reset-tokens': formatDuration(limits.resetTokensMs),
-        }),
-  });
-  for (const [name, value] of Object.entries(answer.headers ?? {})) headers.set(name, value);
-  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
 /**
@@ -254,16 +193,6 @@ function waitFor(c: SimContext, state: SimulatorState, ms: number | undefined): 
   });
 }
 
-/** The bearer token of the request, or undefined when there is none or it is empty. */
-function bearerToken(c: SimContext): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  return match?.[1];
-}
-
 function modelObject(id: string, created: number): Record<string, unknown> {
   return { id, object: 'model', created, owned_by: 'system' };
-}
-
-function controlError(message: string): { error: { message: string; type: string; param: null; code: null } } {
-  return { error: { message, type: 'invalid_request_error', param: null, code: null } };
 }

@@ -142,8 +142,9 @@ export function classify(text: string, categories: readonly string[]): Classific
   const lower = text.toLowerCase();
   const scored = categories.map((category, index) => {
     const keywords = KEYWORDS[category.toLowerCase()] ?? nameKeywords(category);
-    const matched = keywords.filter((keyword) => countOccurrences(lower, keyword) > 0);
-    const score = keywords.reduce((sum, keyword) => sum + countOccurrences(lower, keyword), 0);
+    const counts = keywords.map((keyword) => countOccurrences(lower, keyword));
+    const matched = keywords.filter((_, i) => (counts[i] ?? 0) > 0);
+    const score = counts.reduce((sum, count) => sum + count, 0);
     return { category, index, matched, score };
   });
   scored.sort((a, b) => b.score - a.score || a.index - b.index);
@@ -260,7 +261,16 @@ function nameKeywords(category: string): string[] {
   return [...new Set([name, `${name}s`, ...(words.length > 1 ? words : [])])];
 }
 
+/** Compiled keyword patterns: a Batch API job classifies thousands of lines at once. */
+const KEYWORD_PATTERNS = new Map<string, RegExp>();
+
 function countOccurrences(text: string, keyword: string): number {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'))?.length ?? 0;
+  let pattern = KEYWORD_PATTERNS.get(keyword);
+  if (!pattern) {
+    const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
+    KEYWORD_PATTERNS.set(keyword, pattern);
+  }
+  // String.prototype.match with a global pattern starts at 0 and leaves lastIndex at 0: sharing it is safe.
+  return text.match(pattern)?.length ?? 0;
 }

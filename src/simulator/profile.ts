@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { FAULT_KINDS, type SimulatorProfile } from './types.js';
+import { batchClockPatchSchema, DEFAULT_BATCH_CLOCK } from './batch-clock.js';
+import { batchLimitsPatchSchema, DEFAULT_BATCH_LIMITS, mergeBatchLimits } from './batch-limits.js';
+import { FAULT_KINDS, type SimulatorProfile, type SimulatorProfilePatch } from './types.js';
 
 /** The profile of a simulator started without one: no latency, no faults, no limits. */
 export const DEFAULT_PROFILE: SimulatorProfile = {
@@ -8,6 +10,8 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   seed: 1,
   contextWindow: {},
   defaultRetryAfterMs: 1000,
+  batchClock: DEFAULT_BATCH_CLOCK,
+  batchLimits: DEFAULT_BATCH_LIMITS,
 };
 
 /** Context window of models the profile does not list. */
@@ -38,15 +42,27 @@ export const profilePatchSchema = z.strictObject({
   contextWindow: z.record(z.string(), z.int().min(1)).optional(),
   defaultRetryAfterMs: nonNegative.optional(),
   obeyInstructions: z.boolean().optional(),
+  batchClock: batchClockPatchSchema.optional(),
+  batchLimits: batchLimitsPatchSchema.optional(),
 });
 
-/** Applies a partial profile; `contextWindow` entries are merged per model; `rpm: undefined` lifts the limit. */
-export function mergeProfile(base: SimulatorProfile, patch: Partial<SimulatorProfile>): SimulatorProfile {
+/**
+ * Applies a partial profile; `contextWindow` entries are merged per model, the Batch API's clock and limits per field;
+ * `rpm: undefined` lifts the limit.
+ */
+export function mergeProfile(base: SimulatorProfile, patch: SimulatorProfilePatch): SimulatorProfile {
   const merged: SimulatorProfile = { ...base };
-  for (const [key, value] of Object.entries(patch) as [keyof SimulatorProfile, unknown][]) {
+  const { batchClock, batchLimits, ...rest } = patch;
+  for (const [key, value] of Object.entries(rest) as [keyof SimulatorProfile, unknown][]) {
     if (value !== undefined) Object.assign(merged, { [key]: value });
     else if (key === 'rpm' || key === 'tpm') delete merged[key];
   }
   merged.contextWindow = { ...base.contextWindow, ...patch.contextWindow };
+  merged.batchClock = { ...base.batchClock, ...withoutUndefined(batchClock ?? {}) };
+  merged.batchLimits = mergeBatchLimits(base.batchLimits, batchLimits);
   return merged;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -195,7 +195,8 @@ function issueToError(issue: z.core.$ZodIssue, body: unknown): ErrorAnswer {
   return errorAnswer(400, `Invalid value for '${param}'.`, 'invalid_request_error', param, 'invalid_value');
 }
 
-function invalidValue(param: string, value: unknown, supported: string[]): ErrorAnswer {
+/** 400 `invalid_value` for a value outside `supported`, listed the way OpenAI lists them. */
+export function invalidValue(param: string, value: unknown, supported: string[]): ErrorAnswer {
   const quoted = supported.map((s) => `'${s}'`);
   const list =
     quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1] ?? ''}` : quoted.join('');

@@ -35,6 +35,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     reset: () => state.reset(),
     startOutage: (durationMs, kind) => state.startOutage(durationMs, kind),
     endOutage: () => state.endOutage(),
+    batchApiRequests: state.batchApiRequests,
+    addBatchRule: (rule) => state.batchRules.add(rule),
+    clearBatchRules: () => state.batchRules.clear(),
+    batchJobs: () => state.batchJobReports(state.settledNow()),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         state.closeAll();

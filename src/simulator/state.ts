@@ -1,8 +1,12 @@
+import { BatchRuleBook } from './batch-faults.js';
+import type { BatchApiOperation, BatchApiRequest, BatchJobReport } from './batch-types.js';
+import { BatchStore, jobReport } from './batches.js';
 import { drawFault, RuleBook, type ResolvedFault } from './faults.js';
+import { FileStore } from './files.js';
 import { DEFAULT_CONTEXT_WINDOW, DEFAULT_PROFILE, mergeProfile } from './profile.js';
 import { Prng, sampleLatency } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
-import type { FaultKind, RecordedRequest, SimulatorProfile } from './types.js';
+import type { FaultKind, RecordedRequest, SimulatorProfile, SimulatorProfilePatch } from './types.js';
 
 /** Models the simulator serves, with OpenAI's `created` timestamps. */
 export const MODELS: readonly { id: string; created: number; contextWindow: number }[] = [
@@ -16,42 +20,62 @@ export const MODELS: readonly { id: string; created: number; contextWindow: numb
   { id: 'o4-mini', created: 1744225351, contextWindow: 200_000 },
 ];
 
+/** Mixed into the seed of the Batch API's sequence, so that it differs from the realtime ones. */
+const BATCH_SEED_SALT = 0x2545f491;
+
 /** Whether `model` is served: a listed id, or one of its dated snapshots (`gpt-4o-mini-2024-07-18`). */
 export function isKnownModel(model: string): boolean {
   const base = model.replace(/-\d{4}-\d{2}-\d{2}$/, '');
   return MODELS.some((m) => m.id === base);
 }
 
-/** Everything a running simulator remembers: profile, rules, recorded requests, limits, cache and random state. */
+/**
+ * Everything a running simulator remembers: profile, rules, recorded requests, limits, cache, random state, and the
+ * Batch API's files, jobs and rules.
+ */
 export class SimulatorState {
   profile: SimulatorProfile;
   /** Recorded requests; cleared in place so that references handed out stay live. */
   readonly requests: RecordedRequest[] = [];
   readonly rules = new RuleBook();
   readonly limiter = new RateLimiter();
+  /** Files and Batches requests; cleared in place like {@link requests}. */
+  readonly batchApiRequests: BatchApiRequest[] = [];
+  readonly files = new FileStore();
+  readonly batches = new BatchStore();
+  readonly batchRules = new BatchRuleBook();
+  /** Shuffles jobs' lines and draws their faults, apart from realtime draws so that neither shifts the other. */
+  batchPrng: Prng;
   private readonly seenPrefixes = new Set<string>();
   private readonly closers = new Set<() => void>();
   private faultPrng: Prng;
   private latencyPrng: Prng;
   private seq = 0;
+  private batchApiSeq = 0;
   private outage: { until: number; kind: FaultKind } | undefined;
 
-  constructor(profile: Partial<SimulatorProfile> = {}) {
+  constructor(profile: SimulatorProfilePatch = {}) {
     this.profile = mergeProfile(DEFAULT_PROFILE, profile);
     this.faultPrng = new Prng(this.profile.seed);
     this.latencyPrng = new Prng(this.profile.seed ^ 0x5bd1e995);
+    this.batchPrng = new Prng(this.profile.seed ^ BATCH_SEED_SALT);
   }
 
   /** Merges a partial profile; a new seed restarts the random sequences. */
-  setProfile(patch: Partial<SimulatorProfile>): void {
+  setProfile(patch: SimulatorProfilePatch): void {
     this.profile = mergeProfile(this.profile, patch);
     if (patch.seed !== undefined) this.reseed();
   }
 
-  /** Forgets requests, rules, rate-limit windows and cached prefixes, restarts the random sequences. */
+  /** Forgets requests, rules, rate-limit windows, cached prefixes, files and jobs, restarts the random sequences. */
   reset(): void {
     this.requests.length = 0;
     this.rules.clear();
+    this.batchApiRequests.length = 0;
+    this.files.clear();
+    this.batches.clear();
+    this.batchRules.clear();
+    this.batchApiSeq = 0;
     this.limiter.clear();
     this.seenPrefixes.clear();
     this.outage = undefined;
@@ -67,11 +91,37 @@ export class SimulatorState {
     return recorded;
   }
 
-  /** The fault for a request: the first matching rule's next one, else a draw from the profile's rates. */
-  nextFault(userText: string, model: string): ResolvedFault | undefined {
+  /** Records a new Files or Batches request and returns its record, to be completed as the request proceeds. */
+  recordBatchApi(operation: BatchApiOperation, method: string, path: string, receivedAt: number): BatchApiRequest {
+    this.batchApiSeq += 1;
+    const recorded: BatchApiRequest = { seq: this.batchApiSeq, operation, method, path, receivedAt };
+    this.batchApiRequests.push(recorded);
+    return recorded;
+  }
+
+  /**
+   * Now, once the files of every job that has ended by now are written: the one instant a Files or Batches answer
+   * describes, so that a job's status and its file ids always agree.
+   */
+  settledNow(): number {
+    const now = Date.now();
+    this.batches.settle(now, this.files);
+    return now;
+  }
+
+  /** Every job as of `now` (see {@link settledNow}), newest first, with its lines' outcomes and billing. */
+  batchJobReports(now: number): BatchJobReport[] {
+    return this.batches.list().map((job) => jobReport(job, now));
+  }
+
+  /**
+   * The fault for a request: the first matching rule's next one, else a draw from the profile's rates (from `prng`:
+   * realtime calls and batch lines draw from their own sequences).
+   */
+  nextFault(userText: string, model: string, prng: Prng = this.faultPrng): ResolvedFault | undefined {
     const fromRule = this.rules.take(userText, model);
     if (fromRule) return fromRule;
-    const kind = drawFault(this.profile.faultRates, this.faultPrng);
+    const kind = drawFault(this.profile.faultRates, prng);
     return kind ? { kind } : undefined;
   }
 
@@ -123,5 +173,6 @@ export class SimulatorState {
   private reseed(): void {
     this.faultPrng = new Prng(this.profile.seed);
     this.latencyPrng = new Prng(this.profile.seed ^ 0x5bd1e995);
+    this.batchPrng = new Prng(this.profile.seed ^ BATCH_SEED_SALT);
   }
 }

@@ -1,3 +1,12 @@
+import type {
+  BatchApiRequest,
+  BatchClock,
+  BatchFaultRule,
+  BatchJobReport,
+  BatchLimits,
+  BatchLimitsPatch,
+} from './batch-types.js';
+
 /**
  * Every failure the simulator can inject. Error kinds answer with OpenAI's status and error body, connection kinds
  * misbehave at the socket, output kinds answer 200 with an unusable or doubtful message.
@@ -116,7 +125,17 @@ export interface SimulatorProfile {
    * what prompt-injection hardening catches. @default false
    */
   obeyInstructions?: boolean;
+  /** The Batch API's compressed clock. */
+  batchClock: BatchClock;
+  /** The Batch API's limits per file and enqueued tokens per model. */
+  batchLimits: BatchLimits;
 }
+
+/** A change to the profile: the Batch API's clock and limits may be given in part. */
+export type SimulatorProfilePatch = Partial<Omit<SimulatorProfile, 'batchClock' | 'batchLimits'>> & {
+  batchClock?: Partial<BatchClock>;
+  batchLimits?: BatchLimitsPatch;
+};
 
 /** One request to `/v1/chat/completions`, as the simulator saw and answered it. */
 export interface RecordedRequest {
@@ -146,11 +165,21 @@ export interface Simulator {
   addRule(rule: FaultRule): void;
   clearRules(): void;
   /** Merges into the current profile; a new `seed` restarts the random sequences. */
-  setProfile(profile: Partial<SimulatorProfile>): void;
+  setProfile(profile: SimulatorProfilePatch): void;
   /** Requests whose userText includes `match`. */
   requestsMatching(match: string): RecordedRequest[];
-  /** Forgets requests, rules, rate-limit windows and the prompt cache, restarts the random sequences; keeps the profile. */
+  /**
+   * Forgets requests, rules, rate-limit windows, the prompt cache, files and Batch API jobs, restarts the random
+   * sequences; keeps the profile.
+   */
   reset(): void;
+  /** Every Files and Batches API request so far, in arrival order. */
+  batchApiRequests: BatchApiRequest[];
+  /** Adds a Batch API fault rule, applied to the next matching job created. */
+  addBatchRule(rule: BatchFaultRule): void;
+  clearBatchRules(): void;
+  /** Every Batch API job, newest first, with its lines' outcomes and billing as of now. */
+  batchJobs(): BatchJobReport[];
   /**
    * A provider outage: every chat completion answers with `kind` (an error fault, default `overloaded`, a 503) for
    * `durationMs` from now, whatever the rules say.
@@ -168,5 +197,5 @@ export interface StartSimulatorOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  profile?: Partial<SimulatorProfile>;
+  profile?: SimulatorProfilePatch;
 }

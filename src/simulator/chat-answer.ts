@@ -1,0 +1,85 @@
+import { buildCompletion, type ChatCompletionBody } from './completion.js';
+import { faultErrorAnswer, OUTPUT_FAULTS, type ResolvedFault } from './faults.js';
+import { contextLengthExceeded, modelNotFound, type ErrorAnswer } from './openai-errors.js';
+import { UNLIMITED_RPM } from './rate-limit.js';
+import { parseChatRequest, type ChatRequest } from './request.js';
+import { isKnownModel, type SimulatorState } from './state.js';
+import { cachedTokens, countPromptTokens, stablePrefix, userText } from './tokens.js';
+
+/** A chat completion request that parsed, with what the simulator derives from it. */
+export interface ChatCall {
+  request: ChatRequest;
+  /** Concatenated user-message text (what fault rules match). */
+  userText: string;
+  promptTokens: number;
+  contextWindow: number;
+  /** `max_completion_tokens` or `max_tokens`, when given. */
+  completionCap: number | undefined;
+}
+
+/** The answer to a chat completion: its completion (a 200), or OpenAI's error. */
+export type ChatAnswer =
+  { completion: ChatCompletionBody; error?: undefined } | { completion?: undefined; error: ErrorAnswer };
+
+/**
+ * Checks a parsed JSON body the way OpenAI does before it runs a model: a valid request, a served model, a prompt
+ * (and completion budget) inside the context window. `call` is present whenever the body parsed, even when refused.
+ * Realtime calls and Batch API lines go through this same check.
+ */
+export function checkChatCall(
+  state: SimulatorState,
+  body: unknown,
+): { call: ChatCall; error?: undefined } | { call?: ChatCall; error: ErrorAnswer } {
+  const parsed = parseChatRequest(body);
+  if ('error' in parsed) return { error: parsed.error };
+  const { request } = parsed;
+  const call: ChatCall = {
+    request,
+    userText: userText(request.messages),
+    promptTokens: countPromptTokens(request.messages),
+    contextWindow: state.contextWindow(request.model),
+    completionCap: request.max_completion_tokens ?? request.max_tokens ?? undefined,
+  };
+  if (!isKnownModel(request.model)) return { call, error: modelNotFound(request.model) };
+  if (call.promptTokens > call.contextWindow) {
+    return { call, error: contextLengthExceeded(call.contextWindow, call.promptTokens) };
+  }
+  if (call.completionCap !== undefined && call.promptTokens + call.completionCap > call.contextWindow) {
+    return { call, error: contextLengthExceeded(call.contextWindow, call.promptTokens, call.completionCap) };
+  }
+  return { call };
+}
+
+/**
+ * Answers a checked call: an error fault's OpenAI error, else the classification shaped by an output fault (if any),
+ * with cached tokens for a stable prefix seen before. Connection faults (`hang`, `reset`) are the caller's business.
+ */
+export function answerChatCall(
+  state: SimulatorState,
+  call: ChatCall,
+  fault: ResolvedFault | undefined,
+  apiKey: string,
+): ChatAnswer {
+  const { profile } = state;
+  if (fault && !OUTPUT_FAULTS.has(fault.kind)) {
+    const answer = faultErrorAnswer(fault, {
+      model: call.request.model,
+      apiKey,
+      contextWindow: call.contextWindow,
+      promptTokens: call.promptTokens,
+      rpm: profile.rpm ?? UNLIMITED_RPM,
+      defaultRetryAfterMs: profile.defaultRetryAfterMs,
+    });
+    if (answer) return { error: answer };
+  }
+  const prefix = stablePrefix(call.request.messages);
+  const cacheable = cachedTokens(prefix.tokens);
+  const seen = cacheable > 0 && state.seenPrefix(`${call.request.model}\u0000${prefix.key}`);
+  const completion = buildCompletion(call.request, {
+    fault,
+    promptTokens: call.promptTokens,
+    cachedTokens: seen ? cacheable : 0,
+    obeyInstructions: profile.obeyInstructions ?? false,
+  });
+  return { completion };
+}
