@@ -1,12 +1,5 @@
 import type { AgreementRow } from './agreement.js';
-import {
-  agreementColumns,
-  costColumns,
-  errorTypeColumns,
-  shareColumns,
-  type Column,
-  type CostColumnLabels,
-} from './format/columns.js';
+import { agreementColumns, costColumns, errorTypeColumns, shareColumns, type Column } from './format/columns.js';
 import { formatCount, formatCountOf, formatMs, formatPercent, formatUsd } from './format/figures.js';
 import { textTable } from './format/text-table.js';
 import type { Report } from './report-schema.js';
@@ -24,16 +17,9 @@ const heading = (title: string, summary = '') => ['', summary ? `${title}  ${sum
 const warningLines = (warnings: ReportWarning[], indent = '  ') =>
   warnings.map((w) => `${indent}! ${w.message} [${w.code}]`);
 
-const TEXT_COST_LABELS: CostColumnLabels = {
-  inputTokens: 'input tok',
-  cachedTokens: 'cached tok',
-  outputTokens: 'output tok',
-  noUnpriced: '',
-};
-
 function costTable(title: string, rows: CostRow[]): string[] {
   if (rows.length === 0) return [];
-  return ['', `  ${title}`, ...textTable(costColumns(title.replace(/^by /, ''), rows, TEXT_COST_LABELS), rows, '    ')];
+  return ['', `  ${title}`, ...textTable(costColumns(title.replace(/^by /, ''), rows, 'text'), rows, '    ')];
 }
 
 const shareTable = (header: string, rows: ShareRow[], indent = '    ') => textTable(shareColumns(header), rows, indent);

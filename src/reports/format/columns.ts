@@ -14,17 +14,15 @@ export interface Column<T> {
   className?: (row: T) => string;
 }
 
-/** The words a format uses in a cost table: the terminal abbreviates, the page spells out. */
-export interface CostColumnLabels {
-  inputTokens: string;
-  cachedTokens: string;
-  outputTokens: string;
-  /** The cell of a group with no unpriced call. */
-  noUnpriced: string;
-}
+/** The words each format uses in a cost table: the terminal abbreviates, the page spells out. */
+const COST_LABELS = {
+  text: { inputTokens: 'input tok', cachedTokens: 'cached tok', outputTokens: 'output tok', noUnpriced: '' },
+  html: { inputTokens: 'input tokens', cachedTokens: 'cached', outputTokens: 'output tokens', noUnpriced: '–' },
+};
 
 /** Calls, unpriced calls, cost (one decimal count for the whole column) and tokens of each group. */
-export function costColumns(keyHeader: string, rows: CostRow[], labels: CostColumnLabels): Column<CostRow>[] {
+export function costColumns(keyHeader: string, rows: CostRow[], format: 'text' | 'html'): Column<CostRow>[] {
+  const labels = COST_LABELS[format];
   const decimals = usdColumnDecimals(rows.map((r) => r.costUsd));
   return [
     { header: keyHeader, cell: (r) => r.key },

@@ -1,11 +1,4 @@
-import {
-  agreementColumns,
-  costColumns,
-  errorTypeColumns,
-  shareColumns,
-  type Column,
-  type CostColumnLabels,
-} from '../format/columns.js';
+import { agreementColumns, costColumns, errorTypeColumns, shareColumns, type Column } from '../format/columns.js';
 import { formatCount, formatPercent } from '../format/figures.js';
 import { htmlTable } from '../format/html-table.js';
 import type { Report } from '../report-schema.js';
@@ -13,16 +6,9 @@ import type { CostRow } from '../sections/cost.js';
 
 // The bottom of the page: every figure of the charts again, as tables.
 
-const HTML_COST_LABELS: CostColumnLabels = {
-  inputTokens: 'input tokens',
-  cachedTokens: 'cached',
-  outputTokens: 'output tokens',
-  noUnpriced: '–',
-};
-
 const wide = (table: string) => `<div class="wide">${table}</div>`;
 const costTable = (caption: string, keyHeader: string, rows: CostRow[]) =>
-  wide(htmlTable(caption, costColumns(keyHeader, rows, HTML_COST_LABELS), rows));
+  wide(htmlTable(caption, costColumns(keyHeader, rows, 'html'), rows));
 
 /** Cost by model, prompt version, taxonomy and day (days with calls), then finish reasons and error types. */
 export function callTables({ cost, finishReasons, errors }: Report): string {
