@@ -1,5 +1,4 @@
 import type { Pool } from '../db/pool.js';
-import { agreementReport, type AgreementReport } from './agreement.js';
 import type { Report } from './report-schema.js';
 import { readReportRows, type ReportRows } from './rows.js';
 import { callsSection } from './sections/calls.js';
@@ -51,13 +50,12 @@ export interface ReportOptions {
  * classifications by `decided_at`.
  */
 export async function buildReport(pool: Pool, options: ReportOptions = {}): Promise<Report> {
-  const window = { since: options.since ?? null, until: options.until ?? null };
-  const [rows, agreement] = await Promise.all([readReportRows(pool, window), agreementReport(pool, options.since)]);
-  return assembleReport(rows, agreement, options);
+  const rows = await readReportRows(pool, { since: options.since ?? null, until: options.until ?? null });
+  return assembleReport(rows, options);
 }
 
 /** The report from the rows it is built of: each section from its own rows, then the warnings gathered. */
-export function assembleReport(rows: ReportRows, agreement: AgreementReport, options: ReportOptions = {}): Report {
+export function assembleReport(rows: ReportRows, options: ReportOptions = {}): Report {
   const now = options.now ?? new Date();
   const simulated = options.simulated === true;
   const window = { since: options.since ?? null, until: options.until ?? null };
@@ -83,7 +81,7 @@ export function assembleReport(rows: ReportRows, agreement: AgreementReport, opt
     ...warned,
     parse: parseSection(rows.totals),
     errors: errorsSection(rows.totals, rows.errorClasses, rows.errorTypes),
-    review: reviewSection(rows.decisions, rows.reviewReasons, agreement, {
+    review: reviewSection(rows.decisions, rows.reviewReasons, rows.agreement, {
       windowEnds: window.until !== null,
       simulated,
     }),

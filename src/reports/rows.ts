@@ -1,6 +1,7 @@
 import type { QueryResultRow } from 'pg';
 import type { Pool } from '../db/pool.js';
 import { readProviderHealth, type ProviderHealth } from '../db/provider-health.js';
+import { agreementReport, type AgreementReport } from './agreement.js';
 
 /** The report's window: calls by `started_at`, documents by `created_at`, classifications by `decided_at`. */
 export interface ReportWindow {
@@ -97,6 +98,8 @@ export interface ReportRows {
   decisions: DecisionCountsRow;
   /** Human decisions of the window by the reason the document went to review. */
   reviewReasons: CountRow[];
+  /** How often people agreed with the model, since the window's start. */
+  agreement: AgreementReport;
   /** Undefined when the database has no provider state yet. */
   providerHealth: ProviderHealth | undefined;
 }
@@ -177,30 +180,41 @@ function single<T>(rows: T[]): T {
   return row;
 }
 
-/** Reads every row the report is built from, for the window. */
+/**
+ * Reads every row the report is built from, for the window. Human agreement counts decisions from `since` up to now,
+ * whatever the window's end.
+ */
 export async function readReportRows(pool: Pool, window: ReportWindow): Promise<ReportRows> {
   const params = [window.since, window.until];
   const rows = async <T extends QueryResultRow>(sql: string) => (await pool.query<T>(sql, params)).rows;
-  const [totals, costByModel, costByPromptVersion, costByTaxonomy, costByDay, unpricedModels] = await Promise.all([
+  // Two batches of fewer queries than a default pool's 10 connections, so a report leaves some to other requests.
+  const [
+    totals,
+    costByModel,
+    costByPromptVersion,
+    costByTaxonomy,
+    costByDay,
+    unpricedModels,
+    finishReasons,
+    errorClasses,
+  ] = await Promise.all([
     rows<CallTotalsRow>(TOTALS),
     rows<CostGroupRow>(costBy('model', 'cost')),
     rows<CostGroupRow>(costBy('prompt_version', 'cost')),
     rows<CostGroupRow>(costBy('taxonomy', 'cost')),
     rows<CostGroupRow>(costBy(`to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, 'key')),
     rows<{ model: string }>(UNPRICED_MODELS),
+    rows<CountRow>(countBy('finish_reason', 'finish_reason IS NOT NULL')),
+    rows<CountRow>(countBy('error_class', 'error_class IS NOT NULL')),
   ]);
-  const [finishReasons, errorClasses, errorTypes, documents, decisions, reviewReasons, providerHealth] =
-    await Promise.all([
-      rows<CountRow>(countBy('finish_reason', 'finish_reason IS NOT NULL')),
-      rows<CountRow>(countBy('error_class', 'error_class IS NOT NULL')),
-      rows<ErrorTypeRow>(ERROR_TYPES),
-      rows<DocumentCountsRow>(DOCUMENTS),
-      rows<DecisionCountsRow>(DECISIONS),
-      rows<CountRow>(
-        countBy('review_reason', `decided_by = 'human' AND review_reason IS NOT NULL`, DECISIONS_IN_WINDOW),
-      ),
-      readProviderHealth(pool),
-    ]);
+  const [errorTypes, documents, decisions, reviewReasons, agreement, providerHealth] = await Promise.all([
+    rows<ErrorTypeRow>(ERROR_TYPES),
+    rows<DocumentCountsRow>(DOCUMENTS),
+    rows<DecisionCountsRow>(DECISIONS),
+    rows<CountRow>(countBy('review_reason', `decided_by = 'human' AND review_reason IS NOT NULL`, DECISIONS_IN_WINDOW)),
+    agreementReport(pool, window.since ?? undefined),
+    readProviderHealth(pool),
+  ]);
   return {
     totals: single(totals),
     costByModel,
@@ -214,6 +228,7 @@ export async function readReportRows(pool: Pool, window: ReportWindow): Promise<
     documents: single(documents),
     decisions: single(decisions),
     reviewReasons,
+    agreement,
     providerHealth,
   };
 }

@@ -353,12 +353,13 @@ describe('the assembled report', () => {
     documents: { total: 0, completed: 0, model: 0, human: 0, unreviewed: 0 },
     decisions: { classified: 0, model: 0, human: 0, unreviewed: 0 },
     reviewReasons: [],
+    agreement: NO_AGREEMENT,
     providerHealth: undefined,
   };
   const now = at('2026-11-02T00:00:00');
 
   it('gathers the warnings of every section, in section order', () => {
-    const report = assembleReport(rows, NO_AGREEMENT, { now });
+    const report = assembleReport(rows, { now });
     assert.deepEqual(
       report.warnings.map((w) => w.code),
       ['unpriced_calls', 'prompt_below_cache_minimum', 'latency_tail', 'finish_reason_length'],
@@ -369,7 +370,7 @@ describe('the assembled report', () => {
   });
 
   it('leaves out of a simulated report the warnings only a real provider can justify', () => {
-    const report = assembleReport(rows, NO_AGREEMENT, { now, simulated: true });
+    const report = assembleReport(rows, { now, simulated: true });
     assert.equal(report.simulated, true);
     assert.deepEqual(
       report.warnings.map((w) => w.code),
