@@ -180,14 +180,10 @@ function single<T>(rows: T[]): T {
   return row;
 }
 
-/**
- * Reads every row the report is built from, for the window. Human agreement counts decisions from `since` up to now,
- * whatever the window's end.
- */
-export async function readReportRows(pool: Pool, window: ReportWindow): Promise<ReportRows> {
-  const params = [window.since, window.until];
-  const rows = async <T extends QueryResultRow>(sql: string) => (await pool.query<T>(sql, params)).rows;
-  // Two batches of fewer queries than a default pool's 10 connections, so a report leaves some to other requests.
+type Rows = <T extends QueryResultRow>(sql: string) => Promise<T[]>;
+
+/** The calls of the window: totals, cost groups, finish reasons and error classes. */
+async function readCallRows(rows: Rows) {
   const [
     totals,
     costByModel,
@@ -207,14 +203,6 @@ export async function readReportRows(pool: Pool, window: ReportWindow): Promise<
     rows<CountRow>(countBy('finish_reason', 'finish_reason IS NOT NULL')),
     rows<CountRow>(countBy('error_class', 'error_class IS NOT NULL')),
   ]);
-  const [errorTypes, documents, decisions, reviewReasons, agreement, providerHealth] = await Promise.all([
-    rows<ErrorTypeRow>(ERROR_TYPES),
-    rows<DocumentCountsRow>(DOCUMENTS),
-    rows<DecisionCountsRow>(DECISIONS),
-    rows<CountRow>(countBy('review_reason', `decided_by = 'human' AND review_reason IS NOT NULL`, DECISIONS_IN_WINDOW)),
-    agreementReport(pool, window.since ?? undefined),
-    readProviderHealth(pool),
-  ]);
   return {
     totals: single(totals),
     costByModel,
@@ -224,6 +212,20 @@ export async function readReportRows(pool: Pool, window: ReportWindow): Promise<
     unpricedModels: unpricedModels.map((r) => r.model),
     finishReasons,
     errorClasses,
+  };
+}
+
+/** Error types, documents, decisions and agreement, and the provider's state. */
+async function readOutcomeRows(rows: Rows, pool: Pool, since: Date | null) {
+  const [errorTypes, documents, decisions, reviewReasons, agreement, providerHealth] = await Promise.all([
+    rows<ErrorTypeRow>(ERROR_TYPES),
+    rows<DocumentCountsRow>(DOCUMENTS),
+    rows<DecisionCountsRow>(DECISIONS),
+    rows<CountRow>(countBy('review_reason', `decided_by = 'human' AND review_reason IS NOT NULL`, DECISIONS_IN_WINDOW)),
+    agreementReport(pool, since ?? undefined),
+    readProviderHealth(pool),
+  ]);
+  return {
     errorTypes,
     documents: single(documents),
     decisions: single(decisions),
@@ -231,4 +233,16 @@ export async function readReportRows(pool: Pool, window: ReportWindow): Promise<
     agreement,
     providerHealth,
   };
+}
+
+/**
+ * Reads every row the report is built from, for the window. Human agreement counts decisions from `since` up to now,
+ * whatever the window's end.
+ */
+export async function readReportRows(pool: Pool, window: ReportWindow): Promise<ReportRows> {
+  const params = [window.since, window.until];
+  const rows: Rows = async (sql) => (await pool.query(sql, params)).rows;
+  // Two batches of fewer queries than a default pool's 10 connections, so a report leaves some to other requests.
+  const calls = await readCallRows(rows);
+  return { ...calls, ...(await readOutcomeRows(rows, pool, window.since)) };
 }
