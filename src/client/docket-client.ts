@@ -2,18 +2,18 @@ import type { CanaryReport } from '../reports/canary.js';
 import type { Report } from '../reports/report.js';
 import type { CompareResult } from '../shared/workflow-types.js';
 import type { z } from 'zod';
+import type { batchSchema, reviewSchema, submitDocumentSchema } from '../api/schemas/requests.js';
+import type { healthSchema } from '../api/schemas/health.js';
 import type {
   acceptedSchema,
   batchAcceptedSchema,
-  batchSchema,
   batchViewSchema,
+  documentTextSchema,
   documentViewSchema,
-  healthSchema,
-  reviewSchema,
-  submitDocumentSchema,
-} from '../api/schemas.js';
-import type { erasureSchema } from '../api/routes/erase.js';
-import type { documentTextSchema, reviewQueueItemSchema, reviewQueueSchema } from '../api/routes/review-queue.js';
+  erasureSchema,
+  reviewQueueItemSchema,
+  reviewQueueSchema,
+} from '../documents/schemas.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 
 // Type-only imports of the API's zod schemas: the client shares the server's types without loading its code.
