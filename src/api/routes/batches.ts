@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getBatchView, submitBatch } from '../../documents/batch.js';
 import { batchAcceptedSchema, batchViewSchema } from '../../documents/schemas.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBodyOnPost } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
 import { batchSchema } from '../schemas/requests.js';
 import { idParam } from '../validation.js';
@@ -13,7 +13,7 @@ const MAX_BATCH_BODY_BYTES = 512 * 1024 * 1024;
 export function registerBatchRoutes(app: ApiApp, deps: AppDeps): void {
   const { maxDocumentBytes, maxBatchDocuments } = deps.config.api;
   const bodyLimit = Math.min(maxDocumentBytes * 6 * maxBatchDocuments, MAX_BATCH_BODY_BYTES);
-  app.use('/v1/batches', async (c, next) => (c.req.method === 'POST' ? jsonBody(bodyLimit)(c, next) : next()));
+  app.use('/v1/batches', jsonBodyOnPost(bodyLimit));
   app.openapi(
     createRoute({
       method: 'post',

@@ -12,6 +12,12 @@ const ACTIONS = {
 
 /** The canary of the classification task: `GET /v1/canary` (compare), start, promote, roll back. */
 export function registerCanaryRoutes(app: ApiApp, deps: AppDeps): void {
+  registerReport(app, deps);
+  registerStart(app, deps);
+  for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) registerEnd(app, deps, action);
+}
+
+function registerReport(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -27,7 +33,9 @@ export function registerCanaryRoutes(app: ApiApp, deps: AppDeps): void {
     }),
     async (c) => c.json(await getCanaryReport(deps), 200),
   );
+}
 
+function registerStart(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -47,18 +55,18 @@ export function registerCanaryRoutes(app: ApiApp, deps: AppDeps): void {
     }),
     async (c) => c.json(await startCanary(deps, c.req.valid('json'), c.get('principal').name), 201),
   );
+}
 
-  for (const [action, summary] of Object.entries(ACTIONS) as [keyof typeof ACTIONS, string][]) {
-    app.openapi(
-      createRoute({
-        method: 'post',
-        path: `/v1/canary/${action}`,
-        summary,
-        security,
-        middleware: [needsRole(deps.config, 'admin')] as const,
-        responses: { 200: json(canarySchema, 'Done'), ...errors(401, 403), 409: errorResponse('No canary is active') },
-      }),
-      async (c) => c.json(await endCanary(deps, action, c.get('principal').name), 200),
-    );
-  }
+function registerEnd(app: ApiApp, deps: AppDeps, action: keyof typeof ACTIONS): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `/v1/canary/${action}`,
+      summary: ACTIONS[action],
+      security,
+      middleware: [needsRole(deps.config, 'admin')] as const,
+      responses: { 200: json(canarySchema, 'Done'), ...errors(401, 403), 409: errorResponse('No canary is active') },
+    }),
+    async (c) => c.json(await endCanary(deps, action, c.get('principal').name), 200),
+  );
 }

@@ -132,38 +132,45 @@ function codecAuth(tokens: readonly ApiToken[]): MiddlewareHandler<ApiEnv> {
  */
 export function registerCodecRoutes(app: ApiApp, deps: Pick<AppDeps, 'config'>): void {
   const tokens = deps.config.api.tokens ?? [];
-  const codec = new EncryptionCodec(deps.config.payload);
   app.use('/codec/*', webUiCors(deps.config.webUiUrl));
   app.use('/codec/encode', codecAuth(tokens), jsonBody(MAX_BODY_BYTES));
   app.use('/codec/decode', codecAuth(tokens), jsonBody(MAX_BODY_BYTES));
+  const codec = new EncryptionCodec(deps.config.payload);
+  for (const action of ['encode', 'decode'] as const) registerConversion(app, codec, action);
+  registerSession(app, tokens);
+}
 
-  const errors = {
-    400: errorResponse('Not Payloads JSON, or a payload no configured key decrypts'),
-    401: errorResponse('No valid bearer token or codec session'),
-    403: errorResponse('Not a reviewer or admin, or a browser origin other than the Web UI'),
-  };
-  for (const action of ['encode', 'decode'] as const) {
-    app.openapi(
-      createRoute({
-        method: 'post',
-        path: `/codec/${action}`,
-        summary:
-          action === 'decode' ? 'Decrypt payloads (Temporal remote codec)' : 'Encrypt payloads (Temporal remote codec)',
-        security,
-        request: { body: { content: { 'application/json': { schema: payloadsSchema } }, required: true } },
-        responses: { 200: json(payloadsSchema, 'The payloads, converted'), ...errors },
-      }),
-      async (c) => {
-        const payloads = fromJson(c.req.valid('json'));
-        try {
-          return c.json(toJson(await codec[action](payloads)), 200);
-        } catch (err) {
-          throw new HttpError('bad_request', (err as Error).message);
-        }
-      },
-    );
-  }
+const CODEC_ERRORS = {
+  400: errorResponse('Not Payloads JSON, or a payload no configured key decrypts'),
+  401: errorResponse('No valid bearer token or codec session'),
+  403: errorResponse('Not a reviewer or admin, or a browser origin other than the Web UI'),
+};
 
+/** `POST /codec/encode` or `POST /codec/decode`: the payloads, encrypted or decrypted with the configured keys. */
+function registerConversion(app: ApiApp, codec: EncryptionCodec, action: 'encode' | 'decode'): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `/codec/${action}`,
+      summary:
+        action === 'decode' ? 'Decrypt payloads (Temporal remote codec)' : 'Encrypt payloads (Temporal remote codec)',
+      security,
+      request: { body: { content: { 'application/json': { schema: payloadsSchema } }, required: true } },
+      responses: { 200: json(payloadsSchema, 'The payloads, converted'), ...CODEC_ERRORS },
+    }),
+    async (c) => {
+      const payloads = fromJson(c.req.valid('json'));
+      try {
+        return c.json(toJson(await codec[action](payloads)), 200);
+      } catch (err) {
+        throw new HttpError('bad_request', (err as Error).message);
+      }
+    },
+  );
+}
+
+/** `POST /codec/session` opens the review page's codec session (a signed cookie); `DELETE` closes it. */
+function registerSession(app: ApiApp, tokens: readonly ApiToken[]): void {
   app.post('/codec/session', (c) => {
     const token = bearer(c);
     const match = token ? tokens.find((t) => authenticate([t], token)) : undefined;

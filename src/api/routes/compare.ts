@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getComparison, startComparison } from '../../documents/compare.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBodyOnPost } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
 import { compareStartedSchema, comparisonSchema } from '../schemas/compare.js';
 import { compareSchema } from '../schemas/requests.js';
@@ -10,7 +10,7 @@ import { idParam } from '../validation.js';
 export function registerCompareRoutes(app: ApiApp, deps: AppDeps): void {
   // Room for several documents of the largest size, JSON-escaped.
   const bodyLimit = deps.config.api.maxDocumentBytes * 6 * 8;
-  app.use('/v1/compare', async (c, next) => (c.req.method === 'POST' ? jsonBody(bodyLimit)(c, next) : next()));
+  app.use('/v1/compare', jsonBodyOnPost(bodyLimit));
   app.openapi(
     createRoute({
       method: 'post',

@@ -12,7 +12,7 @@ import { submitDocument } from '../../documents/submit.js';
 import { getDocumentText } from '../../documents/text.js';
 import { getDocumentView } from '../../documents/view.js';
 import { HttpError } from '../http-error.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBodyOnPost } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
 import { submitDocumentSchema } from '../schemas/requests.js';
 import { idParam } from '../validation.js';
@@ -31,7 +31,7 @@ export function registerDocumentRoutes(app: ApiApp, deps: AppDeps): void {
 function registerSubmit(app: ApiApp, deps: AppDeps): void {
   // A JSON-escaped document may take six bytes per byte of text, plus the metadata beside it.
   const bodyLimit = deps.config.api.maxDocumentBytes * 6 + 64 * 1024;
-  app.use('/v1/documents', async (c, next) => (c.req.method === 'POST' ? jsonBody(bodyLimit)(c, next) : next()));
+  app.use('/v1/documents', jsonBodyOnPost(bodyLimit));
   app.openapi(
     createRoute({
       method: 'post',

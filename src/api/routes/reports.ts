@@ -27,8 +27,16 @@ const samplesQuery = strictObject(
   'query parameter',
 );
 
+type ReportDeps = Pick<AppDeps, 'pool' | 'config'>;
+
 /** `GET /v1/report` (the cost and quality report), `GET /v1/reports/agreement`, and `GET /v1/samples`. */
-export function registerReportRoutes(app: ApiApp, deps: Pick<AppDeps, 'pool' | 'config'>): void {
+export function registerReportRoutes(app: ApiApp, deps: ReportDeps): void {
+  registerReport(app, deps);
+  registerAgreement(app, deps);
+  registerSamples(app, deps);
+}
+
+function registerReport(app: ApiApp, deps: ReportDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -59,7 +67,9 @@ export function registerReportRoutes(app: ApiApp, deps: Pick<AppDeps, 'pool' | '
       return c.json(report, 200);
     },
   );
+}
 
+function registerAgreement(app: ApiApp, deps: ReportDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -72,7 +82,9 @@ export function registerReportRoutes(app: ApiApp, deps: Pick<AppDeps, 'pool' | '
     }),
     async (c) => c.json(await agreementReport(deps.pool, c.req.valid('query').since), 200),
   );
+}
 
+function registerSamples(app: ApiApp, deps: ReportDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
