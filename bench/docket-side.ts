@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { submitBatch } from '../src/api/batches.js';
+import { submitBatch } from '../src/documents/batch.js';
 import { createDataConverter } from '../src/codec/data-converter.js';
 import { generatePayloadKey } from '../src/codec/payload-keys.js';
 import { loadConfig } from '../src/config.js';

@@ -1,4 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
+import { DomainError, type DomainErrorKind } from '../documents/errors.js';
 
 /** Error codes of the API's error body `{ "error": { "code", "message" } }`. */
 export type HttpErrorCode =
@@ -51,12 +52,24 @@ const CODE_OF_STATUS: Partial<Record<number, HttpErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
+/** The HTTP answer to each kind of domain failure. */
+const CODE_OF_KIND: Record<DomainErrorKind, HttpErrorCode> = {
+  not_found: 'not_found',
+  conflict: 'conflict',
+  invalid_input: 'bad_request',
+  too_large: 'payload_too_large',
+  unavailable: 'unavailable',
+};
+
 /**
- * The client's error behind `err`, if it is one: an `HttpError`, or a 4xx `HTTPException` thrown by Hono itself
- * (malformed JSON in its validator, a body over a limit), which must reach the caller as that 4xx, never as a 500.
+ * The client's error behind `err`, if it is one: an `HttpError`; a `DomainError` thrown by a service of
+ * src/documents (the one place where domain failures become HTTP statuses); or a 4xx `HTTPException` thrown by Hono
+ * itself (malformed JSON in its validator, a body over a limit), which must reach the caller as that 4xx, never as a
+ * 500.
  */
 export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return new HttpError(CODE_OF_KIND[err.kind], err.message);
   if (err instanceof HTTPException && err.status >= 400 && err.status < 500) {
     return new HttpError(CODE_OF_STATUS[err.status] ?? 'bad_request', err.message || 'invalid request');
   }

@@ -45,6 +45,12 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
   };
 }
 
+/** {@link jsonBody} for the POST requests of a path whose other methods (GET, DELETE) carry no body. */
+export function jsonBodyOnPost(maxBytes: number): MiddlewareHandler {
+  const read = jsonBody(maxBytes);
+  return async (c, next) => (c.req.method === 'POST' ? read(c, next) : next());
+}
+
 /**
  * How deep a request body may nest. Deeper bodies are refused before they are parsed: `JSON.stringify` and
  * recursive validators overflow the stack near 5,000 levels, and no Docket field needs more than a few.

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './openapi.js';
 import { traceHttp, type Tracing } from '../telemetry/index.js';
 import { createApp } from './app.js';
 

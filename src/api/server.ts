@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, requirePayloadKeys } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
-import { ensureConfiguredCanary } from './routing.js';
+import { ensureConfiguredCanary } from '../documents/routing.js';
 import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { connectClient } from '../temporal-connection.js';
 import { startApi } from './serve.js';

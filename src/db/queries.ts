@@ -418,23 +418,6 @@ export async function listBatchDocumentsPage(
   return rows;
 }
 
-/** A batch's documents (by documents.batch_id), how many are classified, and the calls and cost so far. */
-export async function getBatchDocumentStatuses(
-  pool: Pool,
-  batchId: string,
-): Promise<{ documents: number; completed: number; calls: number; costUsd: number }> {
-  const { rows } = await pool.query(
-    `SELECT
-       (SELECT count(*)::int FROM documents WHERE batch_id = $1) AS documents,
-       (SELECT count(*)::int FROM classifications c JOIN documents d ON d.id = c.document_id WHERE d.batch_id = $1) AS completed,
-       (SELECT count(*)::int FROM llm_calls l JOIN documents d ON d.id = l.document_id WHERE d.batch_id = $1) AS calls,
-       (SELECT coalesce(sum(l.cost_usd), 0)::float8 FROM llm_calls l JOIN documents d ON d.id = l.document_id WHERE d.batch_id = $1) AS cost`,
-    [batchId],
-  );
-  const r = rows[0];
-  return { documents: r?.documents ?? 0, completed: r?.completed ?? 0, calls: r?.calls ?? 0, costUsd: r?.cost ?? 0 };
-}
-
 export interface SampleRow {
   callKey: string;
   documentId: string;

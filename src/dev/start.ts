@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureConfiguredCanary } from '../api/routing.js';
+import { ensureConfiguredCanary } from '../documents/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
 import { createDataConverter } from '../codec/data-converter.js';
 import { devPayloadKeys, parsePayloadKeys } from '../codec/payload-keys.js';

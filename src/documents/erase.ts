@@ -10,9 +10,10 @@ import {
 } from '../db/queries.js';
 import type { Logger } from '../logger.js';
 import { documentSettledSignal } from '../shared/messages.js';
-import { batchWorkflowId, documentWorkflowId } from '../shared/names.js';
+import { batchWorkflowId, documentIdOfWorkflow, documentWorkflowId } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
+import type { Erasure } from './schemas.js';
 
 export interface EraseDeps {
   pool: Pool;
@@ -32,30 +33,8 @@ export interface EraseOptions {
   cancelTimeoutMs?: number;
 }
 
-/** A history left in place, and why. */
-export interface KeptHistory {
-  workflowId: string;
-  runId: string;
-  reason: string;
-}
-
-/** What an erasure did. Repeating it is safe: it answers `already_erased` and retries whatever is left. */
-export interface ErasureResult {
-  id: string;
-  /** `erased` when the document's data was still there; `already_erased` when an earlier erasure removed it. */
-  outcome: 'erased' | 'already_erased';
-  /** When the document was (last) erased. */
-  erasedAt: string;
-  /** How its workflow was stopped first: it was running and was cancelled, or had to be terminated. */
-  stoppedWorkflow: 'cancelled' | 'terminated' | 'none';
-  removed: { documents: number; results: number; samples: number; batchMemberships: number };
-  /** Workflow runs whose histories were deleted from Temporal, as `workflowId/runId`. */
-  deletedHistories: string[];
-  /** Histories that hold the document's result but belong to a batch still running. */
-  keptHistories: KeptHistory[];
-  /** Ledger rows kept for cost and token accounting; they hold ids and numbers, no text. */
-  ledgerCallsKept: number;
-}
+/** A history left in place, and why: it holds the document's result but belongs to a batch still running. */
+export type KeptHistory = Erasure['keptHistories'][number];
 
 /** The gRPC status of a missing workflow. */
 const GRPC_NOT_FOUND = 5;
@@ -67,11 +46,7 @@ const POLL_MS = 200;
  * workflow, of the comparisons that called the LLM about it, and of its batches' finished runs that recorded its
  * result. Resolves to undefined for an id that was never stored nor erased.
  */
-export async function eraseDocument(
-  deps: EraseDeps,
-  id: string,
-  options: EraseOptions,
-): Promise<ErasureResult | undefined> {
+export async function eraseDocument(deps: EraseDeps, id: string, options: EraseOptions): Promise<Erasure | undefined> {
   const [document, earlier] = await Promise.all([getDocument(deps.pool, id), getErasure(deps.pool, id)]);
   const workflow = deps.client.workflow.getHandle(documentWorkflowId(id));
   if (!document && !earlier && !(await workflowExists(workflow))) return undefined;
@@ -100,10 +75,10 @@ export async function eraseDocument(
 function toResult(
   id: string,
   rows: ErasedRows,
-  stoppedWorkflow: ErasureResult['stoppedWorkflow'],
+  stoppedWorkflow: Erasure['stoppedWorkflow'],
   histories: { deleted: string[]; kept: KeptHistory[] },
   ledgerCallsKept: number,
-): ErasureResult {
+): Erasure {
   const { erasure, ...removed } = rows;
   return {
     id,
@@ -149,11 +124,11 @@ async function stopWorkflow(
   client: Client,
   handle: WorkflowHandle,
   timeoutMs: number,
-): Promise<ErasureResult['stoppedWorkflow']> {
+): Promise<Erasure['stoppedWorkflow']> {
   const running = await runningIn(handle);
   if (!running) return 'none';
   await handle.cancel();
-  let stopped: ErasureResult['stoppedWorkflow'] = 'terminated';
+  let stopped: Erasure['stoppedWorkflow'] = 'terminated';
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!(await runningIn(handle))) {
@@ -185,7 +160,7 @@ async function settleInBatch(client: Client, workflowId: string, batchId: string
   if (signalled) return;
   try {
     await client.workflow.getHandle(batch).signal(documentSettledSignal, {
-      documentId: workflowId.replace(/^classify-/, ''),
+      documentId: documentIdOfWorkflow(workflowId),
       status: DOCUMENT_STATUS.failed,
     });
   } catch (err) {

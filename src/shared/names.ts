@@ -18,6 +18,11 @@ export function documentWorkflowId(documentId: string): string {
   return `classify-${documentId}`;
 }
 
+/** The document a classification's workflow ID names: the inverse of {@link documentWorkflowId}. */
+export function documentIdOfWorkflow(workflowId: string): string {
+  return workflowId.replace(/^classify-/, '');
+}
+
 /** Workflow ID of a batch. */
 export function batchWorkflowId(batchId: string): string {
   return `batch-${batchId}`;

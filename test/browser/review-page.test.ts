@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { registerReviewPage } from '../../src/api/review-page.js';
+import { registerReviewPage } from '../../src/api/routes/review-page.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { artifactPath, collectPageProblems, launchBrowser, serveApp, type ServedApp } from '../helpers/browser.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { derivedDocumentId } from '../../src/api/documents.js';
+import { derivedDocumentId } from '../../src/documents/submit.js';
 import { startApi, type RunningApi } from '../../src/api/serve.js';
 import { derivedId } from '../../src/cli/known-documents.js';
 import { DocketClient } from '../../src/client/docket-client.js';

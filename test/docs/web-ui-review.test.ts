@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/api/app.js';
-import type { DocumentView } from '../../src/api/documents.js';
+import type { DocumentView } from '../../src/documents/schemas.js';
 import { loadConfig } from '../../src/config.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createOpenAIClient } from '../../src/llm/client.js';

@@ -1,5 +1,5 @@
 import { createApp } from '../../src/api/app.js';
-import type { DocumentView } from '../../src/api/documents.js';
+import type { DocumentView } from '../../src/documents/schemas.js';
 import { TEST_TOKENS, type DocketTestEnv } from './docket.js';
 import { waitFor } from './wait.js';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { contentHash } from '../../src/api/documents.js';
+import { contentHash } from '../../src/documents/submit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { insertBatch } from '../../src/db/queries.js';
 import { batchWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';

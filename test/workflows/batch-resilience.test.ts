@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDataConverter } from '../../src/codec/data-converter.js';
 import { loadConfig } from '../../src/config.js';
-import { contentHash } from '../../src/api/documents.js';
+import { contentHash } from '../../src/documents/submit.js';
 import { insertBatch } from '../../src/db/queries.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startDocumentWorkflow } from '../../src/api/documents.js';
+import { startDocumentWorkflow } from '../../src/documents/submit.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { reviewSignal } from '../../src/shared/messages.js';
 import { SA } from '../../src/shared/search-attributes.js';

@@ -1,16 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Payload } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { EncryptionCodec } from '../../codec/encryption-codec.js';
-import type { ApiToken, Config } from '../../config.js';
+import type { ApiToken } from '../../config.js';
 import { authenticate, type Principal } from '../auth.js';
 import { HttpError } from '../http-error.js';
 import { jsonBody } from '../json-body.js';
-import { errorSchema } from '../schemas.js';
-
-type Env = { Variables: { principal: Principal } };
+import { errorResponse, json, security, type ApiApp, type ApiEnv, type AppDeps } from '../openapi.js';
 
 /** The cookie the review page sets at sign-in, so the Temporal Web UI can call the codec without a pasted token. */
 export const CODEC_SESSION_COOKIE = 'docket_codec';
@@ -104,7 +102,7 @@ function webUiCors(webUiUrl: string): MiddlewareHandler {
 }
 
 /** A reviewer or admin, from a bearer token (CLI tools) or the review page's session cookie (the Web UI). */
-function codecAuth(tokens: readonly ApiToken[]): MiddlewareHandler<Env> {
+function codecAuth(tokens: readonly ApiToken[]): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const token = bearer(c);
     const cookie = getCookie(c, CODEC_SESSION_COOKIE);
@@ -128,49 +126,51 @@ function codecAuth(tokens: readonly ApiToken[]): MiddlewareHandler<Env> {
   };
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-
 /**
  * Temporal's remote codec protocol (`POST /codec/encode`, `POST /codec/decode`) for the Web UI and the `temporal` CLI
  * (`--codec-endpoint <api>/codec --codec-auth "Bearer <token>"`), and the session the review page opens for the UI.
  */
-export function registerCodecRoutes(app: OpenAPIHono<Env>, deps: { config: Config }): void {
+export function registerCodecRoutes(app: ApiApp, deps: Pick<AppDeps, 'config'>): void {
   const tokens = deps.config.api.tokens ?? [];
-  const codec = new EncryptionCodec(deps.config.payload);
   app.use('/codec/*', webUiCors(deps.config.webUiUrl));
   app.use('/codec/encode', codecAuth(tokens), jsonBody(MAX_BODY_BYTES));
   app.use('/codec/decode', codecAuth(tokens), jsonBody(MAX_BODY_BYTES));
+  const codec = new EncryptionCodec(deps.config.payload);
+  for (const action of ['encode', 'decode'] as const) registerConversion(app, codec, action);
+  registerSession(app, tokens);
+}
 
-  const errors = {
-    400: json(errorSchema, 'Not Payloads JSON, or a payload no configured key decrypts'),
-    401: json(errorSchema, 'No valid bearer token or codec session'),
-    403: json(errorSchema, 'Not a reviewer or admin, or a browser origin other than the Web UI'),
-  };
-  for (const action of ['encode', 'decode'] as const) {
-    app.openapi(
-      createRoute({
-        method: 'post',
-        path: `/codec/${action}`,
-        summary:
-          action === 'decode' ? 'Decrypt payloads (Temporal remote codec)' : 'Encrypt payloads (Temporal remote codec)',
-        security: [{ bearer: [] }],
-        request: { body: { content: { 'application/json': { schema: payloadsSchema } }, required: true } },
-        responses: { 200: json(payloadsSchema, 'The payloads, converted'), ...errors },
-      }),
-      async (c) => {
-        const payloads = fromJson(c.req.valid('json'));
-        try {
-          return c.json(toJson(await codec[action](payloads)), 200);
-        } catch (err) {
-          throw new HttpError('bad_request', (err as Error).message);
-        }
-      },
-    );
-  }
+const CODEC_ERRORS = {
+  400: errorResponse('Not Payloads JSON, or a payload no configured key decrypts'),
+  401: errorResponse('No valid bearer token or codec session'),
+  403: errorResponse('Not a reviewer or admin, or a browser origin other than the Web UI'),
+};
 
+/** `POST /codec/encode` or `POST /codec/decode`: the payloads, encrypted or decrypted with the configured keys. */
+function registerConversion(app: ApiApp, codec: EncryptionCodec, action: 'encode' | 'decode'): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `/codec/${action}`,
+      summary:
+        action === 'decode' ? 'Decrypt payloads (Temporal remote codec)' : 'Encrypt payloads (Temporal remote codec)',
+      security,
+      request: { body: { content: { 'application/json': { schema: payloadsSchema } }, required: true } },
+      responses: { 200: json(payloadsSchema, 'The payloads, converted'), ...CODEC_ERRORS },
+    }),
+    async (c) => {
+      const payloads = fromJson(c.req.valid('json'));
+      try {
+        return c.json(toJson(await codec[action](payloads)), 200);
+      } catch (err) {
+        throw new HttpError('bad_request', (err as Error).message);
+      }
+    },
+  );
+}
+
+/** `POST /codec/session` opens the review page's codec session (a signed cookie); `DELETE` closes it. */
+function registerSession(app: ApiApp, tokens: readonly ApiToken[]): void {
   app.post('/codec/session', (c) => {
     const token = bearer(c);
     const match = token ? tokens.find((t) => authenticate([t], token)) : undefined;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Env, Schema } from 'hono';
 import type { Config } from '../../config.js';
-import { REVIEW_PAGE_PATH } from '../review-page.js';
+import { REVIEW_PAGE_PATH } from './review-page.js';
+import type { ApiApp, AppDeps } from '../openapi.js';
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -60,10 +59,7 @@ function page(config: Config, nonce: string): string {
 }
 
 /** Serves `GET /`: a small page of links (review page, Temporal Web UI, API documentation, health, metrics). */
-export function registerHome<E extends Env, S extends Schema, P extends string>(
-  app: OpenAPIHono<E, S, P>,
-  deps: { config: Config },
-): void {
+export function registerHome(app: ApiApp, deps: Pick<AppDeps, 'config'>): void {
   app.get('/', (c) => {
     const nonce = randomBytes(16).toString('base64');
     return c.body(page(deps.config, nonce), 200, {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Env, Schema } from 'hono';
-import type { Config } from '../config.js';
-import { SEARCH_ATTRIBUTES } from '../shared/names.js';
-import { DOCUMENT_STATUS } from '../shared/status.js';
+import type { Config } from '../../config.js';
+import { workflowListUrl } from '../../documents/web-ui.js';
+import { SEARCH_ATTRIBUTES } from '../../shared/names.js';
+import { DOCUMENT_STATUS } from '../../shared/status.js';
+import type { ApiApp } from '../openapi.js';
 
 /** Where the review page is served. */
 export const REVIEW_PAGE_PATH = '/review';
@@ -30,13 +30,12 @@ function pageParts(config: Config): string[] {
   if (/<\/style/i.test(css) || /<\/script|<!--/i.test(js)) {
     throw new Error('review page assets must not close their element');
   }
-  const namespace = encodeURIComponent(config.temporal.namespace);
-  const queueQuery = encodeURIComponent(`${SEARCH_ATTRIBUTES.status}='${DOCUMENT_STATUS.pendingReview}'`);
+  const queueQuery = `${SEARCH_ATTRIBUTES.status}='${DOCUMENT_STATUS.pendingReview}'`;
   const values: Record<string, string> = {
     css,
     js,
     threshold: escapeAttribute(String(config.llm.confidenceThreshold)),
-    webUiQueueUrl: escapeAttribute(`${config.webUiUrl}/namespaces/${namespace}/workflows?query=${queueQuery}`),
+    webUiQueueUrl: escapeAttribute(workflowListUrl(config, queueQuery)),
   };
   const html = read('review.html')
     .replace(/^\s*<!-- prettier-ignore -->\n/gm, '')
@@ -77,10 +76,7 @@ function securityHeaders(nonce: string): Record<string, string> {
  * URLs) that needs no token itself; every piece of data comes from the API with the reviewer's bearer token.
  * The assets are read once, here, so a missing file stops the API at start-up rather than at the first request.
  */
-export function registerReviewPage<E extends Env, S extends Schema, P extends string>(
-  app: OpenAPIHono<E, S, P>,
-  deps: ReviewPageDeps,
-): void {
+export function registerReviewPage(app: ApiApp, deps: ReviewPageDeps): void {
   const parts = pageParts(deps.config);
   app.get(REVIEW_PAGE_PATH, (c) => {
     const nonce = randomBytes(16).toString('base64');

@@ -1,0 +1,55 @@
+import { z } from '@hono/zod-openapi';
+import { documentId, documentText, metadata, strictObject, variantName } from '../validation.js';
+
+/** A taxonomy name as a request names it. */
+const taxonomyName = z.string().min(1, 'taxonomy is empty: name a configured taxonomy or leave it out').max(200);
+
+/** Body of `POST /v1/documents`. */
+export const submitDocumentSchema = strictObject({
+  id: documentId.optional().openapi({ description: 'Your id; derived from the content when omitted' }),
+  text: documentText,
+  metadata,
+  taxonomy: taxonomyName.optional().openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
+}).openapi('SubmitDocument');
+
+/** Body of `POST /v1/batches`. */
+export const batchSchema = strictObject({
+  documents: z
+    .array(strictObject({ id: documentId.optional(), text: documentText, metadata }))
+    .min(1, 'documents is empty: send at least one document'),
+  taxonomy: taxonomyName.optional(),
+}).openapi('SubmitBatch');
+
+/** Body of `POST /v1/documents/:id/review`; the reviewer is the token's name. */
+export const reviewSchema = strictObject({
+  category: z.string().min(1, 'category is empty: name one of the taxonomy categories').max(200),
+  note: z.string().max(4000, 'note is longer than 4000 characters: shorten it').optional(),
+}).openapi('ReviewDecision');
+
+/** Body of `POST /v1/canary`. */
+export const startCanarySchema = strictObject({
+  share: z.number().min(0).max(1),
+  promptVersion: variantName('promptVersion').optional(),
+  model: variantName('model').optional(),
+  maxParseFailureRate: z.number().min(0).max(1).default(0.2),
+  minCalls: z.number().int().positive().max(1_000_000).default(20),
+}).openapi('StartCanary');
+
+/** Documents one comparison may hold. */
+export const MAX_COMPARE_DOCUMENTS = 500;
+
+const compareSide = strictObject({
+  promptVersion: variantName('promptVersion').optional(),
+  model: variantName('model').optional(),
+});
+
+/** Body of `POST /v1/compare`. */
+export const compareSchema = strictObject({
+  documents: z
+    .array(strictObject({ id: documentId.optional(), text: documentText }))
+    .min(1, 'documents is empty: send at least one document')
+    .max(MAX_COMPARE_DOCUMENTS, `at most ${MAX_COMPARE_DOCUMENTS} documents per comparison`),
+  taxonomy: z.string().min(1).max(200).optional(),
+  a: compareSide,
+  b: compareSide,
+}).openapi('Compare');

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { DOCUMENT_STATUSES } from '../shared/status.js';
+
+// The shapes the document services answer with. Their TypeScript types are inferred from them, the API's OpenAPI
+// document shows them (the `id` names its component), and the typed client is generated from that document.
+
+/** A document's status, as DESIGN.md §5 names it. */
+export const statusSchema = z.enum(DOCUMENT_STATUSES);
+
+const stageSchema = z
+  .string()
+  .optional()
+  .meta({
+    description:
+      '`queued`: accepted, its workflow not started yet (Temporal was unavailable); a worker starts it. ' +
+      '`workflow_missing`: no result and its workflow no longer exists',
+  });
+
+/** The model's answer that a person is asked to confirm or overrule. */
+export const suggestionSchema = z.object({ category: z.string(), confidence: z.number(), reasoning: z.string() });
+
+const suspiciousSchema = z
+  .array(z.string())
+  .optional()
+  .meta({
+    description:
+      'Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, ' +
+      'fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md)',
+  });
+
+/** A document's stored result. */
+export const resultSchema = z
+  .object({
+    category: z.string(),
+    confidence: z.number(),
+    reasoning: z.string(),
+    decidedBy: z.enum(['model', 'human']),
+    reviewer: z.string().optional(),
+    note: z.string().optional(),
+    unreviewed: z.boolean().optional(),
+    model: z.string(),
+    promptVersion: z.string(),
+    suspiciousInstructions: suspiciousSchema,
+  })
+  .meta({ id: 'Result' });
+
+/** `GET /v1/documents/:id`: the stored result, or the workflow's live state. */
+export const documentViewSchema = z
+  .object({
+    id: z.string(),
+    status: statusSchema,
+    stage: stageSchema,
+    taxonomy: z.string(),
+    result: resultSchema.optional(),
+    review: z
+      .object({ reason: z.string(), suggestion: suggestionSchema.optional(), suspiciousInstructions: suspiciousSchema })
+      .optional(),
+    pause: z.object({ reason: z.string(), lastError: z.string().optional() }).optional(),
+    calls: z.number().int(),
+    costUsd: z.number(),
+    workflowUrl: z.string(),
+  })
+  .meta({ id: 'Document' });
+
+/** `202` answer of `POST /v1/documents`. */
+export const acceptedSchema = z
+  .object({ id: z.string(), status: statusSchema, stage: stageSchema })
+  .meta({ id: 'Accepted' });
+
+/** `202` answer of `POST /v1/batches`: the batch id, and each document's id in request order. */
+export const batchAcceptedSchema = z
+  .object({
+    batchId: z.string(),
+    documents: z.number().int(),
+    ids: z.array(z.string()).meta({ description: 'The id of each document, in request order' }),
+    queued: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Temporal was unavailable: the batch is stored and a worker will start it' }),
+  })
+  .meta({ id: 'BatchAccepted' });
+
+/** `GET /v1/batches/:id`: counts per status and cost so far. */
+export const batchViewSchema = z
+  .object({
+    batchId: z.string(),
+    documents: z.number().int(),
+    counts: z.record(z.string(), z.number().int()),
+    done: z.boolean().meta({ description: 'Every document reached a resting status at least once' }),
+    calls: z.number().int(),
+    costUsd: z.number(),
+  })
+  .meta({ id: 'Batch' });
+
+/** Characters of each document sent with the review queue; the whole text is one request away when it is opened. */
+export const EXCERPT_CHARS = 500;
+
+const metadataSchema = z.record(z.string(), z.unknown()).meta({ description: 'The metadata submitted with it' });
+const titleSchema = z
+  .string()
+  .meta({ description: 'A name for people: a file name or title from the metadata, else the id' });
+
+/** One entry of the review queue: an excerpt of the text, not the whole (see `GET /v1/documents/:id/text`). */
+export const reviewQueueItemSchema = z
+  .object({
+    id: z.string(),
+    title: titleSchema,
+    metadata: metadataSchema,
+    excerpt: z.string().meta({ description: `The first ${EXCERPT_CHARS} characters of the text` }),
+    textLength: z.number().int().meta({ description: 'Characters in the whole text (GET /v1/documents/{id}/text)' }),
+    taxonomy: z.string(),
+    categories: z.array(z.string()),
+    reason: z.string(),
+    suggestion: suggestionSchema.optional(),
+    since: z.string(),
+    workflowUrl: z.string(),
+  })
+  .meta({ id: 'ReviewQueueItem' });
+
+/** One page of `GET /v1/reviews`, with the reviewer who asked. */
+export const reviewQueueSchema = z
+  .object({
+    reviews: z.array(reviewQueueItemSchema),
+    total: z.number().int().meta({ description: 'Documents waiting for review, all pages together' }),
+    nextOffset: z.number().int().optional().meta({ description: 'The offset of the next page; absent on the last' }),
+    reviewer: z.object({ name: z.string(), role: z.string() }).meta({ description: 'Who is signed in' }),
+  })
+  .meta({ id: 'ReviewQueue' });
+
+/** `GET /v1/documents/:id/text`: a document's whole text and metadata. */
+export const documentTextSchema = z
+  .object({ id: z.string(), title: titleSchema, metadata: metadataSchema, text: z.string() })
+  .meta({ id: 'DocumentText' });
+
+/** `POST /v1/documents/:id/resume` and `POST /v1/resume`: the documents whose pause was cleared. */
+export const resumedSchema = z.object({ resumed: z.array(z.string()) }).meta({ id: 'Resumed' });
+
+/** `200` answer of `DELETE /v1/documents/:id`: what the erasure removed and what it kept. */
+export const erasureSchema = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(['erased', 'already_erased']).meta({
+      description: '`already_erased` when an earlier erasure removed the data; whatever was left is retried',
+    }),
+    erasedAt: z.string().meta({ description: 'When the document was (last) erased, ISO 8601' }),
+    stoppedWorkflow: z.enum(['cancelled', 'terminated', 'none']).meta({
+      description: 'A running classification is cancelled first (terminated if it does not close in time)',
+    }),
+    removed: z.object({
+      documents: z.number().int(),
+      results: z.number().int(),
+      samples: z.number().int(),
+      batchMemberships: z.number().int(),
+    }),
+    deletedHistories: z
+      .array(z.string())
+      .meta({ description: 'Temporal workflow runs deleted, as `workflowId/runId`' }),
+    keptHistories: z
+      .array(z.object({ workflowId: z.string(), runId: z.string(), reason: z.string() }))
+      .meta({ description: 'Runs of batches still going that recorded the result; erase again once they end' }),
+    ledgerCallsKept: z
+      .number()
+      .int()
+      .meta({ description: 'Call ledger rows kept for cost and token accounting (ids and numbers, no text)' }),
+  })
+  .meta({ id: 'Erasure' });
+
+export type DocumentView = z.infer<typeof documentViewSchema>;
+export type DocumentResultView = z.infer<typeof resultSchema>;
+export type Accepted = z.infer<typeof acceptedSchema>;
+export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
+export type BatchView = z.infer<typeof batchViewSchema>;
+export type ReviewQueueItem = z.infer<typeof reviewQueueItemSchema>;
+export type ReviewQueuePage = z.infer<typeof reviewQueueSchema>;
+export type DocumentText = z.infer<typeof documentTextSchema>;
+export type Resumed = z.infer<typeof resumedSchema>;
+export type Erasure = z.infer<typeof erasureSchema>;

@@ -1,0 +1,85 @@
+import { documentCallSummary, getClassification, getDocument, type ClassificationRow } from '../db/queries.js';
+import { statusQuery } from '../shared/messages.js';
+import { documentWorkflowId } from '../shared/names.js';
+import { DOCUMENT_STATUS } from '../shared/status.js';
+import type { DocumentProgress } from '../shared/workflow-types.js';
+import type { ServiceDeps } from './deps.js';
+import { NotFoundError } from './errors.js';
+import { liveStatus } from './status.js';
+import type { DocumentResultView, DocumentView } from './schemas.js';
+import { workflowUrl } from './web-ui.js';
+
+/** What `GET /v1/documents/:id` shows: the stored result, or the workflow's live state. */
+export async function getDocumentView(deps: ServiceDeps, id: string): Promise<DocumentView> {
+  const doc = await getDocument(deps.pool, id);
+  if (!doc) throw new NotFoundError(`no document with id ${id}`);
+  const [classification, summary] = await Promise.all([
+    getClassification(deps.pool, id),
+    documentCallSummary(deps.pool, id),
+  ]);
+  const view: DocumentView = {
+    id,
+    status: DOCUMENT_STATUS.classifying,
+    taxonomy: doc.taxonomy,
+    calls: summary.calls,
+    costUsd: summary.costUsd,
+    workflowUrl: workflowUrl(deps.config, documentWorkflowId(id)),
+  };
+  if (classification) return { ...view, status: DOCUMENT_STATUS.completed, result: resultView(classification) };
+  const live = await liveStatus(deps, id);
+  view.status = live.status;
+  if (live.stage) view.stage = live.stage;
+  if (view.status === DOCUMENT_STATUS.completed) {
+    // The result was stored between the two reads: show it, never `completed` without a result.
+    const stored = await getClassification(deps.pool, id);
+    if (stored) return { ...view, result: resultView(stored) };
+  }
+  return { ...view, ...(await waitingDetails(deps, view)) };
+}
+
+/** Why a person or an operator must act, from the workflow's `status` query: the review or the pause. */
+async function waitingDetails(deps: ServiceDeps, view: DocumentView): Promise<Pick<DocumentView, 'review' | 'pause'>> {
+  if (view.status !== DOCUMENT_STATUS.pendingReview && view.status !== DOCUMENT_STATUS.paused) return {};
+  const progress = await queryProgress(deps, view.id);
+  if (view.status === DOCUMENT_STATUS.pendingReview) {
+    return {
+      review: {
+        reason: progress?.reviewReason ?? 'unknown',
+        ...(progress?.suggestion ? { suggestion: progress.suggestion } : {}),
+        ...(progress?.suspiciousInstructions ? { suspiciousInstructions: progress.suspiciousInstructions } : {}),
+      },
+    };
+  }
+  return {
+    pause: {
+      reason: progress?.pauseReason ?? 'unknown',
+      ...(progress?.lastErrorMessage ? { lastError: progress.lastErrorMessage } : {}),
+    },
+  };
+}
+
+function resultView(classification: ClassificationRow): DocumentResultView {
+  return {
+    category: classification.category,
+    confidence: classification.confidence,
+    reasoning: classification.reasoning,
+    decidedBy: classification.decidedBy,
+    ...(classification.reviewer ? { reviewer: classification.reviewer } : {}),
+    ...(classification.reviewNote ? { note: classification.reviewNote } : {}),
+    ...(classification.unreviewed ? { unreviewed: true } : {}),
+    model: classification.model,
+    promptVersion: classification.promptVersion,
+    ...(classification.suspiciousInstructions?.length
+      ? { suspiciousInstructions: classification.suspiciousInstructions }
+      : {}),
+  };
+}
+
+/** The workflow's `status` query; undefined when no worker answers. */
+export async function queryProgress(deps: ServiceDeps, id: string): Promise<DocumentProgress | undefined> {
+  try {
+    return await deps.client.workflow.getHandle(documentWorkflowId(id)).query(statusQuery);
+  } catch {
+    return undefined;
+  }
+}
