@@ -1564,14 +1564,21 @@ export interface components {
       /** @enum {string} */
       temporal: 'ok' | 'unreachable';
       provider?: {
-        /** @enum {string} */
+        /**
+         * @description `open`: transient failures everywhere and no success; calls wait and one probe at a time checks the provider.
+         * @enum {string}
+         */
         breaker: 'closed' | 'open';
-        openedAt?: string;
-        closedAt?: string;
+        /** @description Transient failures in a row since the last success, across documents. */
         consecutiveFailures: number;
+        openedAt?: string;
+        /** @description When the breaker last closed. */
+        closedAt?: string;
         nextProbeAt?: string;
+        /** @description No call before this (the provider's Retry-After or exhausted rate-limit headers). */
         holdUntil?: string;
         lastSuccessAt?: string;
+        /** @description Rate limits and no success since `since`; `alert` once that has lasted DOCKET_RATE_LIMIT_ALERT_AFTER. */
         rateLimitStorm?: {
           since: string;
           alert: boolean;
@@ -1760,15 +1767,47 @@ export interface components {
       costUsd: number;
     };
     Report: {
-      /** @description ISO 8601 */
+      /** @description Absent when the database has no provider state yet. */
+      provider?: {
+        /**
+         * @description `open`: transient failures everywhere and no success; calls wait and one probe at a time checks the provider.
+         * @enum {string}
+         */
+        breaker: 'closed' | 'open';
+        /** @description Transient failures in a row since the last success, across documents. */
+        consecutiveFailures: number;
+        openedAt?: string;
+        /** @description When the breaker last closed. */
+        closedAt?: string;
+        nextProbeAt?: string;
+        /** @description No call before this (the provider's Retry-After or exhausted rate-limit headers). */
+        holdUntil?: string;
+        lastSuccessAt?: string;
+        /** @description Rate limits and no success since `since`; `alert` once that has lasted DOCKET_RATE_LIMIT_ALERT_AFTER. */
+        rateLimitStorm?: {
+          since: string;
+          alert: boolean;
+        };
+        /** @description Failed calls made while the outage breaker was open (not counted toward any document's ceiling). */
+        outageCalls: number;
+      };
+      /**
+       * @description Present and true when the calls were answered by Docket's simulator, not a model.
+       * @enum {boolean}
+       */
+      simulated?: true;
+      /** @description ISO 8601. */
       generatedAt: string;
       window: {
         since: string | null;
         until: string | null;
       };
       documents: {
+        /** @description Documents created in the window. */
         total: number;
+        /** @description Of those, documents with a stored classification. */
         completed: number;
+        /** @description The rest: classifying, waiting for review, paused or failed. */
         open: number;
         decidedBy: {
           model: number;
@@ -1781,49 +1820,65 @@ export interface components {
         ok: number;
         invalidOutput: number;
         error: number;
+        /** @description Calls whose ledger row is still `started`: written before the request, never completed (the worker was killed, or the database was down when the answer came). Their outcome, and whether they were paid, is unknown. */
         unknownOutcome: number;
       };
       cost: {
+        /** @description Dollars of the priced calls in the window. */
         totalUsd: number;
         calls: number;
         pricedCalls: number;
         unpricedCalls: number;
+        /** @description Models that have unpriced calls. */
         unpricedModels: string[];
         byModel: {
+          /** @description The group's value: a model, a prompt version, a taxonomy or a UTC date (`YYYY-MM-DD`). */
           key: string;
           calls: number;
           pricedCalls: number;
+          /** @description Calls with no price (a model missing from the price table): their cost is unknown, not zero. */
           unpricedCalls: number;
+          /** @description Dollars of the priced calls; null when none of the group's calls is priced. */
           costUsd: number | null;
           inputTokens: number;
           cachedTokens: number;
           outputTokens: number;
         }[];
         byPromptVersion: {
+          /** @description The group's value: a model, a prompt version, a taxonomy or a UTC date (`YYYY-MM-DD`). */
           key: string;
           calls: number;
           pricedCalls: number;
+          /** @description Calls with no price (a model missing from the price table): their cost is unknown, not zero. */
           unpricedCalls: number;
+          /** @description Dollars of the priced calls; null when none of the group's calls is priced. */
           costUsd: number | null;
           inputTokens: number;
           cachedTokens: number;
           outputTokens: number;
         }[];
         byTaxonomy: {
+          /** @description The group's value: a model, a prompt version, a taxonomy or a UTC date (`YYYY-MM-DD`). */
           key: string;
           calls: number;
           pricedCalls: number;
+          /** @description Calls with no price (a model missing from the price table): their cost is unknown, not zero. */
           unpricedCalls: number;
+          /** @description Dollars of the priced calls; null when none of the group's calls is priced. */
           costUsd: number | null;
           inputTokens: number;
           cachedTokens: number;
           outputTokens: number;
         }[];
+        /** @description One row per UTC day, oldest first; days without calls inside the window are included as zero. */
         byDay: {
+          /** @description The group's value: a model, a prompt version, a taxonomy or a UTC date (`YYYY-MM-DD`). */
           key: string;
           calls: number;
           pricedCalls: number;
+          /** @description Calls with no price (a model missing from the price table): their cost is unknown, not zero. */
           unpricedCalls: number;
+          /** @description Dollars of the priced calls; null when none of the group's calls is priced. */
           costUsd: number | null;
           inputTokens: number;
           cachedTokens: number;
@@ -1844,7 +1899,9 @@ export interface components {
         input: number;
         cached: number;
         output: number;
+        /** @description cached / input, or null when no input tokens were recorded. */
         cachedRatio: number | null;
+        /** @description The median input tokens of successful calls: the prompt size the cache sees. */
         medianInputTokensOk: number | null;
         warnings: {
           /** @enum {string} */
@@ -1858,12 +1915,14 @@ export interface components {
         }[];
       };
       latency: {
+        /** @description Milliseconds, every call (failures and timeouts included). */
         all: {
           count: number;
           p50: number | null;
           p95: number | null;
           p99: number | null;
         };
+        /** @description Milliseconds, calls whose outcome is `ok`. */
         ok: {
           count: number;
           p50: number | null;
@@ -1882,12 +1941,15 @@ export interface components {
         }[];
       };
       finishReasons: {
+        /** @description Calls that returned a finish_reason. */
         total: number;
         rows: {
           key: string;
           count: number;
+          /** @description count / the section's total, or null when the total is zero */
           share: number | null;
         }[];
+        /** @description The share of `length`, or null when no call returned a finish_reason. */
         lengthShare: number | null;
         warnings: {
           /** @enum {string} */
@@ -1901,56 +1963,95 @@ export interface components {
         }[];
       };
       parse: {
+        /** @description Calls answered with HTTP 200. */
         answered: number;
+        /** @description Of those, calls whose output failed validation (parse_ok = false). */
         failed: number;
         rate: number | null;
       };
       errors: {
+        /** @description Calls with outcome `error` (an HTTP error, a timeout, a refused input). */
         errorCalls: number;
+        /** @description errorCalls / all calls. */
         errorRate: number | null;
+        /** @description Calls with an error class (output failures included), by class; share of all calls. */
         byClass: {
           key: string;
           count: number;
+          /** @description count / the section's total, or null when the total is zero */
           share: number | null;
         }[];
         byType: {
           key: string;
           count: number;
+          /** @description count / the section's total, or null when the total is zero */
           share: number | null;
           errorClass: string;
         }[];
       };
       review: {
+        /** @description Classifications decided in the window. */
         classified: number;
         decidedByModel: number;
         decidedByHuman: number;
+        /** @description The model's suggestion stored after nobody reviewed it in time. */
         unreviewed: number;
+        /** @description (decidedByHuman + unreviewed) / classified: the share that needed a person. */
         reviewRate: number | null;
+        /** @description Human decisions by the reason the document went to review. */
         byReason: {
           key: string;
           count: number;
+          /** @description count / the section's total, or null when the total is zero */
           share: number | null;
         }[];
-        agreement: components['schemas']['Agreement'];
+        /** @description How often people chose what the model suggested (decisions since `since`). */
+        agreement: {
+          overall: {
+            /** @description The group's value: a category the model suggested, a prompt version or a model. */
+            key: string;
+            /** @description Human decisions that had a model suggestion to compare with. */
+            decided: number;
+            /** @description Of those, how many chose the category the model suggested. */
+            agreed: number;
+            /** @description agreed / decided, or null when nothing was decided. */
+            rate: number | null;
+          };
+          byCategory: {
+            /** @description The group's value: a category the model suggested, a prompt version or a model. */
+            key: string;
+            /** @description Human decisions that had a model suggestion to compare with. */
+            decided: number;
+            /** @description Of those, how many chose the category the model suggested. */
+            agreed: number;
+            /** @description agreed / decided, or null when nothing was decided. */
+            rate: number | null;
+          }[];
+          byPromptVersion: {
+            /** @description The group's value: a category the model suggested, a prompt version or a model. */
+            key: string;
+            /** @description Human decisions that had a model suggestion to compare with. */
+            decided: number;
+            /** @description Of those, how many chose the category the model suggested. */
+            agreed: number;
+            /** @description agreed / decided, or null when nothing was decided. */
+            rate: number | null;
+          }[];
+          byModel: {
+            /** @description The group's value: a category the model suggested, a prompt version or a model. */
+            key: string;
+            /** @description Human decisions that had a model suggestion to compare with. */
+            decided: number;
+            /** @description Of those, how many chose the category the model suggested. */
+            agreed: number;
+            /** @description agreed / decided, or null when nothing was decided. */
+            rate: number | null;
+          }[];
+        };
+        /** @description Caveats about this section's figures. */
         notes: string[];
       };
-      /** @description Absent when the database has no provider state yet */
-      provider?: {
-        /** @enum {string} */
-        breaker: 'closed' | 'open';
-        openedAt?: string;
-        closedAt?: string;
-        consecutiveFailures: number;
-        nextProbeAt?: string;
-        holdUntil?: string;
-        lastSuccessAt?: string;
-        rateLimitStorm?: {
-          since: string;
-          alert: boolean;
-        };
-        outageCalls: number;
-      };
-      /** @description Every section's warnings, in section order */
+      /** @description Every section's warnings, in section order. */
       warnings: {
         /** @enum {string} */
         code:
@@ -1961,32 +2062,46 @@ export interface components {
           | 'finish_reason_length';
         message: string;
       }[];
-      /** @description Present and true when the calls were answered by Docket's simulator, not a model */
-      simulated?: boolean;
     };
     Agreement: {
       overall: {
+        /** @description The group's value: a category the model suggested, a prompt version or a model. */
         key: string;
+        /** @description Human decisions that had a model suggestion to compare with. */
         decided: number;
+        /** @description Of those, how many chose the category the model suggested. */
         agreed: number;
+        /** @description agreed / decided, or null when nothing was decided. */
         rate: number | null;
       };
       byCategory: {
+        /** @description The group's value: a category the model suggested, a prompt version or a model. */
         key: string;
+        /** @description Human decisions that had a model suggestion to compare with. */
         decided: number;
+        /** @description Of those, how many chose the category the model suggested. */
         agreed: number;
+        /** @description agreed / decided, or null when nothing was decided. */
         rate: number | null;
       }[];
       byPromptVersion: {
+        /** @description The group's value: a category the model suggested, a prompt version or a model. */
         key: string;
+        /** @description Human decisions that had a model suggestion to compare with. */
         decided: number;
+        /** @description Of those, how many chose the category the model suggested. */
         agreed: number;
+        /** @description agreed / decided, or null when nothing was decided. */
         rate: number | null;
       }[];
       byModel: {
+        /** @description The group's value: a category the model suggested, a prompt version or a model. */
         key: string;
+        /** @description Human decisions that had a model suggestion to compare with. */
         decided: number;
+        /** @description Of those, how many chose the category the model suggested. */
         agreed: number;
+        /** @description agreed / decided, or null when nothing was decided. */
         rate: number | null;
       }[];
     };

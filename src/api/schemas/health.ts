@@ -1,20 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Health } from '../health-check.js';
-import type { ProviderHealthView } from '../../reports/provider-health.js';
+import { providerHealthViewSchema } from '../../reports/provider-health.js';
 import { assertSameType } from './same-type.js';
 
 /** The LLM provider as the workers see it: the outage breaker and the rate-limit storm alert. */
-export const providerSchema = z.object({
-  breaker: z.enum(['closed', 'open']),
-  openedAt: z.string().optional(),
-  closedAt: z.string().optional(),
-  consecutiveFailures: z.number().int(),
-  nextProbeAt: z.string().optional(),
-  holdUntil: z.string().optional(),
-  lastSuccessAt: z.string().optional(),
-  rateLimitStorm: z.object({ since: z.string(), alert: z.boolean() }).optional(),
-});
-assertSameType<z.infer<typeof providerSchema>, ProviderHealthView>();
+export const providerSchema = providerHealthViewSchema;
 
 /** `GET /healthz`, healthy (`200`) or degraded (`503`). */
 export const healthSchema = z
