@@ -57,9 +57,8 @@ async function attempt(scope: AttemptScope, schemas: AnswerSchemas): Promise<Cla
   });
   const admission = await admitCall(scope, plan);
   await openLedger(scope, ledger, admission);
-  const nextCallTokens = plan.promptTokens + plan.maxOutputTokens;
   const answer = await sendRequest(scope, plan, (err, latencyMs) =>
-    failCall(scope, { ledger, ...admission, nextCallTokens }, err, latencyMs),
+    failCall(scope, { ledger, ...admission, nextCallTokens: plan.callTokens }, err, latencyMs),
   );
   scope.notes.tokens = answer.usage.inputTokens + answer.usage.outputTokens;
   await settleAnswer(scope, admission, answer);

@@ -47,7 +47,7 @@ export async function sendRequest(
     completion = data;
     requestId = request_id;
     // The next call on this worker will be about this size.
-    noteAnswerHeaders(deps, response.headers, plan.promptTokens + plan.maxOutputTokens);
+    noteAnswerHeaders(deps, response.headers, plan.callTokens);
   } catch (err) {
     return await onFailure(err, Math.round(performance.now() - started));
   } finally {

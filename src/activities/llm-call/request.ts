@@ -20,6 +20,8 @@ export interface PlannedRequest {
   };
   promptTokens: number;
   maxOutputTokens: number;
+  /** The most tokens the call can take, prompt and output cap: also about the size of this worker's next call. */
+  callTokens: number;
 }
 
 /** The document to classify; `DocketDocumentNotFound` (not retried) when it is not in the database. */
@@ -84,5 +86,5 @@ export function planRequest(
     max_completion_tokens: maxOutputTokens,
     temperature: prompt.temperature,
   };
-  return { request, promptTokens, maxOutputTokens };
+  return { request, promptTokens, maxOutputTokens, callTokens: promptTokens + maxOutputTokens };
 }
