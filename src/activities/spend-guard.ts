@@ -74,49 +74,70 @@ export async function reserveForCall(
   call: { model: string; promptTokens: number; maxOutputTokens: number },
 ): Promise<Reservation> {
   const tokens = call.promptTokens + call.maxOutputTokens;
-  let waitedMs = 0;
-  // Tokens first: a TPM wait can be long, and a request token held through it would be spent idle.
-  if (options.tpm) waitedMs += await waitForTokens(options.pool, tpmBucket(options.tpm), tokens);
-  if (options.rpm) waitedMs += await waitForTokens(options.pool, rpmBucket(options.rpm), 1);
+  const waitedMs = await takeRateTokens(options, tokens);
   const costUsd = worstCaseCostUsd(call.model, call.promptTokens, call.maxOutputTokens);
-  let day: string | undefined;
-  const budget = options.dailyBudgetUsd;
-  if (budget !== undefined) {
-    const state = await reserveBudget(options.pool, budget, costUsd);
-    if (!state) {
-      if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), tokens);
-      if (options.rpm) await returnTokens(options.pool, rpmBucket(options.rpm), 1);
-      options.onBudgetEvent?.('exhausted');
-      options.logger.error(
-        { budgetUsd: budget },
-        'daily budget exhausted: documents pause until the next UTC day or resume',
-      );
-      throw ApplicationFailure.create({
-        type: ERROR_TYPES.budgetExhausted,
-        message: `the daily budget of $${budget} would be exceeded by this call (worst case $${costUsd.toFixed(6)})`,
-        nonRetryable: true,
-        details: [{ errorClass: 'operator', resumeAtMs: nextBudgetWindow() }],
-      });
-    }
-    day = state.day;
-  }
+  const day = await reserveBudgetOrPause(options, { tokens, costUsd });
   return {
     tokens,
     waitedMs,
     costUsd,
     day,
-    async settle(actual) {
-      if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), tokens - actual.tokens);
-      if (budget === undefined || day === undefined) return;
-      const after = await settleBudget(options.pool, day, costUsd, actual.costUsd);
-      const before = after.spentUsd - actual.costUsd;
-      if (before < budget && after.spentUsd >= budget) {
-        options.onBudgetEvent?.('reached_100');
-        options.logger.error({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 100% used');
-      } else if (before < budget * 0.8 && after.spentUsd >= budget * 0.8) {
-        options.onBudgetEvent?.('warn_80');
-        options.logger.warn({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 80% used');
-      }
-    },
+    settle: (actual) => settleReservation(options, { tokens, costUsd, day }, actual),
   };
+}
+
+/** Takes the call's tokens and one request from the shared buckets, waiting as long as needed; returns the wait, ms. */
+async function takeRateTokens(options: SpendGuardOptions, tokens: number): Promise<number> {
+  let waitedMs = 0;
+  // Tokens first: a TPM wait can be long, and a request token held through it would be spent idle.
+  if (options.tpm) waitedMs += await waitForTokens(options.pool, tpmBucket(options.tpm), tokens);
+  if (options.rpm) waitedMs += await waitForTokens(options.pool, rpmBucket(options.rpm), 1);
+  return waitedMs;
+}
+
+/**
+ * Reserves the worst-case cost against today's budget; returns the budget's day (undefined without a budget). When
+ * it would not fit, gives the bucket tokens back and throws `DocketBudgetExhausted`, which pauses the document.
+ */
+async function reserveBudgetOrPause(
+  options: SpendGuardOptions,
+  reserved: { tokens: number; costUsd: number },
+): Promise<string | undefined> {
+  const budget = options.dailyBudgetUsd;
+  if (budget === undefined) return undefined;
+  const state = await reserveBudget(options.pool, budget, reserved.costUsd);
+  if (state) return state.day;
+  if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), reserved.tokens);
+  if (options.rpm) await returnTokens(options.pool, rpmBucket(options.rpm), 1);
+  options.onBudgetEvent?.('exhausted');
+  options.logger.error(
+    { budgetUsd: budget },
+    'daily budget exhausted: documents pause until the next UTC day or resume',
+  );
+  throw ApplicationFailure.create({
+    type: ERROR_TYPES.budgetExhausted,
+    message: `the daily budget of $${budget} would be exceeded by this call (worst case $${reserved.costUsd.toFixed(6)})`,
+    nonRetryable: true,
+    details: [{ errorClass: 'operator', resumeAtMs: nextBudgetWindow() }],
+  });
+}
+
+/** After the call: returns the unused tokens, replaces the reserved cost by the real one, and tells of 80% and 100%. */
+async function settleReservation(
+  options: SpendGuardOptions,
+  reserved: { tokens: number; costUsd: number; day?: string },
+  actual: { tokens: number; costUsd: number },
+): Promise<void> {
+  if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), reserved.tokens - actual.tokens);
+  const budget = options.dailyBudgetUsd;
+  if (budget === undefined || reserved.day === undefined) return;
+  const after = await settleBudget(options.pool, reserved.day, reserved.costUsd, actual.costUsd);
+  const before = after.spentUsd - actual.costUsd;
+  if (before < budget && after.spentUsd >= budget) {
+    options.onBudgetEvent?.('reached_100');
+    options.logger.error({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 100% used');
+  } else if (before < budget * 0.8 && after.spentUsd >= budget * 0.8) {
+    options.onBudgetEvent?.('warn_80');
+    options.logger.warn({ budgetUsd: budget, spentUsd: after.spentUsd }, 'daily budget 80% used');
+  }
 }

@@ -73,11 +73,22 @@ function stripUnsupported(node: unknown): unknown {
   );
 }
 
-/** The strict JSON Schema sent as `response_format`, generated from the same zod schema that validates answers. */
-export function responseFormat(taxonomy: Taxonomy) {
-  const schema = z.toJSONSchema(classificationOutputSchema(taxonomy.categories), { target: 'draft-7', io: 'input' });
+/** The `response_format` of a classification request: a strict JSON Schema. */
+export interface ResponseFormat {
+  type: 'json_schema';
+  json_schema: { name: string; strict: true; schema: Record<string, unknown> };
+}
+
+/** The strict JSON Schema sent as `response_format`, generated from the zod schema that validates the answers. */
+export function responseFormatOf(outputSchema: z.ZodType): ResponseFormat {
+  const schema = z.toJSONSchema(outputSchema, { target: 'draft-7', io: 'input' });
   return {
-    type: 'json_schema' as const,
+    type: 'json_schema',
     json_schema: { name: 'classification', strict: true, schema: stripUnsupported(schema) as Record<string, unknown> },
   };
+}
+
+/** The strict JSON Schema sent as `response_format` for `taxonomy`, from the same zod schema that validates answers. */
+export function responseFormat(taxonomy: Taxonomy): ResponseFormat {
+  return responseFormatOf(classificationOutputSchema(taxonomy.categories));
 }

@@ -3,13 +3,14 @@ import {
   bundleWorkflowCode,
   Worker,
   type NativeConnection,
+  type WorkerOptions,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import type OpenAI from 'openai';
 import type { FinishedCall } from '../activities/classify-with-llm.js';
 import { createDataConverter, FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
-import { createActivities, createLlmActivities } from '../activities/index.js';
+import { createActivities, createLlmActivities, type ActivityDeps } from '../activities/index.js';
 import { recordLlmSlots } from '../activities/metrics.js';
 import type { Config } from '../config.js';
 import { startReconciler } from '../documents/reconcile.js';
@@ -83,24 +84,62 @@ export interface DocketWorkers {
 export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
   const { config } = deps;
   loadTokenizer();
+  const slots = createLlmSlots(config, deps.logger);
+  // Erasures (the retention purge) and the outbox reconciler reach Temporal through a client on the same connection.
+  const dataConverter = createDataConverter(config.payload);
+  // Workflow starts (the reconciler) and schedule inputs are payloads too: encrypted like the workers' own.
+  const client =
+    deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter });
+  const activityDeps = activityDepsOf(deps, client, slots);
+  const { tracing } = deps;
+  const common = {
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+    ...shutdownOptions(config),
+  };
+  const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
+  const main = await Worker.create({
+    ...common,
+    taskQueue: TASK_QUEUE,
+    workflowBundle,
+    activities: createActivities(activityDeps),
+    ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
+  });
+  const llm = await Worker.create({
+    ...common,
+    taskQueue: LLM_TASK_QUEUE,
+    activities: createLlmActivities(activityDeps),
+    ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
+    ...llmWorkerLimits(config, slots),
+  });
+  const retention = await syncRetentionSchedule(client, config.retentionDays, deps.logger);
+  if (retention !== 'absent')
+    deps.logger.info({ retentionDays: config.retentionDays, schedule: retention }, 'retention schedule synced');
+  return runningWorkers(deps, client, main, llm);
+}
+
+/** The LLM slots of this worker (fixed, or sized from the limits and the latency), logged once at start. */
+function createLlmSlots(config: Config, logger: Logger): LlmSlots {
   const slots = new LlmSlots({
     fixed: config.llm.concurrency,
     rpm: config.llm.rpm,
     tpm: config.llm.tpm,
     max: config.llm.maxConcurrency,
     // Debug: the size follows moving averages and may step by one now and then.
-    onResize: (size, basis) => deps.logger.debug({ slots: size, ...basis }, 'LLM calls in flight per worker resized'),
+    onResize: (size, basis) => logger.debug({ slots: size, ...basis }, 'LLM calls in flight per worker resized'),
   });
-  deps.logger.info(
+  logger.info(
     { slots: slots.size, auto: slots.auto, ...(slots.auto ? slots.basis() : {}) },
     'LLM calls in flight per worker',
   );
-  // Erasures (the retention purge) and the outbox reconciler reach Temporal through a client on the same connection.
-  const dataConverter = createDataConverter(config.payload);
-  // Workflow starts (the reconciler) and schedule inputs are payloads too: encrypted like the workers' own.
-  const client =
-    deps.client ?? new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter });
-  const activityDeps = {
+  return slots;
+}
+
+/** What the activities of both workers receive. */
+function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): ActivityDeps {
+  const { config } = deps;
+  return {
     client,
     pool: deps.pool,
     openai: deps.openai,
@@ -122,31 +161,18 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
       rateLimitAlertAfterMs: config.llm.rateLimitAlertAfterMs,
     },
   };
-  const { tracing } = deps;
-  // A stopping worker lets calls in flight finish (paid for, recorded) instead of aborting them to pay again later.
-  const shutdown =
-    config.shutdownGraceMs !== undefined
-      ? { shutdownGraceTime: config.shutdownGraceMs, shutdownForceTime: config.shutdownGraceMs + 10_000 }
-      : {};
-  const workflowBundle = deps.workflowBundle ?? (await bundleWorkflows({ tracing: tracing !== undefined }));
-  const main = await Worker.create({
-    connection: deps.connection,
-    namespace: config.temporal.namespace,
-    taskQueue: TASK_QUEUE,
-    dataConverter,
-    workflowBundle,
-    ...shutdown,
-    activities: createActivities(activityDeps),
-    ...(tracing ? { interceptors: tracingActivityInterceptors(), sinks: tracingSinks(tracing) } : {}),
-  });
-  const llm = await Worker.create({
-    connection: deps.connection,
-    namespace: config.temporal.namespace,
-    taskQueue: LLM_TASK_QUEUE,
-    dataConverter,
-    ...shutdown,
-    activities: createLlmActivities(activityDeps),
-    ...(tracing ? { interceptors: tracingActivityInterceptors() } : {}),
+}
+
+/** A stopping worker lets calls in flight finish (paid for, recorded) instead of aborting them to pay again later. */
+function shutdownOptions(config: Config): { shutdownGraceTime?: number; shutdownForceTime?: number } {
+  return config.shutdownGraceMs !== undefined
+    ? { shutdownGraceTime: config.shutdownGraceMs, shutdownForceTime: config.shutdownGraceMs + 10_000 }
+    : {};
+}
+
+/** The `docket-llm` worker's slots and its task queue's rate limit. */
+function llmWorkerLimits(config: Config, slots: LlmSlots) {
+  return {
     tuner: {
       activityTaskSlotSupplier: slots,
       // This worker runs no workflows, local activities or Nexus operations.
@@ -158,10 +184,12 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
     // provider takes. Temporal divides it among the queue's partitions, so it is exact with one (the dev server and
     // compose set that). The finer pacing is the shared request bucket every call takes a token from (spend-guard).
     ...(config.llm.rpm ? { maxTaskQueueActivitiesPerSecond: config.llm.rpm / 60 } : {}),
-  });
-  const retention = await syncRetentionSchedule(client, config.retentionDays, deps.logger);
-  if (retention !== 'absent')
-    deps.logger.info({ retentionDays: config.retentionDays, schedule: retention }, 'retention schedule synced');
+  } satisfies Pick<WorkerOptions, 'tuner' | 'maxTaskQueueActivitiesPerSecond'>;
+}
+
+/** Runs both workers with the outbox reconciler beside them, and stops them. */
+function runningWorkers(deps: WorkerDeps, client: Client, main: Worker, llm: Worker): DocketWorkers {
+  const { config } = deps;
   return {
     async run() {
       // Starts every accepted document or batch whose workflow start Temporal did not take at submission.

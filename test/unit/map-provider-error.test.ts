@@ -47,6 +47,9 @@ describe('mapProviderError on real error answers (test/fixtures/provider-errors)
       [
         'anthropic-style.json',
         'azure-openai.json',
+        'deepseek.json',
+        'gemini-openai.json',
+        'groq.json',
         'litellm-proxy.json',
         'ollama.json',
         'openai.json',
@@ -145,12 +148,31 @@ describe('retryAfterMs', () => {
     assert.equal(retryAfterMs(headers({ 'llm_provider-retry-after': 'Tue, 24 Nov 2026 10:01:00 GMT' }), now), 60_000);
   });
 
+  it("prefers the provider's own header to the one a gateway forwards, and milliseconds to seconds", () => {
+    assert.equal(retryAfterMs(headers({ 'retry-after-ms': '100', 'llm_provider-retry-after-ms': '900' }), now), 100);
+    assert.equal(retryAfterMs(headers({ 'retry-after': '1', 'llm_provider-retry-after': '9' }), now), 1000);
+    assert.equal(retryAfterMs(headers({ 'retry-after': '9', 'llm_provider-retry-after-ms': '450' }), now), 450);
+  });
+
+  it('trims the value and rounds a fraction of a millisecond up, never down', () => {
+    assert.equal(retryAfterMs(headers({ 'retry-after': ' 7 ' }), now), 7000);
+    assert.equal(retryAfterMs(headers({ 'retry-after': '1.0004' }), now), 1001);
+    assert.equal(retryAfterMs(headers({ 'retry-after-ms': '0.2' }), now), 1);
+  });
+
   it('ignores what does not parse', () => {
     assert.equal(retryAfterMs(undefined, now), undefined);
     assert.equal(retryAfterMs(headers({}), now), undefined);
     assert.equal(retryAfterMs(headers({ 'retry-after': 'soon' }), now), undefined);
+    assert.equal(retryAfterMs(headers({ 'retry-after': '5 seconds' }), now), undefined);
+    assert.equal(retryAfterMs(headers({ 'retry-after': 'Infinity' }), now), undefined);
     assert.equal(retryAfterMs(headers({ 'retry-after-ms': '', 'retry-after': '' }), now), undefined);
     assert.equal(retryAfterMs(headers({ 'retry-after-ms': '-5' }), now), undefined);
+    assert.equal(retryAfterMs(headers({ 'retry-after-ms': 'NaN' }), now), undefined);
+  });
+
+  it('reads Retry-After when retry-after-ms does not parse', () => {
+    assert.equal(retryAfterMs(headers({ 'retry-after-ms': 'abc', 'retry-after': '3' }), now), 3000);
   });
 
   it('falls back on the wait a message names', () => {
@@ -185,5 +207,34 @@ describe('nextRetryDelayMs', () => {
     assert.equal(nextRetryDelayMs(3, undefined, low), 2000);
     assert.ok(nextRetryDelayMs(3, undefined, high) <= 4000);
     assert.equal(nextRetryDelayMs(20, undefined, { ...low, maxMs: 60_000 }), 30_000);
+  });
+
+  it('keeps the backoff between half and all of its exponential step, never past the cap', () => {
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      const step = Math.min(60_000, 1000 * 2 ** (attempt - 1));
+      for (const random of [() => 0, () => 0.5, () => 0.999999]) {
+        const delay = nextRetryDelayMs(attempt, undefined, { random });
+        assert.ok(delay >= step / 2 && delay <= step, `attempt ${attempt}: ${delay} outside [${step / 2}, ${step}]`);
+      }
+    }
+  });
+
+  it('takes the base and the cap it is given, and counts attempt 0 as the first', () => {
+    const low = { random: () => 0 };
+    assert.equal(nextRetryDelayMs(0, undefined, low), 500);
+    assert.equal(nextRetryDelayMs(2, undefined, { ...low, baseMs: 200 }), 200);
+    assert.equal(nextRetryDelayMs(10, undefined, { random: () => 0.999999, maxMs: 5_000 }), 5_000);
+  });
+
+  it('jitters a Retry-After by a quarter of it at most, and by a second at most', () => {
+    const high = { random: () => 0.999999 };
+    assert.equal(nextRetryDelayMs(1, 0, high), 25);
+    assert.ok(nextRetryDelayMs(1, 100, high) <= 150);
+    assert.equal(nextRetryDelayMs(1, 60_000, { random: () => 0 }), 60_025);
+    assert.ok(nextRetryDelayMs(1, 60_000, high) <= 61_025);
+  });
+
+  it('waits the whole Retry-After even past the backoff cap', () => {
+    assert.ok(nextRetryDelayMs(1, 120_000, { random: () => 0, maxMs: 60_000 }) >= 120_000);
   });
 });
