@@ -48,7 +48,8 @@ describe('cancelling a document', () => {
     const calls = await waitFor(
       async () =>
         (await env.pool.query(`SELECT outcome, error_type FROM llm_calls WHERE document_id = 'cancel-me'`)).rows,
-      (rows) => rows.length === 1,
+      // The row exists from before the request (write-ahead): wait until the aborted call is recorded in it.
+      (rows) => rows.length === 1 && rows[0]?.outcome !== 'started',
     );
     assert.deepEqual(calls, [{ outcome: 'error', error_type: 'cancelled' }]);
     assert.equal(env.sim.requestsMatching('cancel-me').length, 1, 'no retry after cancellation');
