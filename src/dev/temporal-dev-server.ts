@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_TYPES } from '../shared/names.js';
+import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes.js';
 
 export interface DevServerOptions {
   /** The `temporal` CLI binary. */

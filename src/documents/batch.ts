@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
 import { isBatchStartPending } from '../db/workflow-starts.js';
-import { batchWorkflowId, SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../shared/names.js';
+import { batchWorkflowId, WORKFLOW_TYPES } from '../shared/names.js';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, NotFoundError, TooLargeError, UnavailableError } from './errors.js';

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDocument } from '../db/queries.js';
 import { resumeSignal } from '../shared/messages.js';
-import { documentIdOfWorkflow, documentWorkflowId, SEARCH_ATTRIBUTES } from '../shared/names.js';
+import { documentIdOfWorkflow, documentWorkflowId } from '../shared/names.js';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, NotFoundError } from './errors.js';

@@ -1,7 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { getDocument } from '../db/queries.js';
-import { documentIdOfWorkflow, SEARCH_ATTRIBUTES } from '../shared/names.js';
-import { SA } from '../shared/search-attributes.js';
+import { documentIdOfWorkflow } from '../shared/names.js';
+import { SA, SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
 import { EXCERPT_CHARS, type ReviewQueueItem, type ReviewQueuePage } from './schemas.js';

@@ -28,30 +28,6 @@ export function batchWorkflowId(batchId: string): string {
   return `batch-${batchId}`;
 }
 
-export const SEARCH_ATTRIBUTES = {
-  status: 'DocketStatus',
-  category: 'DocketCategory',
-  confidence: 'DocketConfidence',
-  reviewReason: 'DocketReviewReason',
-  batchId: 'DocketBatchId',
-  model: 'DocketModel',
-  promptVersion: 'DocketPromptVersion',
-} as const;
-
-/** Search attribute name → Temporal type, as registered by `npm start` and by test servers. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<
-  (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES],
-  'Keyword' | 'Double'
-> = {
-  DocketStatus: 'Keyword',
-  DocketCategory: 'Keyword',
-  DocketConfidence: 'Double',
-  DocketReviewReason: 'Keyword',
-  DocketBatchId: 'Keyword',
-  DocketModel: 'Keyword',
-  DocketPromptVersion: 'Keyword',
-};
-
 export const MESSAGES = {
   submitReview: 'submitReview',
   reviewSignal: 'review',

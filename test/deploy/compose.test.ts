@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CONFIG_ENV_VARS } from '../../src/config.js';
-import { LLM_TASK_QUEUE, SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/names.js';
+import { LLM_TASK_QUEUE } from '../../src/shared/names.js';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes.js';
 
 // Static checks of docker-compose.yml and the Dockerfile: no Docker engine is needed, so they run everywhere.
 
@@ -124,7 +125,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('registers exactly the search attributes of src/shared/names.ts', () => {
+  it('registers exactly the search attributes of src/shared/search-attributes.ts', () => {
     const script = commandText(service('temporal-setup'));
     const registered = Object.fromEntries(
       [...script.matchAll(/--name\s+(\w+)\s+--type\s+(\w+)/g)].map((m) => [m[1], m[2]]),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config.js';
 import { workflowListUrl } from '../../documents/web-ui.js';
-import { SEARCH_ATTRIBUTES } from '../../shared/names.js';
+import { SEARCH_ATTRIBUTES } from '../../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../../shared/status.js';
 import type { ApiApp } from '../openapi.js';
 
