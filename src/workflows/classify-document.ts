@@ -33,6 +33,7 @@ import {
   submitReviewUpdate,
 } from '../shared/messages.js';
 import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
+import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
 import { SA } from '../shared/search-attributes.js';
 import {
   DOCUMENT_STATUS,
@@ -157,21 +158,21 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     const parsed = reviewDecisionSchema.safeParse(d);
     if (!parsed.success) {
       throw ApplicationFailure.create({
-        type: 'DocketInvalidReview',
+        type: REVIEW_FAILURE_TYPES.invalidReview,
         nonRetryable: true,
         message: parsed.error.issues[0]?.message ?? 'invalid',
       });
     }
     if (progress.status !== DOCUMENT_STATUS.pendingReview || decision !== undefined) {
       throw ApplicationFailure.create({
-        type: 'DocketNoReviewPending',
+        type: REVIEW_FAILURE_TYPES.noReviewPending,
         nonRetryable: true,
         message: `no review is pending for ${input.documentId} (status ${progress.status})`,
       });
     }
     if (!input.taxonomy.categories.includes(d.category)) {
       throw ApplicationFailure.create({
-        type: 'DocketCategoryNotInTaxonomy',
+        type: REVIEW_FAILURE_TYPES.categoryNotInTaxonomy,
         nonRetryable: true,
         message: `"${d.category}" is not in taxonomy "${input.taxonomy.name}": use one of ${input.taxonomy.categories.join(', ')}`,
       });
