@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertDocument } from '../db/queries.js';
-import { TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { compareWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
 import type { Variant } from '../shared/split.js';
 import type { CompareInput, CompareResult } from '../shared/workflow-types.js';
 import type { ServiceDeps } from './deps.js';
@@ -9,9 +9,6 @@ import { ConflictError, NotFoundError } from './errors.js';
 import { requireKnownPromptVersion } from './prompt-versions.js';
 import { defaultVariant } from './routing.js';
 import { checkDocument } from './submit.js';
-
-/** Workflow ID of a comparison. */
-const compareWorkflowId = (compareId: string) => `compare-${compareId}`;
 
 /** One side of a comparison as asked for: what it changes from the configured default. */
 export type CompareSideRequest = Partial<Variant>;

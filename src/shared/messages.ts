@@ -12,5 +12,5 @@ export const resumeSignal = defineSignal<[]>(MESSAGES.resumeSignal);
 export const statusQuery = defineQuery<DocumentProgress>(MESSAGES.statusQuery);
 
 /** A batch child reports its first resting status to the batch. */
-export const documentSettledSignal = defineSignal<[DocumentSettled]>('documentSettled');
+export const documentSettledSignal = defineSignal<[DocumentSettled]>(MESSAGES.documentSettledSignal);
 export const batchProgressQuery = defineQuery<BatchProgress>(MESSAGES.progressQuery);

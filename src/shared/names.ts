@@ -13,25 +13,37 @@ export const WORKFLOW_TYPES = {
 /** The Temporal Schedule that runs `retentionWorkflow` while `DOCKET_RETENTION_DAYS` is set. */
 export const RETENTION_SCHEDULE_ID = 'docket-retention';
 
-/** Workflow ID of a document's classification. */
+/** How each kind of workflow ID begins: the business id follows. */
+const WORKFLOW_ID_PREFIX = { document: 'classify-', batch: 'batch-', compare: 'compare-' } as const;
+
+/** Workflow ID of a document's classification: `classify-<documentId>`. */
 export function documentWorkflowId(documentId: string): string {
-  return `classify-${documentId}`;
+  return `${WORKFLOW_ID_PREFIX.document}${documentId}`;
 }
 
 /** The document a classification's workflow ID names: the inverse of {@link documentWorkflowId}. */
 export function documentIdOfWorkflow(workflowId: string): string {
-  return workflowId.replace(/^classify-/, '');
+  const prefix = WORKFLOW_ID_PREFIX.document;
+  return workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : workflowId;
 }
 
-/** Workflow ID of a batch. */
+/** Workflow ID of a batch: `batch-<batchId>`. */
 export function batchWorkflowId(batchId: string): string {
-  return `batch-${batchId}`;
+  return `${WORKFLOW_ID_PREFIX.batch}${batchId}`;
 }
 
+/** Workflow ID of a comparison of two configurations (`compareConfigurationsWorkflow`): `compare-<compareId>`. */
+export function compareWorkflowId(compareId: string): string {
+  return `${WORKFLOW_ID_PREFIX.compare}${compareId}`;
+}
+
+/** Update, signal and query names: the document workflow's (DESIGN.md §3), then the batch workflow's. */
 export const MESSAGES = {
   submitReview: 'submitReview',
   reviewSignal: 'review',
   resumeSignal: 'resume',
   statusQuery: 'status',
+  /** A batch's child tells the batch it reached its first resting status. */
+  documentSettledSignal: 'documentSettled',
   progressQuery: 'progress',
 } as const;
