@@ -1646,7 +1646,9 @@ export interface components {
       decidedBy: 'model' | 'human';
       reviewer?: string;
       note?: string;
+      /** @description Nobody reviewed it in time, so the model’s suggestion was accepted */
       unreviewed?: boolean;
+      /** @description The model that answered */
       model: string;
       promptVersion: string;
       /** @description Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md) */

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { getClassification, getDocument } from '../db/queries.js';
+import { getClassification } from '../db/classifications.js';
+import { getDocument } from '../db/queries.js';
 import { submitReviewUpdate } from '../shared/messages.js';
 import { documentWorkflowId } from '../shared/names.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentResultSchema } from '../shared/result.js';
 import { DOCUMENT_STATUSES } from '../shared/status.js';
 
 // The shapes the document services answer with. Their TypeScript types are inferred from them, the API's OpenAPI
@@ -17,30 +18,21 @@ const stageSchema = z
   });
 
 /** The model's answer that a person is asked to confirm or overrule. */
-export const suggestionSchema = z.object({ category: z.string(), confidence: z.number(), reasoning: z.string() });
+export const suggestionSchema = documentResultSchema.pick({ category: true, confidence: true, reasoning: true });
 
-const suspiciousSchema = z
-  .array(z.string())
-  .optional()
-  .meta({
-    description:
-      'Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, ' +
-      'fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md)',
-  });
-
-/** A document's stored result. */
-export const resultSchema = z
-  .object({
-    category: z.string(),
-    confidence: z.number(),
-    reasoning: z.string(),
-    decidedBy: z.enum(['model', 'human']),
-    reviewer: z.string().optional(),
-    note: z.string().optional(),
-    unreviewed: z.boolean().optional(),
-    model: z.string(),
-    promptVersion: z.string(),
-    suspiciousInstructions: suspiciousSchema,
+/** A document's stored result as the API shows it: what was decided, by whom, with which model and prompt. */
+export const resultSchema = documentResultSchema
+  .pick({
+    category: true,
+    confidence: true,
+    reasoning: true,
+    decidedBy: true,
+    reviewer: true,
+    note: true,
+    unreviewed: true,
+    model: true,
+    promptVersion: true,
+    suspiciousInstructions: true,
   })
   .meta({ id: 'Result' });
 
@@ -53,7 +45,11 @@ export const documentViewSchema = z
     taxonomy: z.string(),
     result: resultSchema.optional(),
     review: z
-      .object({ reason: z.string(), suggestion: suggestionSchema.optional(), suspiciousInstructions: suspiciousSchema })
+      .object({
+        reason: z.string(),
+        suggestion: suggestionSchema.optional(),
+        suspiciousInstructions: documentResultSchema.shape.suspiciousInstructions,
+      })
       .optional(),
     pause: z.object({ reason: z.string(), lastError: z.string().optional() }).optional(),
     calls: z.number().int(),
@@ -166,7 +162,6 @@ export const erasureSchema = z
   .meta({ id: 'Erasure' });
 
 export type DocumentView = z.infer<typeof documentViewSchema>;
-export type DocumentResultView = z.infer<typeof resultSchema>;
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getClassification } from '../db/queries.js';
+import { getClassification } from '../db/classifications.js';
 import { isDocumentStartPending, isInBatch } from '../db/workflow-starts.js';
 import { documentWorkflowId } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';

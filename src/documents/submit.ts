@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
-import { getClassification, insertDocument } from '../db/queries.js';
+import { getClassification } from '../db/classifications.js';
+import { insertDocument } from '../db/queries.js';
 import { getWorkflowStart, markWorkflowStarted } from '../db/workflow-starts.js';
 import { applyVariant } from '../shared/split.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';

@@ -1,4 +1,5 @@
-import { documentCallSummary, getClassification, getDocument, type ClassificationRow } from '../db/queries.js';
+import { getClassification } from '../db/classifications.js';
+import { documentCallSummary, getDocument } from '../db/queries.js';
 import { statusQuery } from '../shared/messages.js';
 import { documentWorkflowId } from '../shared/names.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
@@ -6,7 +7,7 @@ import type { DocumentProgress } from '../shared/workflow-types.js';
 import type { ServiceDeps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import { liveStatus } from './status.js';
-import type { DocumentResultView, DocumentView } from './schemas.js';
+import { resultSchema, type DocumentView } from './schemas.js';
 import { workflowUrl } from './web-ui.js';
 
 /** What `GET /v1/documents/:id` shows: the stored result, or the workflow's live state. */
@@ -25,14 +26,15 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     costUsd: summary.costUsd,
     workflowUrl: workflowUrl(deps.config, documentWorkflowId(id)),
   };
-  if (classification) return { ...view, status: DOCUMENT_STATUS.completed, result: resultView(classification) };
+  if (classification)
+    return { ...view, status: DOCUMENT_STATUS.completed, result: resultSchema.parse(classification.result) };
   const live = await liveStatus(deps, id);
   view.status = live.status;
   if (live.stage) view.stage = live.stage;
   if (view.status === DOCUMENT_STATUS.completed) {
     // The result was stored between the two reads: show it, never `completed` without a result.
     const stored = await getClassification(deps.pool, id);
-    if (stored) return { ...view, result: resultView(stored) };
+    if (stored) return { ...view, result: resultSchema.parse(stored.result) };
   }
   return { ...view, ...(await waitingDetails(deps, view)) };
 }
@@ -55,23 +57,6 @@ async function waitingDetails(deps: ServiceDeps, view: DocumentView): Promise<Pi
       reason: progress?.pauseReason ?? 'unknown',
       ...(progress?.lastErrorMessage ? { lastError: progress.lastErrorMessage } : {}),
     },
-  };
-}
-
-function resultView(classification: ClassificationRow): DocumentResultView {
-  return {
-    category: classification.category,
-    confidence: classification.confidence,
-    reasoning: classification.reasoning,
-    decidedBy: classification.decidedBy,
-    ...(classification.reviewer ? { reviewer: classification.reviewer } : {}),
-    ...(classification.reviewNote ? { note: classification.reviewNote } : {}),
-    ...(classification.unreviewed ? { unreviewed: true } : {}),
-    model: classification.model,
-    promptVersion: classification.promptVersion,
-    ...(classification.suspiciousInstructions?.length
-      ? { suspiciousInstructions: classification.suspiciousInstructions }
-      : {}),
   };
 }
 

@@ -26,11 +26,8 @@ export function classificationOutputSchema(categories: readonly string[]) {
   });
 }
 
-export interface ClassificationOutput {
-  category: string;
-  confidence: number;
-  reasoning: string;
-}
+/** A valid answer of the model, whatever the taxonomy. */
+export type ClassificationOutput = z.infer<ReturnType<typeof classificationOutputSchema>>;
 
 /** Payload of the `submitReview` update and the `review` signal (DESIGN.md §3). */
 export const reviewDecisionSchema = z.strictObject({

@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ReviewDecision } from './classification.js';
 import { MESSAGES } from './names.js';
-import type { BatchProgress, DocumentProgress, DocumentResult, DocumentSettled } from './workflow-types.js';
+import type { DocumentResult } from './result.js';
+import type { BatchProgress, DocumentProgress, DocumentSettled } from './workflow-types.js';
 
 /** Validated review decision; returns the final result once it is stored. */
 export const submitReviewUpdate = defineUpdate<DocumentResult, [ReviewDecision]>(MESSAGES.submitReview);

@@ -1,5 +1,6 @@
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
+import type { DocumentResult } from './result.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
 import type { CanarySplit } from './split.js';
 import type { Taxonomy } from './taxonomy.js';
@@ -32,25 +33,6 @@ export interface ClassifyDocumentInput {
 
 /** What happens when nobody decides a review in time. */
 export type ReviewTimeoutPolicy = 'escalate' | 'accept' | 'fail';
-
-export interface DocumentResult extends ClassificationOutput {
-  decidedBy: 'model' | 'human';
-  reviewer?: string;
-  note?: string;
-  /** The model's suggestion was stored because nobody reviewed it in time (policy `accept`). */
-  unreviewed?: boolean;
-  /** Why the document went to review, when a person decided it. */
-  reviewReason?: ReviewReason;
-  /** What the model suggested before the person decided. */
-  suggestion?: { category: string; confidence: number };
-  /** The prompt text's hash (with `promptVersion`). */
-  promptHash?: string;
-  variant?: 'baseline' | 'candidate';
-  model: string;
-  promptVersion: string;
-  /** Injection signals found in the document (names from src/llm/injection.ts), when any. */
-  suspiciousInstructions?: string[];
-}
 
 export interface ClassifyDocumentResult {
   documentId: string;

@@ -33,6 +33,7 @@ import {
   submitReviewUpdate,
 } from '../shared/messages.js';
 import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
+import type { DocumentResult } from '../shared/result.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
 import { SA } from '../shared/search-attributes.js';
 import {
@@ -43,12 +44,7 @@ import {
   type PauseReason,
   type ReviewReason,
 } from '../shared/status.js';
-import type {
-  ClassifyDocumentInput,
-  ClassifyDocumentResult,
-  DocumentProgress,
-  DocumentResult,
-} from '../shared/workflow-types.js';
+import type { ClassifyDocumentInput, ClassifyDocumentResult, DocumentProgress } from '../shared/workflow-types.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
