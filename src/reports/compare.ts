@@ -1,4 +1,4 @@
-import type { CompareResult, CompareSide } from '../shared/workflow-types.js';
+import type { CompareResult, CompareSide } from '../shared/compare.js';
 
 /** A comparison as a side-by-side table for the terminal. */
 export function formatCompare(result: CompareResult): string {

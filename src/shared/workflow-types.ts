@@ -2,7 +2,7 @@ import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
 import type { DocumentResult } from './result.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
-import type { CanarySplit } from './split.js';
+import type { CanarySplit, Variant } from './split.js';
 import type { Taxonomy } from './taxonomy.js';
 
 /** Input of `classifyDocumentWorkflow`. Carries ids and settings, never the document text. */
@@ -115,32 +115,8 @@ export interface CompareInput {
   compareId: string;
   documentIds: string[];
   taxonomy: Taxonomy;
-  a: { promptVersion: string; model: string };
-  b: { promptVersion: string; model: string };
+  a: Variant;
+  b: Variant;
   /** Calls in flight at once. @default 8 */
   concurrency?: number;
-}
-
-export interface CompareSide {
-  promptVersion: string;
-  model: string;
-  valid: number;
-  invalid: number;
-  errors: number;
-  totalCostUsd: number;
-  meanLatencyMs: number | null;
-  p95LatencyMs: number | null;
-}
-
-export interface CompareResult {
-  compareId: string;
-  documents: number;
-  /** Documents where both sides gave a valid answer. */
-  bothValid: number;
-  /** Of those, how many got the same category. */
-  agreed: number;
-  agreement: number | null;
-  a: CompareSide;
-  b: CompareSide;
-  rows: { documentId: string; a: string | null; b: string | null }[];
 }

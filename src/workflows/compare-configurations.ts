@@ -2,7 +2,8 @@ import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { LlmActivities } from '../activities/index.js';
 import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
 import { LLM_TASK_QUEUE } from '../shared/names.js';
-import type { CompareInput, CompareResult, CompareSide } from '../shared/workflow-types.js';
+import type { CompareResult, CompareSide } from '../shared/compare.js';
+import type { CompareInput } from '../shared/workflow-types.js';
 
 const { classifyWithLlm } = proxyActivities<LlmActivities>({
   taskQueue: LLM_TASK_QUEUE,

@@ -1,38 +1,22 @@
 import { z } from '@hono/zod-openapi';
 import type { ComparisonStarted, ComparisonState } from '../../documents/compare.js';
+import { compareConfigurationSchema, compareResultSchema as sharedCompareResultSchema } from '../../shared/compare.js';
 import { assertSameType } from './same-type.js';
 
-// The JSON of the comparison routes. The workflow's result type (src/shared/workflow-types.ts) and the service
-// (src/documents/compare.ts) own these shapes; the checks below stop the build when they part ways.
-
-const variantSchema = z.object({ promptVersion: z.string(), model: z.string() });
-
-const sideSchema = variantSchema.extend({
-  valid: z.number().int(),
-  invalid: z.number().int(),
-  errors: z.number().int(),
-  totalCostUsd: z.number(),
-  meanLatencyMs: z.number().nullable(),
-  p95LatencyMs: z.number().nullable(),
-});
+// The JSON of the comparison routes. The workflow's result is declared once (src/shared/compare.ts); the service
+// (src/documents/compare.ts) owns the others, and the checks below stop the build when they part ways.
 
 /** A finished comparison: agreement, cost and latency of each side, and each document's two answers. */
-export const compareResultSchema = z
-  .object({
-    compareId: z.string(),
-    documents: z.number().int(),
-    bothValid: z.number().int().openapi({ description: 'Documents where both sides gave a valid answer' }),
-    agreed: z.number().int().openapi({ description: 'Of those, how many got the same category' }),
-    agreement: z.number().nullable(),
-    a: sideSchema,
-    b: sideSchema,
-    rows: z.array(z.object({ documentId: z.string(), a: z.string().nullable(), b: z.string().nullable() })),
-  })
-  .openapi('CompareResult');
+const compareResultSchema = sharedCompareResultSchema.meta({ id: 'CompareResult' });
 
 /** `202` answer of `POST /v1/compare`: the comparison's id and the two configurations, resolved. */
 export const compareStartedSchema = z
-  .object({ compareId: z.string(), documents: z.number().int(), a: variantSchema, b: variantSchema })
+  .object({
+    compareId: z.string(),
+    documents: z.number().int(),
+    a: compareConfigurationSchema,
+    b: compareConfigurationSchema,
+  })
   .openapi('CompareStarted');
 assertSameType<z.infer<typeof compareStartedSchema>, ComparisonStarted>();
 
