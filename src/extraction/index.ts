@@ -1,7 +1,18 @@
-/** Text from files: type detection, one extractor per type, the unreadable/unsupported errors, the content hash. */
+/**
+ * Text from files: type detection, one extractor per type, the unreadable/unsupported/too-large errors, the content
+ * hash, the size check, the images prepared for a vision model and their token cost, OCR.
+ */
 export { contentHash } from './content-hash.js';
 export { detectDocumentType, DOCUMENT_KIND, SUPPORTED_TYPES, type DetectedType, type DocumentKind } from './detect.js';
-export { UNREADABLE_REASON, UnreadableDocumentError, UnsupportedTypeError, type UnreadableReason } from './errors.js';
+export {
+  FileTooLargeError,
+  UNREADABLE_REASON,
+  UnreadableDocumentError,
+  UnsupportedTypeError,
+  type UnreadableReason,
+} from './errors.js';
 export { DEFAULT_MAX_PAGES, extractDocument } from './extract.js';
+export { checkFileSize, DEFAULT_MAX_FILE_BYTES } from './file-size.js';
 export { MAX_RENDERED_PAGES } from './pdf.js';
+export * from './settings.js';
 export * from './types.js';

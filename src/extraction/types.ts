@@ -1,15 +1,6 @@
-/** How a document's text was obtained; stored with the text so a reviewer knows what the model saw. */
-export const EXTRACTION_METHOD = {
-  pdfText: 'pdf-text',
-  docx: 'docx',
-  html: 'html',
-  email: 'email',
-  text: 'text',
-  /** Nothing to read as text: the images must go to a vision-capable model. */
-  vision: 'vision',
-  ocr: 'ocr',
-} as const;
-export type ExtractionMethod = (typeof EXTRACTION_METHOD)[keyof typeof EXTRACTION_METHOD];
+import type { ExtractionMethod } from '../shared/extraction.js';
+
+export { EXTRACTION_METHOD, type ExtractionMethod } from '../shared/extraction.js';
 
 /** An image that only a vision model (or OCR) can read: a PDF page without a text layer, or an image file. */
 export interface DocumentImage {
