@@ -13,6 +13,9 @@ export {
 } from './errors.js';
 export { DEFAULT_MAX_PAGES, extractDocument } from './extract.js';
 export { checkFileSize, DEFAULT_MAX_FILE_BYTES } from './file-size.js';
-export { MAX_RENDERED_PAGES } from './pdf.js';
+export { imagesTokens, imageTokens, type ImageSize } from './image-tokens.js';
+export { imageInfo, MAX_DECODED_PIXELS, type ImageInfo } from './images.js';
+export { createTesseractOcr, type OcrEngine, type OcrAvailability, type TesseractOptions } from './ocr.js';
+export { imageContentParts, prepareVisionImages, type VisionImageLimits } from './vision-input.js';
 export * from './settings.js';
 export * from './types.js';
