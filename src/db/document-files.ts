@@ -268,6 +268,18 @@ export async function listDocumentImages(pool: Pool, documentId: string): Promis
   }));
 }
 
+/** The sizes of a document's page images in page order, without their bytes (to count their tokens). */
+export async function listDocumentImageSizes(
+  pool: Pool,
+  documentId: string,
+): Promise<{ width: number; height: number }[]> {
+  const { rows } = await pool.query<{ width: number; height: number }>(
+    'SELECT width, height FROM document_images WHERE document_id = $1 ORDER BY position',
+    [documentId],
+  );
+  return rows;
+}
+
 async function transaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -115,6 +115,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<DocketWorkers> {
       recordLlmSlots(slots.size);
     },
     providerHold: new ProviderHold(),
+    extraction: config.extraction,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
     providerHealth: {
