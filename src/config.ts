@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { PayloadEncryption } from './codec/data-converter.js';
 import { parsePayloadKeys, type PayloadKey } from './codec/payload-keys.js';
+import { DEFAULT_MAX_FILE_BYTES } from './extraction/file-size.js';
+import { DEFAULT_VISION_MAX_PAGES, DEFAULT_VISION_MAX_PIXELS, type ExtractionSettings } from './extraction/settings.js';
 import { CLASSIFY_TASK } from './llm/prompt.js';
 import { loadPrompts } from './llm/prompts.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
@@ -217,6 +219,60 @@ export const envSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  /**
+   * The largest file submitted as a document (`multipart/form-data`), in bytes; larger ones get 413.
+   * @default `20971520` (20 MiB)
+   * @readBy API
+   */
+  DOCKET_MAX_FILE_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
+  // Files as documents (issue 19, docs/documents.md): scans and photos, OCR, extraction.
+  /**
+   * A vision-capable model for documents that only images hold (scanned PDF pages, photos): their pages are sent as
+   * image parts. Unset: such documents go to review as `unreadable` (reason `no_vision_model`), and the scanned pages
+   * of a document that has text too are left out.
+   * @readBy worker, API
+   */
+  DOCKET_VISION_MODEL: z.string().min(1).optional(),
+  /**
+   * Pages without a text layer rendered per document, read by OCR or sent to the vision model; later ones are
+   * counted (`imagesOmitted`) but not rendered. Bounds the images, and so the tokens, of one document.
+   * @readBy worker
+   */
+  DOCKET_VISION_MAX_PAGES: z.coerce.number().int().min(1).max(100).default(DEFAULT_VISION_MAX_PAGES),
+  /**
+   * An image's width × height at most, in pixels: larger images and photos are scaled down (never up) before they
+   * are stored for the vision model. The default holds an A4 page rendered at 1568 px on its long side.
+   * @default `2000000`
+   * @readBy worker
+   */
+  DOCKET_VISION_MAX_PIXELS: z.coerce.number().int().min(65_536).max(33_554_432).default(DEFAULT_VISION_MAX_PIXELS),
+  /**
+   * The `detail` of the image parts: `high` reads a page's text (tokens grow with the image), `low` sends one
+   * 512 × 512 view at a fixed cost, `auto` lets the provider choose (estimated as `high`).
+   * @readBy worker
+   */
+  DOCKET_VISION_DETAIL: z.enum(['high', 'low', 'auto']).default('high'),
+  /**
+   * `tesseract`: pages without a text layer and images are read by OCR with Debian's `tesseract` (package
+   * `tesseract-ocr`) before any vision model; what OCR cannot read still goes to the vision model. When the command
+   * or a language is missing the worker says so at the first extraction and goes on without OCR.
+   * @readBy worker
+   */
+  DOCKET_OCR: z.enum(['off', 'tesseract']).default('off'),
+  /**
+   * Tesseract's languages, `+`-separated (`eng+deu`); each needs its Debian package (`tesseract-ocr-deu`).
+   * @readBy worker
+   */
+  DOCKET_OCR_LANGUAGES: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$/, 'must be tesseract languages such as eng or eng+deu')
+    .default('eng'),
+  /**
+   * Extractions in flight per worker process: parsing and rendering are CPU- and memory-bound, so more than the
+   * cores only queue. Files of 4 MiB or more are extracted one at a time besides. @default 2
+   * @readBy worker
+   */
+  DOCKET_EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** The most documents in one batch request. @readBy API */
   DOCKET_MAX_BATCH_DOCUMENTS: z.coerce.number().int().positive().default(10_000),
   /**
@@ -374,6 +430,8 @@ export interface Config {
     host: string;
     tokens?: ApiToken[];
     maxDocumentBytes: number;
+    /** DOCKET_MAX_FILE_BYTES. */
+    maxFileBytes: number;
     maxBatchDocuments: number;
     batchWindow: number;
   };
@@ -399,6 +457,8 @@ export interface Config {
     rateLimitAlertAfterMs: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
+  /** Files as documents: the vision model and its limits, OCR, extractions in flight. */
+  extraction: ExtractionSettings;
   dailyBudgetUsd?: number;
   taxonomies: Taxonomy[];
   dataDir: string;
@@ -526,6 +586,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       tokens: e.DOCKET_API_TOKENS,
       maxDocumentBytes: e.DOCKET_MAX_DOCUMENT_BYTES,
+      maxFileBytes: e.DOCKET_MAX_FILE_BYTES,
       maxBatchDocuments: e.DOCKET_MAX_BATCH_DOCUMENTS,
       batchWindow: e.DOCKET_BATCH_WINDOW,
     },
@@ -547,6 +608,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitAlertAfterMs: e.DOCKET_RATE_LIMIT_ALERT_AFTER,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
+    extraction: {
+      vision: {
+        model: e.DOCKET_VISION_MODEL,
+        maxPages: e.DOCKET_VISION_MAX_PAGES,
+        maxPixels: e.DOCKET_VISION_MAX_PIXELS,
+        detail: e.DOCKET_VISION_DETAIL,
+      },
+      ocr: { engine: e.DOCKET_OCR, languages: e.DOCKET_OCR_LANGUAGES },
+      concurrency: e.DOCKET_EXTRACTION_CONCURRENCY,
+    },
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
     taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
     dataDir: e.DOCKET_DATA_DIR,

@@ -1,5 +1,6 @@
 export * from './classification.js';
 export * from './errors.js';
+export * from './extraction.js';
 export * from './messages.js';
 export * from './names.js';
 export * from './search-attributes.js';
