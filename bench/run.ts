@@ -12,6 +12,7 @@ import { installRuntime } from '../src/worker/runtime.js';
 import { defaultDatabaseKind, type DatabaseKind } from '../test/helpers/database.js';
 import { runBaseline } from './baseline-side.js';
 import { runDocket } from './docket-side.js';
+import { runFloor } from './floor/run-floor.js';
 import { generateDocuments } from './documents.js';
 import { sideMetrics, type Side, type SideRun } from './metrics.js';
 import { renderMarkdown, type BenchResults, type Goal, type ScenarioResult } from './report.js';
@@ -26,7 +27,8 @@ import {
 
 const HELP = `npm run bench -- [flags]
 
-Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores).
+Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores), and the engine-bound
+ones beside the floor: a minimal workflow of Docket's shape on the same kind of server.
   --only a,b,c,d,e          scenarios to run (default: all five)
   --large                   only the 10,000-document memory/history run (add --only to run more)
   --scale                   only the 100,000-document memory/history run (long)
@@ -39,7 +41,8 @@ Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes o
   --concurrency C           concurrency of (d)                       (default 4)
   --concurrency-latency-ms L  fixed latency of (d)                   (default 1000)
   --large-rpm R             make --large RPM-bound (default: unbound)
-  --sides docket,baseline   sides to run (default: both)
+  --sides docket,floor,baseline
+                            sides to run (default: all three; the floor runs in engine-bound scenarios only)
   --baseline-retries N      retries after the first attempt          (default 10)
   --baseline-sleep-ms N     fixed sleep between baseline attempts    (default 200; 0 = at once)
   --docket-env KEY=VALUE    extra worker setting for Docket's side, after the scenario's (repeatable),
@@ -50,6 +53,9 @@ Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes o
   --out DIR                 results folder                           (default bench/results)`;
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
+const SIDES: readonly Side[] = ['docket', 'floor', 'baseline'];
+/** Children in flight of a batch, unless the scenario's Docket settings say otherwise. */
+const BATCH_WINDOW = loadConfig({}).api.batchWindow;
 const MAX_OUTPUT_TOKENS = loadConfig({}).llm.maxOutputTokens;
 const MODEL = loadConfig({}).llm.model;
 
@@ -117,9 +123,9 @@ function parseFlags() {
   if (flags['large']) selected.push('large');
   if (flags['scale']) selected.push('scale');
   if (selected.length === 0) selected.push('a', 'b', 'c', 'd', 'e');
-  const sides = (typeof flags['sides'] === 'string' ? flags['sides'] : 'docket,baseline').split(',') as Side[];
+  const sides = (typeof flags['sides'] === 'string' ? flags['sides'] : 'docket,floor,baseline').split(',') as Side[];
   for (const side of sides) {
-    if (side !== 'docket' && side !== 'baseline') throw new Error(`--sides: unknown side "${side}"`);
+    if (!SIDES.includes(side)) throw new Error(`--sides: unknown side "${side}"`);
   }
   const docketEnv: Record<string, string> = {};
   for (const pair of (flags['docket-env'] as string[] | undefined) ?? []) {
@@ -181,31 +187,42 @@ async function runScenario(
   const roughLimit = theoreticalLimit(scenario, 350) ?? 15;
   const timeoutMs = Math.max(600_000, (scenario.documents / roughLimit) * 5000);
   const runs: Partial<Record<Side, SideRun>> = {};
+  const docketEnv = { ...scenario.docketEnv, ...options.docketEnv };
   for (const side of options.sides) {
+    if (side === 'floor' && !scenario.floor) continue;
     const started = Date.now();
     runs[side] =
       side === 'docket'
         ? await runDocket({
             documents,
             simulator: scenario.simulator,
-            env: { ...scenario.docketEnv, ...options.docketEnv },
+            env: docketEnv,
             database,
             sampleMs: options.sampleMs,
             timeoutMs,
             log,
           })
-        : await runBaseline({
-            documents,
-            simulator: scenario.simulator,
-            model: MODEL,
-            concurrency: scenario.concurrency,
-            retries: options.baselineRetries,
-            sleepMs: options.baselineSleepMs,
-            maxOutputTokens: MAX_OUTPUT_TOKENS,
-            timeoutMs: 60_000,
-            sampleMs: options.sampleMs,
-            log,
-          });
+        : side === 'floor'
+          ? await runFloor({
+              documents: scenario.documents,
+              window: Number(docketEnv['DOCKET_BATCH_WINDOW'] ?? BATCH_WINDOW),
+              llmConcurrency: scenario.concurrency,
+              sampleMs: options.sampleMs,
+              timeoutMs,
+              log,
+            })
+          : await runBaseline({
+              documents,
+              simulator: scenario.simulator,
+              model: MODEL,
+              concurrency: scenario.concurrency,
+              retries: options.baselineRetries,
+              sleepMs: options.baselineSleepMs,
+              maxOutputTokens: MAX_OUTPUT_TOKENS,
+              timeoutMs: 60_000,
+              sampleMs: options.sampleMs,
+              log,
+            });
     const run = runs[side];
     log(
       `  ${side}: ${run?.error ? `FAILED ${run.error.split('\n')[0]}` : `${run?.doneAt.size} completed`} ` +
@@ -231,7 +248,7 @@ async function runScenario(
     bound: scenario.bound,
     documents: scenario.documents,
     concurrency: scenario.concurrency,
-    docketEnv: { ...scenario.docketEnv, ...options.docketEnv },
+    docketEnv,
     simulator: scenario.simulator as Record<string, unknown>,
     sides: {},
     errors: {},
@@ -274,7 +291,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: '≥ 90% of the theoretical limit',
       scenario: `(${key}) ${r.bound}`,
       docket: `${pct(d)} (steady ${pct(steady)})`,
-      baseline: pct(r.sides.baseline?.percentOfLimit),
+      reference: pct(r.sides.baseline?.percentOfLimit),
       met: d === undefined ? undefined : d >= 90,
     });
   }
@@ -290,10 +307,11 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: '≥ 90% of the limit net of the injected faults drawn',
       scenario: '(e) rpm + 14% faults',
       docket: pct(d),
-      baseline: pct(adjusted('baseline')),
+      reference: pct(adjusted('baseline')),
       met: d === undefined ? undefined : d >= 90,
     });
   }
+  list.push(...floorGoals(results));
   const early = (side: Side) =>
     results.reduce((n, r) => n + (r.sides[side]?.earlyAttempts ?? 0), 0) +
     ` (${results.reduce((n, r) => n + (r.sides[side]?.earlyAttemptsFromAnswer ?? 0), 0)} from answer)`;
@@ -302,7 +320,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'zero attempts before Retry-After',
       scenario: 'all run',
       docket: early('docket'),
-      baseline: early('baseline'),
+      reference: early('baseline'),
       met: results.every((r) => !r.sides.docket || r.sides.docket.earlyAttempts === 0),
     });
   }
@@ -313,7 +331,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: r.key === 'e' ? "< 1% 429s from the provider's limiter (injected excluded)" : '< 1% 429s (none injected)',
       scenario: `(${r.key})`,
       docket: `${d.toFixed(2)}%`,
-      baseline: r.sides.baseline ? `${r.sides.baseline.shareLimiter429.toFixed(2)}%` : '–',
+      reference: r.sides.baseline ? `${r.sides.baseline.shareLimiter429.toFixed(2)}%` : '–',
       met: d < 1,
     });
   }
@@ -324,7 +342,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'tokens/doc under the fault mix ≤ 1.15× fault-free (billed: answered requests)',
       scenario: '(e) ÷ (b)',
       docket: x3(billed.docket),
-      baseline: x3(billed.baseline),
+      reference: x3(billed.baseline),
       met: billed.docket === undefined ? undefined : billed.docket <= 1.15,
     });
     const sent = e.tokensRatioToFaultFree;
@@ -333,9 +351,47 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'the same, counting the prompts of every request sent (floor: the injected faults drawn)',
       scenario: '(e) ÷ (b)',
       docket: `${x3(sent.docket)} (floor ${x3(floor.docket)})`,
-      baseline: `${x3(sent.baseline)} (floor ${x3(floor.baseline)})`,
+      reference: `${x3(sent.baseline)} (floor ${x3(floor.baseline)})`,
       met: undefined,
     });
+  }
+  return list;
+}
+
+/** Issue 18's goals against the floor measured in the same run: throughput, CPU per document, worker memory. */
+function floorGoals(results: ScenarioResult[]): Goal[] {
+  const list: Goal[] = [];
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  for (const r of results) {
+    const docket = r.sides.docket;
+    const floor = r.sides.floor;
+    if (!docket || !floor) continue;
+    const speed = docket.docsPerSecond / floor.docsPerSecond;
+    const cpu = docket.engineCpuMsPerDocument / floor.engineCpuMsPerDocument;
+    list.push(
+      {
+        goal: "≥ 0.8× the floor's documents per second",
+        scenario: `(${r.key})`,
+        docket: `${docket.docsPerSecond.toFixed(1)}/s = ${x(speed)}`,
+        reference: `floor ${floor.docsPerSecond.toFixed(1)}/s`,
+        met: speed >= 0.8,
+      },
+      {
+        goal: "≤ 1.25× the floor's CPU per document (worker + server + database)",
+        scenario: `(${r.key})`,
+        docket: `${docket.engineCpuMsPerDocument.toFixed(0)} ms = ${x(cpu)}`,
+        reference: `floor ${floor.engineCpuMsPerDocument.toFixed(0)} ms`,
+        met: cpu <= 1.25,
+      },
+      {
+        goal: 'worker peak RSS ≤ 400 MB',
+        scenario: `(${r.key})`,
+        docket: mb(docket.peakRssBytes),
+        reference: `floor ${mb(floor.peakRssBytes)}`,
+        met: docket.peakRssBytes <= 400 * 2 ** 20,
+      },
+    );
   }
   return list;
 }
@@ -418,6 +474,14 @@ async function main(): Promise<void> {
         '"floor" shows that bound for the faults actually drawn, and the distance to it is what retries added.',
       'Docket runs (b), (c) and (e) without DOCKET_LLM_CONCURRENCY: it sizes its LLM calls in flight from the limit ' +
         'and the latency it observes; "peak requests in flight at the provider" shows what that came to.',
+      'Docket ÷ floor: documents per second, and CPU per document of the worker, the Temporal server and the ' +
+        'PostgreSQL backends (the bench process left out: it runs the simulator, which the floor does not call). Each ' +
+        'side has a server of its own, started by the same function with the same flags, so that neither inherits ' +
+        "the other's history. The floor's activities do nothing and its payloads are not encrypted: it is what the " +
+        "engine costs for Docket's shape of workflow, and nothing else.",
+      'Batch children in flight: sampled from the server (visibility: the batch’s children still running and ' +
+        '`classifying`), not from the batch’s progress query, which counts a group of children as started only once ' +
+        'the whole group has started while the group’s first children already finish and signal.',
       'CPU: /proc/<pid>/stat of the worker or baseline process, the Temporal dev server, and the PostgreSQL ' +
         'backends connected to the run’s database; the bench process (simulator, submission, sampling) apart. ' +
         'RSS sampled every ' +

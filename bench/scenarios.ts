@@ -54,6 +54,8 @@ export interface Scenario {
   injectedFaultShare: number;
   /** A memory/history run (--large, --scale) rather than one of the default five. */
   big: boolean;
+  /** Engine-bound: the floor row runs beside Docket (same documents, same window, same LLM-like concurrency). */
+  floor: boolean;
 }
 
 function jittered(ms: number): SimulatorProfile['latencyMs'] {
@@ -81,6 +83,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
     limits: { rpm: s.rpm, meanLatencyMs: s.latencyMs },
     injectedFaultShare: faults ? FAULT_MIX.rate_limit + FAULT_MIX.server_error : 0,
     big: false,
+    floor: false,
   });
   const big = (key: 'large' | 'scale', title: string, rpm: number | undefined): Scenario => ({
     key,
@@ -93,6 +96,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
     limits: { ...(rpm ? { rpm } : {}), meanLatencyMs: 0 },
     injectedFaultShare: 0,
     big: true,
+    floor: !rpm,
   });
   return {
     a: {
@@ -106,6 +110,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { meanLatencyMs: 0 },
       injectedFaultShare: 0,
       big: false,
+      floor: true,
     },
     b: rateBound('b', `(b) bound by requests per minute: rpm ${s.rpm}, latency ~${s.latencyMs} ms`, false),
     c: {
@@ -119,6 +124,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { tpm: s.tpm, meanLatencyMs: s.latencyMs },
       injectedFaultShare: 0,
       big: false,
+      floor: false,
     },
     d: {
       key: 'd',
@@ -131,6 +137,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { meanLatencyMs: s.concurrencyLatencyMs },
       injectedFaultShare: 0,
       big: false,
+      floor: false,
     },
     e: rateBound('e', `(e) = (b) + injected faults: 10% 429, 4% 500`, true),
     large: big('large', `--large: ${s.documents.large} documents, no latency`, s.largeRpm),
