@@ -1,3 +1,4 @@
+import type { FairnessFigures, InteractiveFigures } from './lanes.js';
 import type { Side, SideMetrics } from './metrics.js';
 import type { ScenarioKey } from './scenarios.js';
 
@@ -31,6 +32,10 @@ export interface ScenarioResult {
   rssSeries?: Partial<Record<Side, { t: number; rss: number; completed: number }[]>>;
   /** Client RSS at points of progress (big runs). */
   rssByProgress?: Partial<Record<Side, { percent: number; seconds: number; rssMb: number }[]>>;
+  /** (f): interactive latency, idle and behind a saturating batch. */
+  interactive?: InteractiveFigures;
+  /** (g): two batches sharing one limit. */
+  fairness?: FairnessFigures;
 }
 
 export interface BenchResults {
@@ -181,6 +186,36 @@ export function scenarioTable(r: ScenarioResult): string {
   return lines.join('\n');
 }
 
+function interactiveTable(f: InteractiveFigures, limit: number | undefined): string {
+  const list = (values: number[]) => values.map((v) => num(v, 1)).join(', ');
+  return [
+    '| figure | value |',
+    '| --- | ---: |',
+    `| idle latency p50 (s) | ${num(f.idleP50, 2)} |`,
+    `| latency behind the batch p50 (s) | ${num(f.loadedP50, 1)} |`,
+    `| latency behind the batch, max (s) | ${num(f.loadedMax, 1)} |`,
+    `| behind the batch ÷ idle (p50) | ${num(f.ratio, 1)}× |`,
+    `| idle latencies (s) | ${list(f.idleSeconds)} |`,
+    `| latencies behind the batch (s) | ${list(f.loadedSeconds)} |`,
+    `| submitted behind the batch at (s after it) | ${list(f.loadedSubmittedAt)} |`,
+    `| the batch meanwhile (docs/s) | ${num(f.batchDocsPerSecond, 2)}${limit ? ` (${num((100 * f.batchDocsPerSecond) / limit, 0)}% of the limit)` : ''} |`,
+  ].join('\n');
+}
+
+function fairnessTable(f: FairnessFigures): string {
+  const lines = [
+    '| batch | documents | share while both ran (%) | first result (s) | makespan (s) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  f.batches.forEach((b, i) => {
+    lines.push(
+      `| ${b.source} | ${b.documents} | ${num(f.sharesWhileBoth[i], 1)} | ${num(b.firstResultSeconds, 1)} | ${num(b.makespanSeconds, 1)} |`,
+    );
+  });
+  lines.push('', `Both ran for the first ${num(f.overlapSeconds, 1)} s.`);
+  return lines.join('\n');
+}
+
 function rssTable(r: ScenarioResult): string {
   const lines = ['| side | progress | seconds | client RSS (MB) |', '| --- | ---: | ---: | ---: |'];
   for (const [side, points] of Object.entries(r.rssByProgress ?? {})) {
@@ -231,7 +266,7 @@ export function renderMarkdown(results: BenchResults): string {
     const facts = [
       `${r.documents} documents`,
       `bound: ${r.bound}`,
-      `concurrency: baseline ${r.concurrency}, Docket ${docketConcurrency}`,
+      `concurrency: ${r.sides.baseline ? `baseline ${r.concurrency}, ` : ''}Docket ${docketConcurrency}`,
     ];
     if (r.tokensPerRequest !== undefined) {
       facts.push(
@@ -248,7 +283,9 @@ export function renderMarkdown(results: BenchResults): string {
     for (const [side, error] of Object.entries(r.errors)) {
       out.push(`**${side} failed:** \`${(error ?? '').split('\n')[0]}\``, '');
     }
-    out.push(scenarioTable(r), '');
+    if (Object.keys(r.sides).length > 0) out.push(scenarioTable(r), '');
+    if (r.interactive) out.push(interactiveTable(r.interactive, r.limit), '');
+    if (r.fairness) out.push(fairnessTable(r.fairness), '');
     for (const [side, m] of Object.entries(r.sides)) {
       if (m && m.limiterRefusalsAt.length > 0) {
         out.push(

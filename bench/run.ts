@@ -13,6 +13,7 @@ import { defaultDatabaseKind, type DatabaseKind } from '../test/helpers/database
 import { runBaseline } from './baseline-side.js';
 import { runDocket } from './docket-side.js';
 import { runFloor } from './floor/run-floor.js';
+import { runFairness, runInteractive } from './lanes.js';
 import { generateDocuments } from './documents.js';
 import { sideMetrics, type Side, type SideRun } from './metrics.js';
 import { renderMarkdown, type BenchResults, type Goal, type ScenarioResult } from './report.js';
@@ -29,14 +30,16 @@ const HELP = `npm run bench -- [flags]
 
 Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores), and the engine-bound
 ones beside the floor: a minimal workflow of Docket's shape on the same kind of server.
-  --only a,b,c,d,e          scenarios to run (default: all five)
+  --only a,b,c,d,e,f,g      scenarios to run (default: a-e; f and g measure issue 18's priority lanes:
+                            (f) interactive documents while a batch saturates the rpm, (g) two batches sharing it)
   --large                   only the 10,000-document memory/history run (add --only to run more)
   --scale                   only the 100,000-document memory/history run (long)
   --docs N                  documents in every selected scenario
-  --docs-a N ... --docs-e N, --docs-large N, --docs-scale N
-  --rpm R                   provider rpm of (b) and (e)              (default 240)
+  --docs-a N ... --docs-g N, --docs-large N, --docs-scale N   ((f): the batch; (g): both batches)
+  --rpm R                   provider rpm of (b), (e), (f), (g)       (default 240)
   --tpm T                   provider tpm of (c)                      (default 60000)
-  --latency-ms L            provider latency of (b), (c), (e)        (default 200, uniform ±25%)
+  --latency-ms L            provider latency of (b), (c), (e)-(g)    (default 200, uniform ±25%)
+  --interactive N           interactive documents of (f), half idle  (default 10)
   --llm-concurrency C       LLM calls in flight, both sides          (default 16)
   --concurrency C           concurrency of (d)                       (default 4)
   --concurrency-latency-ms L  fixed latency of (d)                   (default 1000)
@@ -75,6 +78,7 @@ function parseFlags() {
       concurrency: { type: 'string' },
       'concurrency-latency-ms': { type: 'string' },
       'large-rpm': { type: 'string' },
+      interactive: { type: 'string' },
       sides: { type: 'string' },
       'baseline-retries': { type: 'string' },
       'baseline-sleep-ms': { type: 'string' },
@@ -112,6 +116,7 @@ function parseFlags() {
     concurrency: int('concurrency', 4),
     concurrencyLatencyMs: int('concurrency-latency-ms', 1000),
     ...(largeRpm ? { largeRpm } : {}),
+    interactive: int('interactive', 10, 2),
     seed: int('seed', 1, 0),
   };
   const selected: ScenarioKey[] = [];
@@ -177,12 +182,61 @@ function thin<T>(items: T[], max = 200): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
+/** (f) or (g): Docket alone, measured by bench/lanes.ts. */
+async function runLaneScenario(
+  scenario: Scenario & { lane: 'interactive' | 'fairness' },
+  options: ReturnType<typeof parseFlags>,
+  database: DatabaseKind,
+): Promise<ScenarioResult> {
+  const docketEnv = { ...scenario.docketEnv, ...options.docketEnv };
+  const result: ScenarioResult = {
+    key: scenario.key,
+    title: scenario.title,
+    bound: scenario.bound,
+    documents: scenario.documents,
+    concurrency: scenario.concurrency,
+    docketEnv,
+    simulator: scenario.simulator as Record<string, unknown>,
+    sides: {},
+    errors: {},
+  };
+  const limit = theoreticalLimit(scenario, undefined);
+  if (limit !== undefined) result.limit = limit;
+  const lane = {
+    batch: generateDocuments(scenario.key, scenario.documents, options.settings.seed),
+    simulator: scenario.simulator,
+    env: docketEnv,
+    database,
+    sampleMs: options.sampleMs,
+    timeoutMs: Math.max(600_000, (scenario.documents / (limit ?? 4)) * 5000),
+    log,
+  };
+  try {
+    if (scenario.lane === 'interactive') {
+      const interactive = generateDocuments(
+        `${scenario.key}-interactive`,
+        options.settings.interactive,
+        options.settings.seed + 1,
+      );
+      // The first loaded one once the batch's window has filled the LLM queue; the rest spread over its backlog.
+      result.interactive = await runInteractive({ ...lane, interactive, firstMs: 15_000, everyMs: 8_000 });
+    } else {
+      result.fairness = await runFairness(lane);
+    }
+  } catch (err) {
+    result.errors.docket = (err as Error).message;
+    console.error(err);
+  }
+  return result;
+}
+
 async function runScenario(
   scenario: Scenario,
   options: ReturnType<typeof parseFlags>,
   database: DatabaseKind,
 ): Promise<ScenarioResult> {
   log(`${scenario.title} — ${scenario.documents} documents`);
+  if (scenario.lane) return runLaneScenario({ ...scenario, lane: scenario.lane }, options, database);
   const documents = generateDocuments(scenario.key, scenario.documents, options.settings.seed);
   const roughLimit = theoreticalLimit(scenario, 350) ?? 15;
   const timeoutMs = Math.max(600_000, (scenario.documents / roughLimit) * 5000);
@@ -311,7 +365,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       met: d === undefined ? undefined : d >= 90,
     });
   }
-  list.push(...floorGoals(results));
+  list.push(...floorGoals(results), ...laneGoals(results));
   const early = (side: Side) =>
     results.reduce((n, r) => n + (r.sides[side]?.earlyAttempts ?? 0), 0) +
     ` (${results.reduce((n, r) => n + (r.sides[side]?.earlyAttemptsFromAnswer ?? 0), 0)} from answer)`;
@@ -392,6 +446,32 @@ function floorGoals(results: ScenarioResult[]): Goal[] {
         met: docket.peakRssBytes <= 400 * 2 ** 20,
       },
     );
+  }
+  return list;
+}
+
+/** Issue 18's goals for the priority lanes: (f) interactive latency behind a batch, (g) two batches' shares. */
+function laneGoals(results: ScenarioResult[]): Goal[] {
+  const list: Goal[] = [];
+  const f = results.find((r) => r.key === 'f')?.interactive;
+  if (f) {
+    list.push({
+      goal: 'an interactive document behind a batch that saturates the limit: ≤ 2× its idle latency (p50)',
+      scenario: '(f)',
+      docket: `${f.loadedP50.toFixed(1)} s = ${f.ratio.toFixed(1)}×`,
+      reference: `idle ${f.idleP50.toFixed(2)} s`,
+      met: f.ratio <= 2,
+    });
+  }
+  const g = results.find((r) => r.key === 'g')?.fairness;
+  if (g) {
+    list.push({
+      goal: 'two batches submitted together share the limit about evenly (40–60% each while both run)',
+      scenario: '(g)',
+      docket: g.sharesWhileBoth.map((share) => `${share.toFixed(0)}%`).join(' / '),
+      reference: `makespans ${g.batches.map((b) => `${b.makespanSeconds.toFixed(0)} s`).join(' / ')}`,
+      met: g.sharesWhileBoth.every((share) => share >= 40 && share <= 60),
+    });
   }
   return list;
 }
@@ -482,6 +562,11 @@ async function main(): Promise<void> {
       'Batch children in flight: sampled from the server (visibility: the batch’s children still running and ' +
         '`classifying`), not from the batch’s progress query, which counts a group of children as started only once ' +
         'the whole group has started while the group’s first children already finish and signal.',
+      '(f): interactive documents go through `submitDocument` (what `POST /v1/documents` calls), latency from the ' +
+        'call to the stored result; half one after the other on the idle Docket, half while a batch saturates the ' +
+        'limit (from 15 s after it, one every 8 s, when its window has filled the LLM task queue). (g): two batches of ' +
+        'half the documents each, metadata `source` a and b, submitted at the same moment; each one’s share of the ' +
+        'documents completed until the first of them finished.',
       'CPU: /proc/<pid>/stat of the worker or baseline process, the Temporal dev server, and the PostgreSQL ' +
         'backends connected to the run’s database; the bench process (simulator, submission, sampling) apart. ' +
         'RSS sampled every ' +
