@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../src/shared/names.js';
 import { DOCUMENT_STATUS } from '../src/shared/status.js';
@@ -20,6 +22,8 @@ export interface BatchMonitorOptions {
   databasePids?: () => Promise<number[]>;
   sampleMs: number;
   log: (line: string) => void;
+  /** Asks the worker for heap snapshots once half the documents are completed (bench/heap/snapshot-hook.cjs). */
+  heapSnapshots?: { dir: string; label: string };
 }
 
 /**
@@ -114,6 +118,7 @@ export class BatchMonitor {
       if (this.options.databasePids) this.databasePids = await this.options.databasePids();
       if (!this.batch) return;
       this.completed = await this.options.completed();
+      this.requestHeapSnapshot();
       const deadline = () => Date.now() + 2_000;
       // A deadline, not a timeout around the promise: the call itself ends (its gRPC retries included) before the
       // connection is closed at the end of the run.
@@ -140,6 +145,17 @@ export class BatchMonitor {
     } catch {
       // A read can miss (the batch not yet visible, a run switching over); the next one counts.
     }
+  }
+
+  private snapshotRequested = false;
+
+  private requestHeapSnapshot(): void {
+    const snapshots = this.options.heapSnapshots;
+    if (!snapshots || this.snapshotRequested || this.completed < this.options.total / 2) return;
+    this.snapshotRequested = true;
+    mkdirSync(snapshots.dir, { recursive: true });
+    writeFileSync(join(snapshots.dir, 'request'), `${snapshots.label}-${this.completed}`);
+    this.options.log(`  ${this.options.label}: heap snapshots requested at ${this.completed} documents`);
   }
 
   private logProgress(): void {

@@ -20,6 +20,8 @@ import { BatchMonitor } from './batch-monitor.js';
 import { startBenchTemporal, TASK_QUEUE_TYPE, waitForPollers, type BenchTemporal } from './temporal-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Takes heap snapshots of every thread of the process it is loaded into, on request. */
+export const HEAP_SNAPSHOT_HOOK = fileURLToPath(new URL('./heap/snapshot-hook.cjs', import.meta.url));
 
 export interface DocketSideOptions {
   documents: BenchDocument[];
@@ -31,6 +33,8 @@ export interface DocketSideOptions {
   /** Give up waiting for the batch after this long. */
   timeoutMs: number;
   log: (line: string) => void;
+  /** Heap snapshots of the worker halfway through the batch go to this folder (bench/heap/snapshot-hook.cjs). */
+  heapSnapshots?: string;
 }
 
 /** Starts `src/worker.ts`, the production worker entry, and resolves once it polls both task queues. */
@@ -38,11 +42,15 @@ async function startWorker(
   env: NodeJS.ProcessEnv,
   client: Client,
 ): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(env.DOCKET_BENCH_HEAP_SNAPSHOTS ? ['--require', HEAP_SNAPSHOT_HOOK] : []), '--import', 'tsx', 'src/worker.ts'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = tail(child);
   await waitForPollers(
     client,
@@ -85,7 +93,7 @@ export interface DocketStack {
  * simulator, and one `src/worker.ts` process configured through DOCKET_* variables (payloads encrypted).
  */
 export async function startDocketStack(
-  options: Pick<DocketSideOptions, 'simulator' | 'env' | 'database'> & { maxBatchDocuments: number },
+  options: Pick<DocketSideOptions, 'simulator' | 'env' | 'database' | 'heapSnapshots'> & { maxBatchDocuments: number },
 ): Promise<DocketStack> {
   const [temporal, db, simulator] = await Promise.all([
     startBenchTemporal(),
@@ -104,6 +112,7 @@ export async function startDocketStack(
     DOCKET_PAYLOAD_KEYS: generatePayloadKey('bench'),
     DOCKET_LOG_LEVEL: 'warn',
     DOCKET_MAX_BATCH_DOCUMENTS: String(Math.max(10_000, options.maxBatchDocuments)),
+    ...(options.heapSnapshots ? { DOCKET_BENCH_HEAP_SNAPSHOTS: options.heapSnapshots } : {}),
     ...options.env,
   };
   const pool = createPool(db.url, 4);
@@ -155,6 +164,7 @@ export function docketMonitor(
     ...(options.database === 'postgres' ? { databasePids: () => backendPids(stack.pool, stack.databaseName) } : {}),
     sampleMs: options.sampleMs,
     log: options.log,
+    ...(options.heapSnapshots ? { heapSnapshots: { dir: options.heapSnapshots, label: 'docket' } } : {}),
   });
 }
 

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -52,6 +53,8 @@ ones beside the floor: a minimal workflow of Docket's shape on the same kind of 
                             e.g. --docket-env DOCKET_LLM_RPM=228 to try pacing below the provider's limit
   --db postgres|pglite      database (default: PostgreSQL at 127.0.0.1:5432 when reachable)
   --sample-ms N             CPU/RSS/history sampling period          (default 1000)
+  --heap-snapshots DIR      heap snapshots of the Docket and floor workers (every thread) halfway through each
+                            batch, written to DIR; they pause the worker, so the run's figures are not comparable
   --seed N                  simulator seed                           (default 1)
   --out DIR                 results folder                           (default bench/results)`;
 
@@ -85,6 +88,7 @@ function parseFlags() {
       db: { type: 'string' },
       'docket-env': { type: 'string', multiple: true },
       'sample-ms': { type: 'string' },
+      'heap-snapshots': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
     },
@@ -149,6 +153,7 @@ function parseFlags() {
     baselineRetries: int('baseline-retries', 10, 0),
     baselineSleepMs: int('baseline-sleep-ms', 200, 0),
     sampleMs: int('sample-ms', 1000, 50),
+    heapSnapshots: typeof flags['heap-snapshots'] === 'string' ? flags['heap-snapshots'] : undefined,
     out: typeof flags['out'] === 'string' ? flags['out'] : RESULTS_DIR,
   };
 }
@@ -255,6 +260,7 @@ async function runScenario(
             sampleMs: options.sampleMs,
             timeoutMs,
             log,
+            ...(options.heapSnapshots ? { heapSnapshots: join(options.heapSnapshots, scenario.key, side) } : {}),
           })
         : side === 'floor'
           ? await runFloor({
@@ -264,6 +270,7 @@ async function runScenario(
               sampleMs: options.sampleMs,
               timeoutMs,
               log,
+              ...(options.heapSnapshots ? { heapSnapshots: join(options.heapSnapshots, scenario.key, side) } : {}),
             })
           : await runBaseline({
               documents,
@@ -534,6 +541,12 @@ async function main(): Promise<void> {
     scenarios: results,
     goals: goals(results),
     notes: [
+      ...(options.heapSnapshots
+        ? [
+            `Heap snapshots were taken halfway through each batch (--heap-snapshots ${options.heapSnapshots}): they ` +
+              'paused the workers, so the throughput and CPU figures of this run are not comparable to others.',
+          ]
+        : []),
       'Theoretical limit = min(R/60, T/(60·k), C/L) documents per second, k measured as the provider counts a ' +
         'successful request (prompt + completion tokens). The simulator enforces rpm and tpm over a sliding 60 s ' +
         'window and admits a request against tpm at prompt + max_completion_tokens, trued up once answered.',

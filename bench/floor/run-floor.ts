@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { BatchMonitor } from '../batch-monitor.js';
 import { stopChild, tail, withTimeout } from '../child-process.js';
+import { HEAP_SNAPSHOT_HOOK } from '../docket-side.js';
 import { newSideRun, type SideRun } from '../metrics.js';
 import { machineBusySeconds } from '../proc.js';
 import { startBenchTemporal, TASK_QUEUE_TYPE, waitForPollers } from '../temporal-server.js';
@@ -21,17 +22,20 @@ export interface FloorOptions {
   sampleMs: number;
   timeoutMs: number;
   log: (line: string) => void;
+  /** Heap snapshots of the worker halfway through the batch go to this folder (bench/heap/snapshot-hook.cjs). */
+  heapSnapshots?: string;
 }
 
 /** Forks the floor worker and resolves once it polls both of its task queues. */
-async function startFloorWorker(address: string, llmConcurrency: number, client: Client) {
+async function startFloorWorker(address: string, options: FloorOptions, client: Client) {
   const child = fork(WORKER_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...(options.heapSnapshots ? ['--require', HEAP_SNAPSHOT_HOOK] : []), '--import', 'tsx'],
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       FLOOR_TEMPORAL_ADDRESS: address,
-      FLOOR_LLM_CONCURRENCY: String(llmConcurrency),
+      FLOOR_LLM_CONCURRENCY: String(options.llmConcurrency),
+      ...(options.heapSnapshots ? { DOCKET_BENCH_HEAP_SNAPSHOTS: options.heapSnapshots } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -83,7 +87,7 @@ export async function runFloor(options: FloorOptions): Promise<SideRun> {
   let worker: Awaited<ReturnType<typeof startFloorWorker>> | undefined;
   let monitor: BatchMonitor | undefined;
   try {
-    worker = await startFloorWorker(temporal.address, options.llmConcurrency, client);
+    worker = await startFloorWorker(temporal.address, options, client);
     const child = worker.child;
     const batchId = `floor-${Date.now()}`;
     const workflowId = floorBatchWorkflowId(batchId);
@@ -97,6 +101,7 @@ export async function runFloor(options: FloorOptions): Promise<SideRun> {
       completed: async () => (await ask(child, 'count')).stored,
       sampleMs: options.sampleMs,
       log: options.log,
+      ...(options.heapSnapshots ? { heapSnapshots: { dir: options.heapSnapshots, label: 'floor' } } : {}),
     });
     await monitor.begin();
     const harnessBefore = process.cpuUsage();
