@@ -147,7 +147,7 @@ export async function startDocketStack(
 }
 
 /** The monitor of Docket's side: the worker, the server, the run database's backends, the batch's children. */
-export function docketMonitor(
+function docketMonitor(
   stack: DocketStack,
   run: SideRun,
   options: DocketSideOptions,
