@@ -147,12 +147,7 @@ export async function startDocketStack(
 }
 
 /** The monitor of Docket's side: the worker, the server, the run database's backends, the batch's children. */
-function docketMonitor(
-  stack: DocketStack,
-  run: SideRun,
-  options: DocketSideOptions,
-  completed: () => Promise<number>,
-) {
+function docketMonitor(stack: DocketStack, run: SideRun, options: DocketSideOptions, completed: () => Promise<number>) {
   return new BatchMonitor(run, {
     client: stack.client,
     label: 'docket',
