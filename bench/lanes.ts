@@ -2,8 +2,8 @@
  * Scenarios (f) and (g), for issue 18's priority lanes (item 6): how long an interactive document waits behind a batch
  * that saturates the provider's limit, and how two batches submitted together share that limit.
  */
-import { submitBatch } from '../src/api/batches.js';
-import { submitDocument } from '../src/api/documents.js';
+import { submitBatch } from '../src/documents/batch.js';
+import { submitDocument } from '../src/documents/submit.js';
 import type { Pool } from '../src/db/pool.js';
 import { batchWorkflowId, documentWorkflowId } from '../src/shared/names.js';
 import { withTimeout } from './child-process.js';

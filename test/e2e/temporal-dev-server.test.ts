@@ -22,8 +22,6 @@ function formatVersions(file: string): [number, number] {
   }
 }
 
-const STRACE = spawnSync('strace', ['-V']).status === 0;
-
 /**
  * The embedded Temporal server (what `npm start` runs, through `startTemporalDevServer`) keeps its database file in
  * write-ahead-log mode with `synchronous=normal`: observed on the file and on the server's own system calls.
@@ -63,31 +61,28 @@ describe('the embedded Temporal dev server', () => {
     assert.ok(existsSync(`${dbFilename}-shm`), 'the shared-memory index of the log');
   });
 
-  it(
-    'syncs the disk at checkpoints, not at every commit (synchronous=normal)',
-    { skip: !STRACE && 'strace is not installed' },
-    async () => {
-      // The server itself: the one child of the watchdog that runs it.
-      const watchdog = server.child.pid as number;
-      const pid = readFileSync(`/proc/${watchdog}/task/${watchdog}/children`, 'utf8').trim();
-      assert.match(pid, /^\d+$/, 'the server process');
-      const out = join(dataDir, 'strace.txt');
-      const strace = spawn('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', out, '-p', pid], {
-        stdio: 'ignore',
-      });
-      // strace attaches to every thread before the first call is counted.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const starts = 40;
-      await startWorkflows('sync', starts);
-      strace.kill('SIGINT');
-      await once(strace, 'exit');
-      const summary = readFileSync(out, 'utf8');
-      const syncs = [...summary.matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync$/gm)].reduce(
-        (n, m) => n + Number(m[1]),
-        0,
-      );
-      // Every commit syncs with synchronous=full (or the default rollback journal): several per workflow start.
-      assert.ok(syncs < starts, `${syncs} disk syncs for ${starts} workflow starts:\n${summary}`);
-    },
-  );
+  it('syncs the disk at checkpoints, not at every commit (synchronous=normal)', async () => {
+    assert.equal(spawnSync('strace', ['-V']).status, 0, 'strace is not installed: run npm run setup');
+    // The server itself: the one child of the watchdog that runs it.
+    const watchdog = server.child.pid as number;
+    const pid = readFileSync(`/proc/${watchdog}/task/${watchdog}/children`, 'utf8').trim();
+    assert.match(pid, /^\d+$/, 'the server process');
+    const out = join(dataDir, 'strace.txt');
+    const strace = spawn('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', out, '-p', pid], {
+      stdio: 'ignore',
+    });
+    // strace attaches to every thread before the first call is counted.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const starts = 40;
+    await startWorkflows('sync', starts);
+    strace.kill('SIGINT');
+    await once(strace, 'exit');
+    const summary = readFileSync(out, 'utf8');
+    const syncs = [...summary.matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    // Every commit syncs with synchronous=full (or the default rollback journal): several per workflow start.
+    assert.ok(syncs < starts, `${syncs} disk syncs for ${starts} workflow starts:\n${summary}`);
+  });
 });
