@@ -1,3 +1,4 @@
+export * from './audit.js';
 export * from './classification.js';
 export * from './errors.js';
 export * from './messages.js';
