@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isCorrect, sampleWeight, type CheckedAnswer } from './checked-answers.js';
 import { weightedProportion } from './wilson.js';
 
@@ -5,32 +6,30 @@ import { weightedProportion } from './wilson.js';
 export const RELIABILITY_BUCKET_WIDTH = 0.1;
 
 /** Answers stated with a confidence in [low, high) (the last bucket includes 1), against how often they were right. */
-export interface ReliabilityBucket {
-  low: number;
-  high: number;
-  /** Checked answers in the bucket (the sample size). */
-  answers: number;
-  /** Of those, how many were right. */
-  correct: number;
-  /** The mean stated confidence of the answers the bucket stands for. */
-  meanConfidence: number;
-  /** The share of them that are right, with its 95% Wilson interval. */
-  accuracy: number;
-  accuracyLow: number | null;
-  accuracyHigh: number | null;
-}
+export const reliabilityBucketSchema = z.object({
+  low: z.number(),
+  high: z.number(),
+  answers: z.number().describe('Checked answers in the bucket: the sample size.'),
+  correct: z.number().describe('Of those, how many were right.'),
+  meanConfidence: z.number().describe('The mean stated confidence of the answers the bucket stands for.'),
+  accuracy: z.number().describe('The share of them that are right (weighted by how each was sampled).'),
+  accuracyLow: z.number().nullable().describe('Its 95% Wilson interval, over the effective sample size.'),
+  accuracyHigh: z.number().nullable(),
+});
+export type ReliabilityBucket = z.infer<typeof reliabilityBucketSchema>;
 
 /** The reliability table of stated confidence against observed accuracy, and its expected calibration error. */
-export interface Reliability {
-  /** The buckets that hold answers, lowest first. */
-  buckets: ReliabilityBucket[];
-  answers: number;
-  /**
-   * Σ over buckets of (the bucket's share of all answers) × |accuracy − mean confidence|: how far, on average over the
-   * answers Docket sees, the stated confidence is from the truth. 0 is a calibrated model; null without answers.
-   */
-  expectedCalibrationError: number | null;
-}
+export const reliabilitySchema = z.object({
+  buckets: z.array(reliabilityBucketSchema).describe('The buckets that hold answers, lowest first.'),
+  answers: z.number(),
+  expectedCalibrationError: z
+    .number()
+    .nullable()
+    .describe(
+      "Σ over buckets of the bucket's share of all answers × |accuracy − mean confidence|: 0 is a calibrated model.",
+    ),
+});
+export type Reliability = z.infer<typeof reliabilitySchema>;
 
 const bucketOf = (confidence: number, width: number) =>
   Math.min(Math.floor(confidence / width + 1e-9), Math.round(1 / width) - 1);

@@ -1,28 +1,29 @@
+import { z } from 'zod';
 import { groupBy, isCorrect, sampleWeight, type CheckedAnswer } from './checked-answers.js';
 import { weightedProportion } from './wilson.js';
 
 /** The accuracy of one group of auto-accepted answers, estimated from its audits. */
-export interface AccuracyRow {
-  /** The group's value: `all`, a category the model answered, a prompt version or a model. */
-  key: string;
-  /** Audited answers (the sample size). */
-  audited: number;
-  /** Of those, how many the auditor confirmed. */
-  correct: number;
-  /** The estimated share of the group's auto-accepted answers that are right; null without audits. */
-  accuracy: number | null;
-  /** The 95% Wilson interval of that share. */
-  low: number | null;
-  high: number | null;
-}
+export const accuracyRowSchema = z.object({
+  key: z.string().describe('The group: `all`, a category the model answered, a prompt version or a model.'),
+  audited: z.number().describe('Audited answers: the sample size.'),
+  correct: z.number().describe('Of those, how many the auditor confirmed.'),
+  accuracy: z
+    .number()
+    .nullable()
+    .describe("The estimated share of the group's auto-accepted answers that are right; null without audits."),
+  low: z.number().nullable().describe('The 95% Wilson interval of that share.'),
+  high: z.number().nullable(),
+});
+export type AccuracyRow = z.infer<typeof accuracyRowSchema>;
 
 /** Accuracy of auto-accepted answers, overall and by answered category, prompt version and model. */
-export interface AccuracyEstimate {
-  overall: AccuracyRow;
-  byCategory: AccuracyRow[];
-  byPromptVersion: AccuracyRow[];
-  byModel: AccuracyRow[];
-}
+export const accuracyEstimateSchema = z.object({
+  overall: accuracyRowSchema,
+  byCategory: z.array(accuracyRowSchema).describe("By the model's category: the precision of each."),
+  byPromptVersion: z.array(accuracyRowSchema),
+  byModel: z.array(accuracyRowSchema),
+});
+export type AccuracyEstimate = z.infer<typeof accuracyEstimateSchema>;
 
 function accuracyRow(key: string, audits: readonly CheckedAnswer[]): AccuracyRow {
   const share = weightedProportion(audits.map((a) => ({ hit: isCorrect(a), weight: sampleWeight(a) })));

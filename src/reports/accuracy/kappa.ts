@@ -1,19 +1,23 @@
+import { z } from 'zod';
+
 /** How much two reviews of the same documents agree, beyond what chance would give. */
-export interface ReviewerAgreement {
-  /** Documents reviewed twice. */
-  documents: number;
-  /** Of those, how many got the same category both times. */
-  agreed: number;
-  /** agreed / documents; null without documents. */
-  observed: number | null;
-  /** The agreement two independent reviews with these category frequencies would reach by chance. */
-  expected: number | null;
-  /**
-   * Cohen's kappa, (observed − expected) / (1 − expected): 1 is perfect agreement, 0 what chance gives, below 0 worse
-   * than chance. Null without documents, or when chance alone agrees on everything (both always chose one category).
-   */
-  kappa: number | null;
-}
+export const reviewerAgreementSchema = z.object({
+  documents: z.number().describe('Documents reviewed twice.'),
+  agreed: z.number().describe('Of those, how many got the same category both times.'),
+  observed: z.number().nullable().describe('agreed / documents.'),
+  expected: z
+    .number()
+    .nullable()
+    .describe('The agreement two independent reviews with these category frequencies would reach by chance.'),
+  kappa: z
+    .number()
+    .nullable()
+    .describe(
+      "Cohen's kappa, (observed − expected) / (1 − expected): 1 perfect, 0 what chance gives. Null when chance " +
+        'alone agrees on everything.',
+    ),
+});
+export type ReviewerAgreement = z.infer<typeof reviewerAgreementSchema>;
 
 /**
  * Cohen's kappa of double-reviewed documents, each a pair (first review's category, second review's category). The

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { groupBy, isCorrect, sampleWeight, type CheckedAnswer } from './checked-answers.js';
 import { weightedProportion, Z_95 } from './wilson.js';
 
@@ -12,29 +13,31 @@ export interface ConfidenceCount {
 }
 
 /** Why there is, or is not, a suggestion. */
-export type ThresholdStatus = 'suggested' | 'not_enough_data' | 'target_not_met';
+export const THRESHOLD_STATUSES = ['suggested', 'not_enough_data', 'target_not_met'] as const;
+export type ThresholdStatus = (typeof THRESHOLD_STATUSES)[number];
 
 /** The confidence threshold a taxonomy would need for its auto-accepted answers to meet a target accuracy. */
-export interface ThresholdSuggestion {
-  taxonomy: string;
-  target: number;
-  status: ThresholdStatus;
-  /** Why, in words, when there is no suggestion. */
-  reason: string | null;
-  /** The lowest confidence whose accepted answers' accuracy is at least `target` at 95% confidence. */
-  threshold: number | null;
-  /** The estimated accuracy of the answers it would accept, with its 95% Wilson interval. */
-  accuracy: number | null;
-  accuracyLow: number | null;
-  accuracyHigh: number | null;
-  /** The share of the taxonomy's answered documents it would accept without a person. */
-  autoAcceptShare: number | null;
-  /** Checked answers of the taxonomy (audits and reviews), and audits among them. */
-  sample: number;
-  audits: number;
-  /** The fewest checked answers that could ever show `target` (see `minimumSample`). */
-  minimumSample: number;
-}
+export const thresholdSuggestionSchema = z.object({
+  taxonomy: z.string(),
+  target: z.number().describe('The accuracy aimed for.'),
+  status: z.enum(THRESHOLD_STATUSES),
+  reason: z.string().nullable().describe('Why, in words, when there is no suggestion.'),
+  threshold: z
+    .number()
+    .nullable()
+    .describe("The lowest confidence whose accepted answers' accuracy is at least `target` at 95% confidence."),
+  accuracy: z.number().nullable().describe('The estimated accuracy of the answers it would accept.'),
+  accuracyLow: z.number().nullable().describe('Its 95% Wilson interval.'),
+  accuracyHigh: z.number().nullable(),
+  autoAcceptShare: z
+    .number()
+    .nullable()
+    .describe("The share of the taxonomy's answered documents it would accept without a person."),
+  sample: z.number().describe('Checked answers of the taxonomy: audits and reviews.'),
+  audits: z.number(),
+  minimumSample: z.number().describe('The fewest checked answers that could ever show the target.'),
+});
+export type ThresholdSuggestion = z.infer<typeof thresholdSuggestionSchema>;
 
 /**
  * The fewest checked answers that could show an accuracy of `target` at 95% confidence: even with every answer
@@ -90,27 +93,29 @@ export function suggestThreshold(
   target: number = DEFAULT_ACCURACY_TARGET,
 ): ThresholdSuggestion {
   if (!(target > 0 && target < 1)) throw new RangeError(`the target accuracy must be between 0 and 1, got ${target}`);
-  const audits = checked.filter((a) => a.source === 'audit').length;
-  const base = {
-    taxonomy,
-    target,
-    sample: checked.length,
-    audits,
-    minimumSample: minimumSample(target),
-    threshold: null,
-    accuracy: null,
-    accuracyLow: null,
-    accuracyHigh: null,
-    autoAcceptShare: null,
-  };
-  const short = notEnoughData(base.sample, audits, base.minimumSample);
-  if (short) return { ...base, status: 'not_enough_data', reason: short };
+  const sample = { sample: checked.length, audits: checked.filter((a) => a.source === 'audit').length };
+  const minimum = minimumSample(target);
+  const short = notEnoughData(sample.sample, sample.audits, minimum);
+  const outcome = short
+    ? { ...NO_THRESHOLD, status: 'not_enough_data' as const, reason: short }
+    : lowestMeetingTarget(checked, population, target);
+  return { taxonomy, target, ...outcome, ...sample, minimumSample: minimum };
+}
+
+type Outcome = Omit<ThresholdSuggestion, 'taxonomy' | 'target' | 'sample' | 'audits' | 'minimumSample'>;
+const NO_THRESHOLD = { threshold: null, accuracy: null, accuracyLow: null, accuracyHigh: null, autoAcceptShare: null };
+
+/** The first candidate, lowest first, whose accepted answers' Wilson lower bound reaches `target`. */
+function lowestMeetingTarget(
+  checked: readonly CheckedAnswer[],
+  population: readonly ConfidenceCount[],
+  target: number,
+): Outcome {
   for (const threshold of [...new Set(checked.map((a) => a.confidence))].sort((a, b) => a - b)) {
     const accepted = checked.filter((a) => a.confidence >= threshold);
     const share = weightedProportion(accepted.map((a) => ({ hit: isCorrect(a), weight: sampleWeight(a) })));
     if (share.interval && share.interval.low >= target) {
       return {
-        ...base,
         status: 'suggested',
         reason: null,
         threshold,
@@ -122,9 +127,9 @@ export function suggestThreshold(
     }
   }
   return {
-    ...base,
     status: 'target_not_met',
     reason: `no threshold's accepted answers reach ${target} at 95% confidence; keep reviewing, or improve the prompt or model`,
+    ...NO_THRESHOLD,
   };
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { groupBy } from './checked-answers.js';
 import { median } from './percentile.js';
 
@@ -10,30 +11,28 @@ export interface DecisionTiming {
 }
 
 /** How much one reviewer decides, and how fast. */
-export interface ReviewerThroughput {
-  reviewer: string;
-  decisions: number;
-  /** UTC days with at least one decision. */
-  activeDays: number;
-  /** UTC clock hours with at least one decision. */
-  activeHours: number;
-  /** decisions / activeDays. */
-  perActiveDay: number;
-  /** decisions / activeHours. */
-  perActiveHour: number;
-  /** Median seconds from pending to decided, over the decisions whose pending time is known; null without one. */
-  medianSecondsToDecide: number | null;
-}
+export const reviewerThroughputSchema = z.object({
+  reviewer: z.string(),
+  decisions: z.number(),
+  activeDays: z.number().describe('UTC days with at least one decision.'),
+  activeHours: z.number().describe('UTC clock hours with at least one decision.'),
+  perActiveDay: z.number().describe('decisions / activeDays.'),
+  perActiveHour: z.number().describe('decisions / activeHours.'),
+  medianSecondsToDecide: z
+    .number()
+    .nullable()
+    .describe('Median seconds from pending to decided, over the decisions whose pending time is known.'),
+});
+export type ReviewerThroughput = z.infer<typeof reviewerThroughputSchema>;
 
 /** Reviewer throughput: each reviewer, busiest first, and the team as a whole. */
-export interface Throughput {
-  reviewers: ReviewerThroughput[];
-  decisions: number;
-  /** Median seconds from pending to decided over every timed decision. */
-  medianSecondsToDecide: number | null;
-  /** Decisions whose pending time is known (the time-to-decide figures count only these). */
-  timed: number;
-}
+export const throughputSchema = z.object({
+  reviewers: z.array(reviewerThroughputSchema).describe('Busiest first.'),
+  decisions: z.number(),
+  medianSecondsToDecide: z.number().nullable().describe('Over every timed decision.'),
+  timed: z.number().describe('Decisions whose pending time is known: the time-to-decide figures count only these.'),
+});
+export type Throughput = z.infer<typeof throughputSchema>;
 
 const secondsToDecide = (d: DecisionTiming) =>
   d.pendingSince === null ? [] : [Math.max(0, (d.decidedAt.getTime() - d.pendingSince.getTime()) / 1000)];
