@@ -6,4 +6,5 @@ export * from './names.js';
 export * from './search-attributes.js';
 export * from './status.js';
 export * from './taxonomy.js';
+export * from './webhooks.js';
 export * from './workflow-types.js';
