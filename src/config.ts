@@ -5,7 +5,9 @@ import { parsePayloadKeys, type PayloadKey } from './codec/payload-keys.js';
 import { DEFAULT_MAX_FILE_BYTES } from './extraction/file-size.js';
 import { DEFAULT_VISION_MAX_PAGES, DEFAULT_VISION_MAX_PIXELS, type ExtractionSettings } from './extraction/settings.js';
 import { CLASSIFY_TASK } from './llm/prompt.js';
+import { parseWebhookSecrets, WebhookSecretError } from './notifications/secret.js';
 import { loadPrompts } from './llm/prompts.js';
+import { DEFAULT_AUDIT_RATE } from './shared/audit.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 import { loadTemporalConfig, TemporalConfigError, type TemporalConfig } from './temporal-connection.js';
@@ -111,6 +113,19 @@ const taxonomiesSchema = z
   })
   .optional();
 
+const webhookSecretsSchema = z
+  .string()
+  .transform((raw, ctx): Buffer[] => {
+    try {
+      return parseWebhookSecrets(raw);
+    } catch (err) {
+      if (!(err instanceof WebhookSecretError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
 /**
  * Every environment variable Docket reads, with its default (DESIGN.md §2). Parsed once at start-up by the
  * entry points; everything else receives the typed `Config`.
@@ -207,6 +222,14 @@ export const envSchema = z.object({
   DOCKET_CANARY: canarySchema,
   /** Valid answers below this confidence go to review. @default 0.5 @readBy API */
   DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /**
+   * Share of confident, auto-accepted results also sent to review as audits (reason `audit`), after the result is
+   * stored: the document is `completed` and the audit never holds it up. Chosen from the document id, independently
+   * of the canary split; what the report's accuracy estimate is computed from. `0` turns audits off.
+   * @default 0.02
+   * @readBy API
+   */
+  DOCKET_AUDIT_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_AUDIT_RATE),
   /**
    * Spend cap per UTC day, in US dollars: a call that would exceed it is not made and its document pauses
    * (`budget_exhausted`) until the next UTC day or a resume. Unset: no cap.
@@ -384,6 +407,20 @@ export const envSchema = z.object({
    * @readBy all
    */
   DOCKET_PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+  /**
+   * Where signed webhooks go (review needed, escalation, batch completed, operator pause; docs/notifications.md):
+   * an HTTP(S) URL that receives a POST per event, retried for up to 3 days. Requires `DOCKET_WEBHOOK_SECRET`.
+   * Unset: no webhooks.
+   * @readBy worker
+   */
+  DOCKET_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /**
+   * The Standard Webhooks signing secret: `whsec_` followed by the base64 of 24 to 64 random bytes (the output of
+   * `openssl rand -base64 32`). Several, separated by spaces, while a secret is rotated: each signs every delivery.
+   * Never logged.
+   * @readBy worker
+   */
+  DOCKET_WEBHOOK_SECRET: webhookSecretsSchema,
   /** Log level of every process. @readBy all */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
@@ -459,6 +496,10 @@ export interface Config {
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
   /** Files as documents: the vision model and its limits, OCR, extractions in flight. */
   extraction: ExtractionSettings;
+  /** DOCKET_AUDIT_RATE: the share of confident, auto-accepted results audited. */
+  audit: { rate: number };
+  /** DOCKET_WEBHOOK_URL and the HMAC keys of DOCKET_WEBHOOK_SECRET; unset: no webhooks. */
+  webhook?: WebhookConfig;
   dailyBudgetUsd?: number;
   taxonomies: Taxonomy[];
   dataDir: string;
@@ -483,6 +524,13 @@ export interface Config {
   shutdownGraceMs?: number;
   /** Set by `npm start` when its simulator answers instead of a model (reports say so). */
   simulated?: boolean;
+}
+
+/** Where signed webhooks go. */
+export interface WebhookConfig {
+  url: string;
+  /** HMAC-SHA256 keys, decoded; the first is the current one. */
+  secrets: Buffer[];
 }
 
 /** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
@@ -515,6 +563,18 @@ function checkCanary(canary: CanaryConfig): CanaryConfig {
     throw new ConfigError('invalid configuration:\n  DOCKET_CANARY: name a candidate promptVersion, model, or both');
   }
   return canary;
+}
+
+/** Webhooks are always signed: a URL without a secret stops the process rather than send unsigned requests. */
+function webhookConfig(e: Env): WebhookConfig | undefined {
+  if (e.DOCKET_WEBHOOK_URL === undefined) return undefined;
+  if (e.DOCKET_WEBHOOK_SECRET === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  DOCKET_WEBHOOK_SECRET: required when DOCKET_WEBHOOK_URL is set (webhooks are always ' +
+        'signed); generate one with "whsec_$(openssl rand -base64 32)" and give it to the receiver',
+    );
+  }
+  return { url: e.DOCKET_WEBHOOK_URL, secrets: e.DOCKET_WEBHOOK_SECRET };
 }
 
 function temporalConfig(env: NodeJS.ProcessEnv): TemporalConfig {
@@ -618,6 +678,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ocr: { engine: e.DOCKET_OCR, languages: e.DOCKET_OCR_LANGUAGES },
       concurrency: e.DOCKET_EXTRACTION_CONCURRENCY,
     },
+    audit: { rate: e.DOCKET_AUDIT_RATE },
+    webhook: webhookConfig(e),
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
     taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
     dataDir: e.DOCKET_DATA_DIR,

@@ -1,3 +1,4 @@
+export * from './audit.js';
 export * from './classification.js';
 export * from './errors.js';
 export * from './extraction.js';
@@ -6,4 +7,5 @@ export * from './names.js';
 export * from './search-attributes.js';
 export * from './status.js';
 export * from './taxonomy.js';
+export * from './webhooks.js';
 export * from './workflow-types.js';
