@@ -83,6 +83,10 @@ const workflowBoundary = boundaryBlocks('src/workflows', (depth) => [
     message: 'workflow code imports only ../shared and activity types from the rest of the project.',
   },
   {
+    regex: `^${up(depth + 1)}shared(/index(\\.js)?)?$`,
+    message: 'import the module of src/shared you need, not its index: that would bundle every schema into workflows.',
+  },
+  {
     regex: `^${up(depth + 1)}activities(/|$)`,
     allowTypeImports: true,
     message:
@@ -123,7 +127,8 @@ const LAYERS = {
     message: 'domain services know nothing of HTTP or the CLI: throw a domain error (errors.ts); routes translate it.',
   },
   db: {
-    folders: ['api', 'cli', 'client', 'dev', 'documents', 'activities', 'workflows', 'worker', 'reports'],
+    folders: ['api', 'cli', 'client', 'dev', 'documents', 'activities', 'workflows', 'worker'],
+    typeFolders: ['reports'],
     message: 'src/db holds the SQL, under the modules that call it: they hand it what it stores.',
   },
   llm: {

@@ -10,11 +10,13 @@ type Probe = [file: string, importLine: string];
 
 const REFUSED: Probe[] = [
   ['src/workflows/probe.ts', "import { getDocument } from '../db/queries.js';"],
+  ['src/workflows/probe.ts', "import { SA } from '../shared/index.js';"],
   ['src/client/probe.ts', "import { SA } from '../shared/search-attributes.js';"],
   ['src/client/probe.ts', "import { Client } from '@temporalio/client';"],
   ['src/documents/probe.ts', "import { Hono } from 'hono';"],
   ['src/documents/probe.ts', "import { createApp } from '../api/app.js';"],
   ['src/db/probe.ts', "import { getDocumentView } from '../documents/view.js';"],
+  ['src/db/probe.ts', "import { buildReport } from '../reports/report.js';"],
   ['src/llm/provider-errors/probe.ts', "import { createActivities } from '../../activities/index.js';"],
   ['src/activities/llm-call/probe.ts', "import { createApp } from '../../api/app.js';"],
   ['src/api/routes/probe.ts', "import { runDev } from '../../dev/start.js';"],
@@ -31,6 +33,7 @@ const ALLOWED: Probe[] = [
   ['src/workflows/probe.ts', "import type * as activities from '../activities/index.js';"],
   ['src/documents/probe.ts', "import { getDocument } from '../db/queries.js';"],
   ['src/db/probe.ts', "import { SA } from '../shared/search-attributes.js';"],
+  ['src/db/probe.ts', "import type { CheckedAnswer } from '../reports/accuracy/index.js';"],
   ['src/activities/llm-call/probe.ts', "import { getDocument } from '../../db/queries.js';"],
   ['src/api/routes/probe.ts', "import { getDocumentView } from '../../documents/view.js';"],
   ['src/cli/commands/probe.ts', "import { formatReportText } from '../../reports/format-text.js';"],
