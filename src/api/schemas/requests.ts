@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { documentId, documentText, metadata, strictObject, variantName } from '../validation.js';
+import { strictObject } from '../../validation/strict-object.js';
+import { variantName } from '../../validation/variant-name.js';
+import { documentId, documentText, metadata } from '../validation.js';
 
 /** A taxonomy name as a request names it. */
 const taxonomyName = z.string().min(1, 'taxonomy is empty: name a configured taxonomy or leave it out').max(200);
