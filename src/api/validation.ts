@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CANARY_FIELD_HINTS } from '../canary/schema.js';
 import type { FieldHints } from '../validation/describe-issue.js';
 
 /** Metadata is stored beside every document and returned with it: a generous but bounded size. */
@@ -6,6 +7,7 @@ export const MAX_METADATA_BYTES = 64 * 1024;
 
 /** What each field of a request holds, in the words an error message uses when it is missing or of the wrong type. */
 export const FIELD_HINTS: FieldHints = {
+  ...CANARY_FIELD_HINTS,
   text: "the document's text as a string",
   id: 'a string of letters, digits, ".", "_", ":" and "-"',
   metadata: 'a JSON object of your own fields',
@@ -13,11 +15,6 @@ export const FIELD_HINTS: FieldHints = {
   documents: 'an array of documents, each { "text": string, "id"?: string, "metadata"?: object }',
   category: "one of the document's taxonomy categories, as a string",
   note: "the reviewer's note, as a string",
-  share: 'a number from 0 to 1: the share of new documents that use the candidate',
-  model: 'a model name, as a string',
-  promptVersion: 'a prompt version, as a string',
-  maxParseFailureRate: 'a number from 0 to 1',
-  minCalls: 'a whole number of calls',
   a: 'an object { "promptVersion"?: string, "model"?: string }',
   b: 'an object { "promptVersion"?: string, "model"?: string }',
 };

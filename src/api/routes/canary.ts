@@ -2,8 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { endCanary, getCanaryReport, startCanary } from '../../documents/canary.js';
 import { jsonBody } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
-import { canaryReportSchema, canarySchema } from '../schemas/canary.js';
-import { startCanarySchema } from '../schemas/requests.js';
+import { canaryReportSchema, canarySchema, startCanarySchema } from '../schemas/canary.js';
 
 const ACTIONS = {
   promote: 'Promote the candidate: every new document uses it',

@@ -1,10 +1,19 @@
 import { z } from '@hono/zod-openapi';
+import { canarySettingsSchema } from '../../canary/schema.js';
 import type { CanaryRow } from '../../db/canary.js';
 import type { CanaryReport } from '../../reports/canary.js';
 import { assertSameType, type Json } from './same-type.js';
 
-// The JSON of the canary routes. The canary's row (src/db/canary.ts) and its report (src/reports/canary.ts) own these
-// shapes; the checks below stop the build when a schema and its source's type part ways.
+// The JSON of the canary routes. src/canary/schema.ts declares the request (named here for OpenAPI only); the
+// canary's row (src/db/canary.ts) and its report (src/reports/canary.ts) own the other shapes, and the checks below
+// stop the build when a schema and its source's type part ways.
+
+/**
+ * Body of `POST /v1/canary`. zod gives a schema the methods its prototype has when the schema is built, and the
+ * environment's parser may build this one before @hono/zod-openapi adds `.openapi`: a clone, built now, has it (and
+ * the same definition).
+ */
+export const startCanarySchema = canarySettingsSchema.clone().openapi('StartCanary');
 
 const variantSchema = z.object({ promptVersion: z.string(), model: z.string() });
 

@@ -28,15 +28,6 @@ export const reviewSchema = strictObject({
   note: z.string().max(4000, 'note is longer than 4000 characters: shorten it').optional(),
 }).openapi('ReviewDecision');
 
-/** Body of `POST /v1/canary`. */
-export const startCanarySchema = strictObject({
-  share: z.number().min(0).max(1),
-  promptVersion: variantName('promptVersion').optional(),
-  model: variantName('model').optional(),
-  maxParseFailureRate: z.number().min(0).max(1).default(0.2),
-  minCalls: z.number().int().positive().max(1_000_000).default(20),
-}).openapi('StartCanary');
-
 /** Documents one comparison may hold. */
 export const MAX_COMPARE_DOCUMENTS = 500;
 
