@@ -6,10 +6,9 @@ import {
 } from '../db/canary.js';
 import { DEFAULT_TAXONOMY } from '../shared/taxonomy.js';
 import type { ServiceDeps } from './deps.js';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import { ConflictError, InvalidInputError } from './errors.js';
 import { requireKnownPromptVersion } from './prompt-versions.js';
 import { defaultVariant, forgetCanary } from './routing.js';
-import { canaryReport, type CanaryReport } from '../reports/canary.js';
 
 /** A canary as an admin starts one: a candidate prompt version and/or model for a share of new documents. */
 export interface StartCanary {
@@ -18,17 +17,6 @@ export interface StartCanary {
   model?: string;
   maxParseFailureRate: number;
   minCalls: number;
-}
-
-/** The newest canary and its variants compared; not found when no canary ever ran. */
-export async function getCanaryReport(deps: Pick<ServiceDeps, 'pool' | 'config'>): Promise<CanaryReport> {
-  const report = await canaryReport(deps.pool, deps.config.llm.confidenceThreshold);
-  if (!report) {
-    throw new NotFoundError(
-      'no canary has run: start one with `docket canary start`, POST /v1/canary or DOCKET_CANARY',
-    );
-  }
-  return report;
 }
 
 /**

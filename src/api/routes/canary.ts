@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { endCanary, getCanaryReport, startCanary } from '../../documents/canary.js';
+import { getCanaryReport } from '../../canary/report.js';
+import { endCanary, startCanary } from '../../documents/canary.js';
 import { jsonBody } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
 import { canaryReportSchema, canarySchema, startCanarySchema } from '../schemas/canary.js';
