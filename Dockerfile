@@ -26,8 +26,9 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 FROM ${NODE_IMAGE} AS runtime
 # Trusted roots for the Temporal client's native TLS (Temporal Cloud); Node brings its own for OpenAI.
+# tesseract-ocr (English data included) for DOCKET_OCR=tesseract; other languages: tesseract-ocr-<lang>.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends ca-certificates \
+  && apt-get install -y --no-install-recommends ca-certificates tesseract-ocr \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PATH=/app/node_modules/.bin:$PATH

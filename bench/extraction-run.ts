@@ -1,11 +1,18 @@
 /**
  * The measured half of `npm run bench:extraction`, in a process of its own so that its peak RSS is extraction's
- * alone: extracts every file of a folder one after the other, as a worker with one extraction slot would, and prints
- * one JSON line per file, then a summary line with the process's peak RSS.
+ * alone: extracts every file of a folder one after the other and prepares its images for a vision model, as the
+ * extraction activity does with one slot (without the database), and prints one JSON line per file, then a summary
+ * line with the process's peak RSS.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractDocument, UnreadableDocumentError } from '../src/extraction/index.js';
+import {
+  DEFAULT_VISION_MAX_PAGES,
+  DEFAULT_VISION_MAX_PIXELS,
+  extractDocument,
+  prepareVisionImages,
+  UnreadableDocumentError,
+} from '../src/extraction/index.js';
 
 /** One file's outcome. */
 export interface FileRow {
@@ -31,9 +38,13 @@ for (const name of readdirSync(dir).sort()) {
   const row: FileRow = { name, category, bytes: bytes.length, ms: 0 };
   try {
     const result = await extractDocument(bytes, { name });
+    const prepared = await prepareVisionImages(result.images ?? [], {
+      maxImages: DEFAULT_VISION_MAX_PAGES,
+      maxPixels: DEFAULT_VISION_MAX_PIXELS,
+    });
     row.method = result.method;
     row.pagesRead = result.pagesRead ?? result.pages ?? 1;
-    row.images = result.images?.length ?? 0;
+    row.images = prepared.images.length;
   } catch (error) {
     if (!(error instanceof UnreadableDocumentError)) throw error;
     row.error = error.reason;

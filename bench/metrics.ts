@@ -51,12 +51,12 @@ export function newSideRun(side: SideRun['side'], requests: SideRun['requests'])
   };
 }
 
-export type Side = 'docket' | 'baseline';
+export type Side = 'docket' | 'baseline' | 'floor';
 
 export interface CpuSeconds {
-  /** The Docket worker process or the baseline process. */
+  /** The Docket worker process, the floor's worker process or the baseline process. */
   client: number;
-  /** The Temporal dev server process (Docket only). */
+  /** The Temporal dev server process (Docket and the floor). */
   temporal?: number;
   /** PostgreSQL backends serving this run's database (Docket only; PGlite runs inside the harness). */
   database?: number;
@@ -120,6 +120,9 @@ export interface SideMetrics {
   cpuSeconds: CpuSeconds & { total: number };
   /** Total CPU milliseconds per completed document. */
   cpuMsPerDocument: number;
+  /** CPU milliseconds per completed document of the worker, the Temporal server and the database: the engine's work,
+   * without the bench process (simulator, submission, sampling). What Docket ÷ floor compares. */
+  engineCpuMsPerDocument: number;
   /** CPU used as a share of the machine over the makespan (%). */
   cpuUtilisation: number;
   peakRssBytes: number;
@@ -249,6 +252,7 @@ export function sideMetrics(run: SideRun, documents: number, limit: number | und
     peakInFlight: peakInFlight(requests),
     cpuSeconds: { ...run.cpuSeconds, total: cpuTotal },
     cpuMsPerDocument: completed > 0 ? (1000 * cpuTotal) / completed : Number.NaN,
+    engineCpuMsPerDocument: completed > 0 ? (1000 * (cpuTotal - run.cpuSeconds.harness)) / completed : Number.NaN,
     cpuUtilisation: makespanSeconds > 0 ? (100 * cpuTotal) / (makespanSeconds * cores) : 0,
     peakRssBytes: run.peakRss.client,
   };

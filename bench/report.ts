@@ -1,3 +1,4 @@
+import type { FairnessFigures, InteractiveFigures } from './lanes.js';
 import type { Side, SideMetrics } from './metrics.js';
 import type { ScenarioKey } from './scenarios.js';
 
@@ -31,6 +32,10 @@ export interface ScenarioResult {
   rssSeries?: Partial<Record<Side, { t: number; rss: number; completed: number }[]>>;
   /** Client RSS at points of progress (big runs). */
   rssByProgress?: Partial<Record<Side, { percent: number; seconds: number; rssMb: number }[]>>;
+  /** (f): interactive latency, idle and behind a saturating batch. */
+  interactive?: InteractiveFigures;
+  /** (g): two batches sharing one limit. */
+  fairness?: FairnessFigures;
 }
 
 export interface BenchResults {
@@ -50,7 +55,8 @@ export interface Goal {
   goal: string;
   scenario: string;
   docket: string;
-  baseline: string;
+  /** What Docket's figure is read against: the naive baseline's, or the floor's. */
+  reference: string;
   met: boolean | undefined;
 }
 
@@ -69,6 +75,9 @@ function ratio(a: number | undefined, b: number | undefined): string {
 }
 
 type Row = [label: string, pick: (m: SideMetrics, side: Side) => number | undefined, digits: number];
+
+/** Rows about the provider's requests and tokens: the floor calls no provider, so they say nothing of it. */
+const PROVIDER_ROW = /provider|429|injected|Retry-After|tokens|admitted|limit/;
 
 function rows(r: ScenarioResult): Row[] {
   const list: Row[] = [
@@ -129,6 +138,11 @@ function rows(r: ScenarioResult): Row[] {
     ['CPU s: bench process (simulator, submission)', (m) => m.cpuSeconds.harness, 1],
     ['CPU s: total', (m) => m.cpuSeconds.total, 1],
     ['CPU ms per document', (m) => m.cpuMsPerDocument, 0],
+    [
+      'CPU ms per document: worker + server + database (Docket ÷ floor compares this)',
+      (m) => m.engineCpuMsPerDocument,
+      0,
+    ],
     ['CPU utilisation of the machine (%)', (m) => m.cpuUtilisation, 0],
     ['CPU s: other processes on the machine meanwhile (not ours)', (m) => m.cpuSeconds.others, 1],
     ['peak RSS, client process (MB)', (m) => m.peakRssBytes / MB, 0],
@@ -141,15 +155,24 @@ function rows(r: ScenarioResult): Row[] {
   return list;
 }
 
-/** The per-scenario table: one row per figure, Docket, the baseline and their ratio. */
+/** The per-scenario table: one row per figure, Docket beside the floor and the baseline, with Docket's ratio to each. */
 export function scenarioTable(r: ScenarioResult): string {
-  const d = r.sides.docket;
-  const b = r.sides.baseline;
-  const lines = ['| figure | docket | baseline | docket/baseline |', '| --- | ---: | ---: | ---: |'];
-  for (const [label, pick, digits] of rows(r)) {
-    const dv = d ? pick(d, 'docket') : undefined;
-    const bv = b ? pick(b, 'baseline') : undefined;
-    lines.push(`| ${label} | ${num(dv, digits)} | ${num(bv, digits)} | ${ratio(dv, bv)} |`);
+  const others = (['floor', 'baseline'] as const).filter((side) => r.sides[side] || r.errors[side]);
+  const head = ['figure', 'docket', ...others.flatMap((side) => [side, `docket/${side}`])];
+  const lines = [`| ${head.join(' | ')} |`, `| --- |${' ---: |'.repeat(head.length - 1)}`];
+  const value = (side: Side, [label, pick]: Row) => {
+    const m = r.sides[side];
+    if (!m || (side === 'floor' && PROVIDER_ROW.test(label))) return undefined;
+    return pick(m, side);
+  };
+  for (const row of rows(r)) {
+    const [label, , digits] = row;
+    const d = value('docket', row);
+    const cells = others.flatMap((side) => {
+      const v = value(side, row);
+      return [num(v, digits), ratio(d, v)];
+    });
+    lines.push(`| ${[label, num(d, digits), ...cells].join(' | ')} |`);
   }
   const outcomes = (m: SideMetrics | undefined) =>
     m
@@ -157,7 +180,39 @@ export function scenarioTable(r: ScenarioResult): string {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')
       : '–';
-  lines.push(`| outcomes | ${outcomes(d)} | ${outcomes(b)} | |`);
+  lines.push(
+    `| ${['outcomes', outcomes(r.sides.docket), ...others.flatMap((side) => [outcomes(r.sides[side]), ''])].join(' | ')} |`,
+  );
+  return lines.join('\n');
+}
+
+function interactiveTable(f: InteractiveFigures, limit: number | undefined): string {
+  const list = (values: number[]) => values.map((v) => num(v, 1)).join(', ');
+  return [
+    '| figure | value |',
+    '| --- | ---: |',
+    `| idle latency p50 (s) | ${num(f.idleP50, 2)} |`,
+    `| latency behind the batch p50 (s) | ${num(f.loadedP50, 1)} |`,
+    `| latency behind the batch, max (s) | ${num(f.loadedMax, 1)} |`,
+    `| behind the batch ÷ idle (p50) | ${num(f.ratio, 1)}× |`,
+    `| idle latencies (s) | ${list(f.idleSeconds)} |`,
+    `| latencies behind the batch (s) | ${list(f.loadedSeconds)} |`,
+    `| submitted behind the batch at (s after it) | ${list(f.loadedSubmittedAt)} |`,
+    `| the batch meanwhile (docs/s) | ${num(f.batchDocsPerSecond, 2)}${limit ? ` (${num((100 * f.batchDocsPerSecond) / limit, 0)}% of the limit)` : ''} |`,
+  ].join('\n');
+}
+
+function fairnessTable(f: FairnessFigures): string {
+  const lines = [
+    '| batch | documents | share while both ran (%) | first result (s) | makespan (s) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  f.batches.forEach((b, i) => {
+    lines.push(
+      `| ${b.source} | ${b.documents} | ${num(f.sharesWhileBoth[i], 1)} | ${num(b.firstResultSeconds, 1)} | ${num(b.makespanSeconds, 1)} |`,
+    );
+  });
+  lines.push('', `Both ran for the first ${num(f.overlapSeconds, 1)} s.`);
   return lines.join('\n');
 }
 
@@ -181,23 +236,26 @@ export function renderMarkdown(results: BenchResults): string {
     '',
   );
   out.push(
-    'Both sides call the same OpenAI simulator (a fresh one per side) with the same prompt, response_format and zod ' +
-      'schema. Docket runs as in production: a Temporal dev server (one partition per task queue, as `npm start` and ' +
-      'compose configure it), PostgreSQL, one `src/worker.ts` process, the batch ' +
-      'submitted through `submitBatch`. The baseline is a p-limit loop retrying every error after a fixed sleep ' +
-      '(Retry-After ignored). Latency counts from submission to a validated result.',
+    'Docket and the baseline call the same OpenAI simulator (a fresh one per side) with the same prompt, ' +
+      'response_format and zod schema. Docket runs as in production: a Temporal dev server started as `npm start` ' +
+      'starts it (a database file in a temporary folder, SQLite in WAL mode with synchronous=normal, one partition ' +
+      'per task queue), PostgreSQL, one `src/worker.ts` process, the batch submitted through `submitBatch`. The ' +
+      "floor (engine-bound scenarios) is a minimal workflow of Docket's shape and none of its code (bench/floor/) on " +
+      'an identical server of its own, so Docket ÷ floor says how far Docket is from what the engine allows. The ' +
+      'baseline is a p-limit loop retrying every error after a fixed sleep (Retry-After ignored). Latency counts ' +
+      'from submission to a validated result.',
     '',
   );
   if (results.goals.length > 0) {
     out.push(
       '## Goals',
       '',
-      '| goal | scenario | docket | baseline | docket met |',
+      '| goal | scenario | docket | baseline or floor | docket met |',
       '| --- | --- | ---: | ---: | :---: |',
     );
     for (const g of results.goals) {
       out.push(
-        `| ${g.goal} | ${g.scenario} | ${g.docket} | ${g.baseline} | ${g.met === undefined ? '–' : g.met ? 'yes' : 'no'} |`,
+        `| ${g.goal} | ${g.scenario} | ${g.docket} | ${g.reference} | ${g.met === undefined ? '–' : g.met ? 'yes' : 'no'} |`,
       );
     }
     out.push('');
@@ -208,7 +266,7 @@ export function renderMarkdown(results: BenchResults): string {
     const facts = [
       `${r.documents} documents`,
       `bound: ${r.bound}`,
-      `concurrency: baseline ${r.concurrency}, Docket ${docketConcurrency}`,
+      `concurrency: ${r.sides.baseline ? `baseline ${r.concurrency}, ` : ''}Docket ${docketConcurrency}`,
     ];
     if (r.tokensPerRequest !== undefined) {
       facts.push(
@@ -225,7 +283,9 @@ export function renderMarkdown(results: BenchResults): string {
     for (const [side, error] of Object.entries(r.errors)) {
       out.push(`**${side} failed:** \`${(error ?? '').split('\n')[0]}\``, '');
     }
-    out.push(scenarioTable(r), '');
+    if (Object.keys(r.sides).length > 0) out.push(scenarioTable(r), '');
+    if (r.interactive) out.push(interactiveTable(r.interactive, r.limit), '');
+    if (r.fairness) out.push(fairnessTable(r.fairness), '');
     for (const [side, m] of Object.entries(r.sides)) {
       if (m && m.limiterRefusalsAt.length > 0) {
         out.push(

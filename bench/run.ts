@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -12,6 +13,8 @@ import { installRuntime } from '../src/worker/runtime.js';
 import { defaultDatabaseKind, type DatabaseKind } from '../test/helpers/database.js';
 import { runBaseline } from './baseline-side.js';
 import { runDocket } from './docket-side.js';
+import { runFloor } from './floor/run-floor.js';
+import { runFairness, runInteractive } from './lanes.js';
 import { generateDocuments } from './documents.js';
 import { sideMetrics, type Side, type SideRun } from './metrics.js';
 import { renderMarkdown, type BenchResults, type Goal, type ScenarioResult } from './report.js';
@@ -26,30 +29,39 @@ import {
 
 const HELP = `npm run bench -- [flags]
 
-Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores).
-  --only a,b,c,d,e          scenarios to run (default: all five)
+Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores), and the engine-bound
+ones beside the floor: a minimal workflow of Docket's shape on the same kind of server.
+  --only a,b,c,d,e,f,g      scenarios to run (default: a-e; f and g measure issue 18's priority lanes:
+                            (f) interactive documents while a batch saturates the rpm, (g) two batches sharing it)
   --large                   only the 10,000-document memory/history run (add --only to run more)
   --scale                   only the 100,000-document memory/history run (long)
   --docs N                  documents in every selected scenario
-  --docs-a N ... --docs-e N, --docs-large N, --docs-scale N
-  --rpm R                   provider rpm of (b) and (e)              (default 240)
+  --docs-a N ... --docs-g N, --docs-large N, --docs-scale N   ((f): the batch; (g): both batches)
+  --rpm R                   provider rpm of (b), (e), (f), (g)       (default 240)
   --tpm T                   provider tpm of (c)                      (default 60000)
-  --latency-ms L            provider latency of (b), (c), (e)        (default 200, uniform ±25%)
+  --latency-ms L            provider latency of (b), (c), (e)-(g)    (default 200, uniform ±25%)
+  --interactive N           interactive documents of (f), half idle  (default 10)
   --llm-concurrency C       LLM calls in flight, both sides          (default 16)
   --concurrency C           concurrency of (d)                       (default 4)
   --concurrency-latency-ms L  fixed latency of (d)                   (default 1000)
   --large-rpm R             make --large RPM-bound (default: unbound)
-  --sides docket,baseline   sides to run (default: both)
+  --sides docket,floor,baseline
+                            sides to run (default: all three; the floor runs in engine-bound scenarios only)
   --baseline-retries N      retries after the first attempt          (default 10)
   --baseline-sleep-ms N     fixed sleep between baseline attempts    (default 200; 0 = at once)
   --docket-env KEY=VALUE    extra worker setting for Docket's side, after the scenario's (repeatable),
                             e.g. --docket-env DOCKET_LLM_RPM=228 to try pacing below the provider's limit
   --db postgres|pglite      database (default: PostgreSQL at 127.0.0.1:5432 when reachable)
   --sample-ms N             CPU/RSS/history sampling period          (default 1000)
+  --heap-snapshots DIR      heap snapshots of the Docket and floor workers (every thread) halfway through each
+                            batch, written to DIR; they pause the worker, so the run's figures are not comparable
   --seed N                  simulator seed                           (default 1)
   --out DIR                 results folder                           (default bench/results)`;
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
+const SIDES: readonly Side[] = ['docket', 'floor', 'baseline'];
+/** Children in flight of a batch, unless the scenario's Docket settings say otherwise. */
+const BATCH_WINDOW = loadConfig({}).api.batchWindow;
 const MAX_OUTPUT_TOKENS = loadConfig({}).llm.maxOutputTokens;
 const MODEL = loadConfig({}).llm.model;
 
@@ -69,12 +81,14 @@ function parseFlags() {
       concurrency: { type: 'string' },
       'concurrency-latency-ms': { type: 'string' },
       'large-rpm': { type: 'string' },
+      interactive: { type: 'string' },
       sides: { type: 'string' },
       'baseline-retries': { type: 'string' },
       'baseline-sleep-ms': { type: 'string' },
       db: { type: 'string' },
       'docket-env': { type: 'string', multiple: true },
       'sample-ms': { type: 'string' },
+      'heap-snapshots': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
     },
@@ -106,6 +120,7 @@ function parseFlags() {
     concurrency: int('concurrency', 4),
     concurrencyLatencyMs: int('concurrency-latency-ms', 1000),
     ...(largeRpm ? { largeRpm } : {}),
+    interactive: int('interactive', 10, 2),
     seed: int('seed', 1, 0),
   };
   const selected: ScenarioKey[] = [];
@@ -117,9 +132,9 @@ function parseFlags() {
   if (flags['large']) selected.push('large');
   if (flags['scale']) selected.push('scale');
   if (selected.length === 0) selected.push('a', 'b', 'c', 'd', 'e');
-  const sides = (typeof flags['sides'] === 'string' ? flags['sides'] : 'docket,baseline').split(',') as Side[];
+  const sides = (typeof flags['sides'] === 'string' ? flags['sides'] : 'docket,floor,baseline').split(',') as Side[];
   for (const side of sides) {
-    if (side !== 'docket' && side !== 'baseline') throw new Error(`--sides: unknown side "${side}"`);
+    if (!SIDES.includes(side)) throw new Error(`--sides: unknown side "${side}"`);
   }
   const docketEnv: Record<string, string> = {};
   for (const pair of (flags['docket-env'] as string[] | undefined) ?? []) {
@@ -138,6 +153,7 @@ function parseFlags() {
     baselineRetries: int('baseline-retries', 10, 0),
     baselineSleepMs: int('baseline-sleep-ms', 200, 0),
     sampleMs: int('sample-ms', 1000, 50),
+    heapSnapshots: typeof flags['heap-snapshots'] === 'string' ? flags['heap-snapshots'] : undefined,
     out: typeof flags['out'] === 'string' ? flags['out'] : RESULTS_DIR,
   };
 }
@@ -171,41 +187,103 @@ function thin<T>(items: T[], max = 200): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
+/** (f) or (g): Docket alone, measured by bench/lanes.ts. */
+async function runLaneScenario(
+  scenario: Scenario & { lane: 'interactive' | 'fairness' },
+  options: ReturnType<typeof parseFlags>,
+  database: DatabaseKind,
+): Promise<ScenarioResult> {
+  const docketEnv = { ...scenario.docketEnv, ...options.docketEnv };
+  const result: ScenarioResult = {
+    key: scenario.key,
+    title: scenario.title,
+    bound: scenario.bound,
+    documents: scenario.documents,
+    concurrency: scenario.concurrency,
+    docketEnv,
+    simulator: scenario.simulator as Record<string, unknown>,
+    sides: {},
+    errors: {},
+  };
+  const limit = theoreticalLimit(scenario, undefined);
+  if (limit !== undefined) result.limit = limit;
+  const lane = {
+    batch: generateDocuments(scenario.key, scenario.documents, options.settings.seed),
+    simulator: scenario.simulator,
+    env: docketEnv,
+    database,
+    sampleMs: options.sampleMs,
+    timeoutMs: Math.max(600_000, (scenario.documents / (limit ?? 4)) * 5000),
+    log,
+  };
+  try {
+    if (scenario.lane === 'interactive') {
+      const interactive = generateDocuments(
+        `${scenario.key}-interactive`,
+        options.settings.interactive,
+        options.settings.seed + 1,
+      );
+      // The first loaded one once the batch's window has filled the LLM queue; the rest spread over its backlog.
+      result.interactive = await runInteractive({ ...lane, interactive, firstMs: 15_000, everyMs: 8_000 });
+    } else {
+      result.fairness = await runFairness(lane);
+    }
+  } catch (err) {
+    result.errors.docket = (err as Error).message;
+    console.error(err);
+  }
+  return result;
+}
+
 async function runScenario(
   scenario: Scenario,
   options: ReturnType<typeof parseFlags>,
   database: DatabaseKind,
 ): Promise<ScenarioResult> {
   log(`${scenario.title} — ${scenario.documents} documents`);
+  if (scenario.lane) return runLaneScenario({ ...scenario, lane: scenario.lane }, options, database);
   const documents = generateDocuments(scenario.key, scenario.documents, options.settings.seed);
   const roughLimit = theoreticalLimit(scenario, 350) ?? 15;
   const timeoutMs = Math.max(600_000, (scenario.documents / roughLimit) * 5000);
   const runs: Partial<Record<Side, SideRun>> = {};
+  const docketEnv = { ...scenario.docketEnv, ...options.docketEnv };
   for (const side of options.sides) {
+    if (side === 'floor' && !scenario.floor) continue;
     const started = Date.now();
     runs[side] =
       side === 'docket'
         ? await runDocket({
             documents,
             simulator: scenario.simulator,
-            env: { ...scenario.docketEnv, ...options.docketEnv },
+            env: docketEnv,
             database,
             sampleMs: options.sampleMs,
             timeoutMs,
             log,
+            ...(options.heapSnapshots ? { heapSnapshots: join(options.heapSnapshots, scenario.key, side) } : {}),
           })
-        : await runBaseline({
-            documents,
-            simulator: scenario.simulator,
-            model: MODEL,
-            concurrency: scenario.concurrency,
-            retries: options.baselineRetries,
-            sleepMs: options.baselineSleepMs,
-            maxOutputTokens: MAX_OUTPUT_TOKENS,
-            timeoutMs: 60_000,
-            sampleMs: options.sampleMs,
-            log,
-          });
+        : side === 'floor'
+          ? await runFloor({
+              documents: scenario.documents,
+              window: Number(docketEnv['DOCKET_BATCH_WINDOW'] ?? BATCH_WINDOW),
+              llmConcurrency: scenario.concurrency,
+              sampleMs: options.sampleMs,
+              timeoutMs,
+              log,
+              ...(options.heapSnapshots ? { heapSnapshots: join(options.heapSnapshots, scenario.key, side) } : {}),
+            })
+          : await runBaseline({
+              documents,
+              simulator: scenario.simulator,
+              model: MODEL,
+              concurrency: scenario.concurrency,
+              retries: options.baselineRetries,
+              sleepMs: options.baselineSleepMs,
+              maxOutputTokens: MAX_OUTPUT_TOKENS,
+              timeoutMs: 60_000,
+              sampleMs: options.sampleMs,
+              log,
+            });
     const run = runs[side];
     log(
       `  ${side}: ${run?.error ? `FAILED ${run.error.split('\n')[0]}` : `${run?.doneAt.size} completed`} ` +
@@ -231,7 +309,7 @@ async function runScenario(
     bound: scenario.bound,
     documents: scenario.documents,
     concurrency: scenario.concurrency,
-    docketEnv: { ...scenario.docketEnv, ...options.docketEnv },
+    docketEnv,
     simulator: scenario.simulator as Record<string, unknown>,
     sides: {},
     errors: {},
@@ -274,7 +352,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: '≥ 90% of the theoretical limit',
       scenario: `(${key}) ${r.bound}`,
       docket: `${pct(d)} (steady ${pct(steady)})`,
-      baseline: pct(r.sides.baseline?.percentOfLimit),
+      reference: pct(r.sides.baseline?.percentOfLimit),
       met: d === undefined ? undefined : d >= 90,
     });
   }
@@ -290,10 +368,11 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: '≥ 90% of the limit net of the injected faults drawn',
       scenario: '(e) rpm + 14% faults',
       docket: pct(d),
-      baseline: pct(adjusted('baseline')),
+      reference: pct(adjusted('baseline')),
       met: d === undefined ? undefined : d >= 90,
     });
   }
+  list.push(...floorGoals(results), ...laneGoals(results));
   const early = (side: Side) =>
     results.reduce((n, r) => n + (r.sides[side]?.earlyAttempts ?? 0), 0) +
     ` (${results.reduce((n, r) => n + (r.sides[side]?.earlyAttemptsFromAnswer ?? 0), 0)} from answer)`;
@@ -302,7 +381,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'zero attempts before Retry-After',
       scenario: 'all run',
       docket: early('docket'),
-      baseline: early('baseline'),
+      reference: early('baseline'),
       met: results.every((r) => !r.sides.docket || r.sides.docket.earlyAttempts === 0),
     });
   }
@@ -313,7 +392,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: r.key === 'e' ? "< 1% 429s from the provider's limiter (injected excluded)" : '< 1% 429s (none injected)',
       scenario: `(${r.key})`,
       docket: `${d.toFixed(2)}%`,
-      baseline: r.sides.baseline ? `${r.sides.baseline.shareLimiter429.toFixed(2)}%` : '–',
+      reference: r.sides.baseline ? `${r.sides.baseline.shareLimiter429.toFixed(2)}%` : '–',
       met: d < 1,
     });
   }
@@ -324,7 +403,7 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'tokens/doc under the fault mix ≤ 1.15× fault-free (billed: answered requests)',
       scenario: '(e) ÷ (b)',
       docket: x3(billed.docket),
-      baseline: x3(billed.baseline),
+      reference: x3(billed.baseline),
       met: billed.docket === undefined ? undefined : billed.docket <= 1.15,
     });
     const sent = e.tokensRatioToFaultFree;
@@ -333,8 +412,72 @@ function goals(results: ScenarioResult[]): Goal[] {
       goal: 'the same, counting the prompts of every request sent (floor: the injected faults drawn)',
       scenario: '(e) ÷ (b)',
       docket: `${x3(sent.docket)} (floor ${x3(floor.docket)})`,
-      baseline: `${x3(sent.baseline)} (floor ${x3(floor.baseline)})`,
+      reference: `${x3(sent.baseline)} (floor ${x3(floor.baseline)})`,
       met: undefined,
+    });
+  }
+  return list;
+}
+
+/** Issue 18's goals against the floor measured in the same run: throughput, CPU per document, worker memory. */
+function floorGoals(results: ScenarioResult[]): Goal[] {
+  const list: Goal[] = [];
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  for (const r of results) {
+    const docket = r.sides.docket;
+    const floor = r.sides.floor;
+    if (!docket || !floor) continue;
+    const speed = docket.docsPerSecond / floor.docsPerSecond;
+    const cpu = docket.engineCpuMsPerDocument / floor.engineCpuMsPerDocument;
+    list.push(
+      {
+        goal: "≥ 0.8× the floor's documents per second",
+        scenario: `(${r.key})`,
+        docket: `${docket.docsPerSecond.toFixed(1)}/s = ${x(speed)}`,
+        reference: `floor ${floor.docsPerSecond.toFixed(1)}/s`,
+        met: speed >= 0.8,
+      },
+      {
+        goal: "≤ 1.25× the floor's CPU per document (worker + server + database)",
+        scenario: `(${r.key})`,
+        docket: `${docket.engineCpuMsPerDocument.toFixed(0)} ms = ${x(cpu)}`,
+        reference: `floor ${floor.engineCpuMsPerDocument.toFixed(0)} ms`,
+        met: cpu <= 1.25,
+      },
+      {
+        goal: 'worker peak RSS ≤ 400 MB',
+        scenario: `(${r.key})`,
+        docket: mb(docket.peakRssBytes),
+        reference: `floor ${mb(floor.peakRssBytes)}`,
+        met: docket.peakRssBytes <= 400 * 2 ** 20,
+      },
+    );
+  }
+  return list;
+}
+
+/** Issue 18's goals for the priority lanes: (f) interactive latency behind a batch, (g) two batches' shares. */
+function laneGoals(results: ScenarioResult[]): Goal[] {
+  const list: Goal[] = [];
+  const f = results.find((r) => r.key === 'f')?.interactive;
+  if (f) {
+    list.push({
+      goal: 'an interactive document behind a batch that saturates the limit: ≤ 2× its idle latency (p50)',
+      scenario: '(f)',
+      docket: `${f.loadedP50.toFixed(1)} s = ${f.ratio.toFixed(1)}×`,
+      reference: `idle ${f.idleP50.toFixed(2)} s`,
+      met: f.ratio <= 2,
+    });
+  }
+  const g = results.find((r) => r.key === 'g')?.fairness;
+  if (g) {
+    list.push({
+      goal: 'two batches submitted together share the limit about evenly (40–60% each while both run)',
+      scenario: '(g)',
+      docket: g.sharesWhileBoth.map((share) => `${share.toFixed(0)}%`).join(' / '),
+      reference: `makespans ${g.batches.map((b) => `${b.makespanSeconds.toFixed(0)} s`).join(' / ')}`,
+      met: g.sharesWhileBoth.every((share) => share >= 40 && share <= 60),
     });
   }
   return list;
@@ -398,6 +541,12 @@ async function main(): Promise<void> {
     scenarios: results,
     goals: goals(results),
     notes: [
+      ...(options.heapSnapshots
+        ? [
+            `Heap snapshots were taken halfway through each batch (--heap-snapshots ${options.heapSnapshots}): they ` +
+              'paused the workers, so the throughput and CPU figures of this run are not comparable to others.',
+          ]
+        : []),
       'Theoretical limit = min(R/60, T/(60·k), C/L) documents per second, k measured as the provider counts a ' +
         'successful request (prompt + completion tokens). The simulator enforces rpm and tpm over a sliding 60 s ' +
         'window and admits a request against tpm at prompt + max_completion_tokens, trued up once answered.',
@@ -418,6 +567,19 @@ async function main(): Promise<void> {
         '"floor" shows that bound for the faults actually drawn, and the distance to it is what retries added.',
       'Docket runs (b), (c) and (e) without DOCKET_LLM_CONCURRENCY: it sizes its LLM calls in flight from the limit ' +
         'and the latency it observes; "peak requests in flight at the provider" shows what that came to.',
+      'Docket ÷ floor: documents per second, and CPU per document of the worker, the Temporal server and the ' +
+        'PostgreSQL backends (the bench process left out: it runs the simulator, which the floor does not call). Each ' +
+        'side has a server of its own, started by the same function with the same flags, so that neither inherits ' +
+        "the other's history. The floor's activities do nothing and its payloads are not encrypted: it is what the " +
+        "engine costs for Docket's shape of workflow, and nothing else.",
+      'Batch children in flight: sampled from the server (visibility: the batch’s children still running and ' +
+        '`classifying`), not from the batch’s progress query, which counts a group of children as started only once ' +
+        'the whole group has started while the group’s first children already finish and signal.',
+      '(f): interactive documents go through `submitDocument` (what `POST /v1/documents` calls), latency from the ' +
+        'call to the stored result; half one after the other on the idle Docket, half while a batch saturates the ' +
+        'limit (from 15 s after it, one every 8 s, when its window has filled the LLM task queue). (g): two batches of ' +
+        'half the documents each, metadata `source` a and b, submitted at the same moment; each one’s share of the ' +
+        'documents completed until the first of them finished.',
       'CPU: /proc/<pid>/stat of the worker or baseline process, the Temporal dev server, and the PostgreSQL ' +
         'backends connected to the run’s database; the bench process (simulator, submission, sampling) apart. ' +
         'RSS sampled every ' +

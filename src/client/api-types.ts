@@ -2051,6 +2051,155 @@ export interface components {
         /** @description Caveats about this section's figures. */
         notes: string[];
       };
+      /** @description The accuracy of auto-accepted results, from audits. Present when the window has audits. */
+      accuracy?: {
+        overall: {
+          /** @description The group: `all`, a category the model answered, a prompt version or a model. */
+          key: string;
+          /** @description Audited answers: the sample size. */
+          audited: number;
+          /** @description Of those, how many the auditor confirmed. */
+          correct: number;
+          /** @description The estimated share of the group's auto-accepted answers that are right; null without audits. */
+          accuracy: number | null;
+          /** @description The 95% Wilson interval of that share. */
+          low: number | null;
+          high: number | null;
+        };
+        /** @description By the model's category: the precision of each. */
+        byCategory: {
+          /** @description The group: `all`, a category the model answered, a prompt version or a model. */
+          key: string;
+          /** @description Audited answers: the sample size. */
+          audited: number;
+          /** @description Of those, how many the auditor confirmed. */
+          correct: number;
+          /** @description The estimated share of the group's auto-accepted answers that are right; null without audits. */
+          accuracy: number | null;
+          /** @description The 95% Wilson interval of that share. */
+          low: number | null;
+          high: number | null;
+        }[];
+        byPromptVersion: {
+          /** @description The group: `all`, a category the model answered, a prompt version or a model. */
+          key: string;
+          /** @description Audited answers: the sample size. */
+          audited: number;
+          /** @description Of those, how many the auditor confirmed. */
+          correct: number;
+          /** @description The estimated share of the group's auto-accepted answers that are right; null without audits. */
+          accuracy: number | null;
+          /** @description The 95% Wilson interval of that share. */
+          low: number | null;
+          high: number | null;
+        }[];
+        byModel: {
+          /** @description The group: `all`, a category the model answered, a prompt version or a model. */
+          key: string;
+          /** @description Audited answers: the sample size. */
+          audited: number;
+          /** @description Of those, how many the auditor confirmed. */
+          correct: number;
+          /** @description The estimated share of the group's auto-accepted answers that are right; null without audits. */
+          accuracy: number | null;
+          /** @description The 95% Wilson interval of that share. */
+          low: number | null;
+          high: number | null;
+        }[];
+        /** @description How to read this section's figures. */
+        notes: string[];
+      };
+      /** @description Reliability of stated confidence and suggested thresholds. Present when review decisions are recorded. */
+      calibration?: {
+        /** @description The accuracy the suggested thresholds aim for. */
+        target: number;
+        /** @description Stated confidence against observed accuracy, over every checked answer. */
+        reliability: {
+          /** @description The buckets that hold answers, lowest first. */
+          buckets: {
+            low: number;
+            high: number;
+            /** @description Checked answers in the bucket: the sample size. */
+            answers: number;
+            /** @description Of those, how many were right. */
+            correct: number;
+            /** @description The mean stated confidence of the answers the bucket stands for. */
+            meanConfidence: number;
+            /** @description The share of them that are right (weighted by how each was sampled). */
+            accuracy: number;
+            /** @description Its 95% Wilson interval, over the effective sample size. */
+            accuracyLow: number | null;
+            accuracyHigh: number | null;
+          }[];
+          answers: number;
+          /** @description Σ over buckets of the bucket's share of all answers × |accuracy − mean confidence|: 0 is a calibrated model. */
+          expectedCalibrationError: number | null;
+        };
+        /** @description One suggestion per taxonomy. */
+        thresholds: {
+          taxonomy: string;
+          /** @description The accuracy aimed for. */
+          target: number;
+          /** @enum {string} */
+          status: 'suggested' | 'not_enough_data' | 'target_not_met';
+          /** @description Why, in words, when there is no suggestion. */
+          reason: string | null;
+          /** @description The lowest confidence whose accepted answers' accuracy is at least `target` at 95% confidence. */
+          threshold: number | null;
+          /** @description The estimated accuracy of the answers it would accept. */
+          accuracy: number | null;
+          /** @description Its 95% Wilson interval. */
+          accuracyLow: number | null;
+          accuracyHigh: number | null;
+          /** @description The share of the taxonomy's answered documents it would accept without a person. */
+          autoAcceptShare: number | null;
+          /** @description Checked answers of the taxonomy: audits and reviews. */
+          sample: number;
+          audits: number;
+          /** @description The fewest checked answers that could ever show the target. */
+          minimumSample: number;
+        }[];
+        /** @description How to read this section's figures. */
+        notes: string[];
+      };
+      /** @description Reviewer throughput and agreement. Present when review decisions are recorded. */
+      reviewers?: {
+        /** @description Busiest first. */
+        reviewers: {
+          reviewer: string;
+          decisions: number;
+          /** @description UTC days with at least one decision. */
+          activeDays: number;
+          /** @description UTC clock hours with at least one decision. */
+          activeHours: number;
+          /** @description decisions / activeDays. */
+          perActiveDay: number;
+          /** @description decisions / activeHours. */
+          perActiveHour: number;
+          /** @description Median seconds from pending to decided, over the decisions whose pending time is known. */
+          medianSecondsToDecide: number | null;
+        }[];
+        decisions: number;
+        /** @description Over every timed decision. */
+        medianSecondsToDecide: number | null;
+        /** @description Decisions whose pending time is known: the time-to-decide figures count only these. */
+        timed: number;
+        /** @description Between the first and the second review of double-reviewed documents. */
+        agreement: {
+          /** @description Documents reviewed twice. */
+          documents: number;
+          /** @description Of those, how many got the same category both times. */
+          agreed: number;
+          /** @description agreed / documents. */
+          observed: number | null;
+          /** @description The agreement two independent reviews with these category frequencies would reach by chance. */
+          expected: number | null;
+          /** @description Cohen's kappa, (observed − expected) / (1 − expected): 1 perfect, 0 what chance gives. Null when chance alone agrees on everything. */
+          kappa: number | null;
+        };
+        /** @description How to read this section's figures. */
+        notes: string[];
+      };
       /** @description Every section's warnings, in section order. */
       warnings: {
         /** @enum {string} */

@@ -8,7 +8,7 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../shared/names.js';
 export interface DevServerOptions {
   /** The `temporal` CLI binary. */
   cli: string;
-  /** Persisted state, so a restart resumes unfinished work. */
+  /** Persisted state, so a restart resumes unfinished work (write-ahead logged: `-wal` and `-shm` files beside it). */
   dbFilename: string;
   /** @default 127.0.0.1 */
   ip?: string;
@@ -39,6 +39,14 @@ export const TASK_QUEUE_PARTITION_ARGS = [
   'matching.numTaskqueueWritePartitions=1',
 ];
 
+/**
+ * SQLite pragmas of the server's database file. Write-ahead logging with `synchronous=normal` syncs the log at
+ * checkpoints instead of at every commit: the embedded server is otherwise throttled by disk syncs (issue 18 measured
+ * 4x the documents per second). A crash of the process loses nothing; a crash of the machine can lose the last
+ * transactions since the log's last sync, never corrupt the file (README, "Durability of the embedded server").
+ */
+export const SQLITE_PRAGMA_ARGS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
 /** Runs `temporal server start-dev` with Docket's search attributes and waits until its frontend answers. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -50,6 +58,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'start-dev',
     '--db-filename',
     options.dbFilename,
+    ...SQLITE_PRAGMA_ARGS,
     '--ip',
     ip,
     '--port',

@@ -1,13 +1,6 @@
-/** Why a file cannot be read: each is a problem of the input, so the document goes to review as `unreadable`. */
-export const UNREADABLE_REASON = {
-  /** Password-protected (e.g. a PDF with a user password). */
-  encrypted: 'encrypted',
-  /** The file's structure is broken: truncated, not what its signature says, invalid UTF-8. */
-  corrupt: 'corrupt',
-  /** Readable, but nothing in it: no text and no image for a vision model. */
-  empty: 'empty',
-} as const;
-export type UnreadableReason = (typeof UNREADABLE_REASON)[keyof typeof UNREADABLE_REASON];
+import type { UnreadableReason } from '../shared/extraction.js';
+
+export { UNREADABLE_REASON, type UnreadableReason } from '../shared/extraction.js';
 
 /**
  * The file is of a supported type but cannot be read. An input problem (DESIGN.md §6): retrying cannot help, so it
@@ -39,5 +32,19 @@ export class UnsupportedTypeError extends Error {
       `${detail ?? `unsupported file type ${detected ?? '(unknown binary content)'}`}; ` +
         `supported: ${supported.join(', ')}`,
     );
+  }
+}
+
+/** The file is larger than DOCKET_MAX_FILE_BYTES; the API answers 413 with this message. */
+export class FileTooLargeError extends Error {
+  override name = 'FileTooLargeError';
+  constructor(
+    /** The file's size, or the size announced for it (Content-Length), in bytes. */
+    readonly size: number,
+    /** DOCKET_MAX_FILE_BYTES. */
+    readonly limit: number,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -3,14 +3,14 @@ import { createCanvas } from '@napi-rs/canvas';
 import { getDocument, OPS, VerbosityLevel, version } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import { UnreadableDocumentError } from './errors.js';
-import type { DocumentImage, ExtractedDocument } from './types.js';
+import { MAX_DECODED_PIXELS } from './images.js';
+import type { OcrEngine } from './ocr.js';
+import type { DocumentImage, ExtractedDocument, ExtractionMethod } from './types.js';
 
 /** Fewer characters than this on a page is a scan with a stray page number or stamp, not a text layer. */
-const MIN_PAGE_TEXT_CHARS = 16;
+export const MIN_PAGE_TEXT_CHARS = 16;
 /** A rendered page's longest side: legible for a vision model, and the size they scale larger images down to. */
 const RENDER_LONGEST_SIDE_PX = 1568;
-/** Pages rendered for a vision model at most per file: each is an image in the request, and tokens are paid. */
-export const MAX_RENDERED_PAGES = 20;
 
 const PDFJS_ROOT = new URL('../../../', import.meta.resolve('pdfjs-dist/legacy/build/pdf.mjs'));
 /** Fonts and CMaps for PDFs that do not embed theirs (CJK text needs the CMaps to come out as characters). */
@@ -31,12 +31,22 @@ const PAINTING_OPS = new Set<number>([
 /** pdf.js error names that mean the file, not the library, is at fault. */
 const CORRUPT_ERRORS = new Set(['InvalidPDFException', 'FormatError', 'UnknownErrorException', 'ResponseException']);
 
+/** Options of {@link extractPdf}. */
+export interface PdfOptions {
+  /** Pages read at most; later ones are counted but neither parsed nor rendered. */
+  maxPages: number;
+  /** Pages without text rendered at most (for OCR or a vision model); later ones are counted in `imagesOmitted`. */
+  maxImages: number;
+  /** Reads the rendered pages first; what it cannot read stays an image for a vision model. */
+  ocr?: OcrEngine;
+}
+
 /**
  * The text of a PDF, page by page, with pdf.js. Pages without a text layer that paint something (a scan) are
- * rendered to PNG for a vision model, at most {@link MAX_RENDERED_PAGES}. Only `maxPages` pages are read, one at a
- * time, each released before the next.
+ * rendered to PNG, at most `maxImages`: read by `ocr` when there is one, else (or when it reads nothing) returned
+ * for a vision model. Only `maxPages` pages are read, one at a time, each released before the next.
  */
-export async function extractPdf(bytes: Uint8Array, maxPages: number): Promise<ExtractedDocument> {
+export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promise<ExtractedDocument> {
   let pdf: PDFDocumentProxy | undefined;
   try {
     pdf = await getDocument({
@@ -47,8 +57,10 @@ export async function extractPdf(bytes: Uint8Array, maxPages: number): Promise<E
       standardFontDataUrl: STANDARD_FONTS,
       cMapUrl: CMAPS,
       cMapPacked: true,
+      // An embedded image claiming more pixels is skipped rather than decoded (a decompression bomb).
+      maxImageSize: MAX_DECODED_PIXELS,
     }).promise;
-    return await readPages(pdf, maxPages);
+    return await readPages(pdf, options);
   } catch (error) {
     throw asUnreadable(error);
   } finally {
@@ -56,37 +68,77 @@ export async function extractPdf(bytes: Uint8Array, maxPages: number): Promise<E
   }
 }
 
-async function readPages(pdf: PDFDocumentProxy, maxPages: number): Promise<ExtractedDocument> {
-  const pagesRead = Math.min(pdf.numPages, maxPages);
-  const texts: string[] = [];
-  const images: DocumentImage[] = [];
-  let imagesOmitted = 0;
-  let textLayerPages = 0;
+/** What the pages read so far hold. */
+interface PageTally {
+  texts: string[];
+  images: DocumentImage[];
+  imagesOmitted: number;
+  textLayerPages: number;
+  ocrPages: number;
+}
+
+async function readPages(pdf: PDFDocumentProxy, options: PdfOptions): Promise<ExtractedDocument> {
+  const pagesRead = Math.min(pdf.numPages, options.maxPages);
+  const tally: PageTally = { texts: [], images: [], imagesOmitted: 0, textLayerPages: 0, ocrPages: 0 };
+  let rendered = 0;
   for (let number = 1; number <= pagesRead; number++) {
     const page = await pdf.getPage(number);
     try {
       const text = await pageText(page);
-      if (text !== '') texts.push(text);
-      if (text.replace(/\s/g, '').length >= MIN_PAGE_TEXT_CHARS) textLayerPages++;
-      else if (await paintsSomething(page)) {
-        if (images.length < MAX_RENDERED_PAGES) images.push(await renderPage(page, number));
-        else imagesOmitted++;
+      if (text.replace(/\s/g, '').length >= MIN_PAGE_TEXT_CHARS) {
+        tally.texts.push(text);
+        tally.textLayerPages++;
+      } else if (!(await paintsSomething(page))) {
+        if (text !== '') tally.texts.push(text);
+      } else if (rendered >= options.maxImages) {
+        if (text !== '') tally.texts.push(text);
+        tally.imagesOmitted++;
+      } else {
+        rendered++;
+        await readScannedPage(page, number, text, options.ocr, tally);
       }
     } finally {
       page.cleanup();
     }
   }
+  const { texts, images, imagesOmitted, ocrPages } = tally;
   return {
     text: texts.join('\n\n'),
-    // Only scans, perhaps with a stray page number: what matters is in the images.
-    method: textLayerPages === 0 && images.length > 0 ? 'vision' : 'pdf-text',
-    extractor: `pdfjs-dist@${version}`,
+    method: pdfMethod(tally),
+    extractor: `pdfjs-dist@${version}${ocrPages > 0 && options.ocr ? `+${options.ocr.tag}` : ''}`,
     mediaType: 'application/pdf',
     pages: pdf.numPages,
     ...(pagesRead < pdf.numPages ? { pagesRead } : {}),
     ...(images.length > 0 ? { images } : {}),
     ...(imagesOmitted > 0 ? { imagesOmitted } : {}),
+    ...(ocrPages > 0 ? { ocrPages } : {}),
   };
+}
+
+/** A scanned page: its OCR text when OCR reads it (replacing a stray page number), else its image. */
+async function readScannedPage(
+  page: PDFPageProxy,
+  number: number,
+  strayText: string,
+  ocr: OcrEngine | undefined,
+  tally: PageTally,
+): Promise<void> {
+  const image = await renderPage(page, number);
+  const read = ocr ? await ocr.recognize(image.bytes) : '';
+  if (read.replace(/\s/g, '').length >= MIN_PAGE_TEXT_CHARS) {
+    tally.texts.push(read);
+    tally.ocrPages++;
+    return;
+  }
+  if (strayText !== '') tally.texts.push(strayText);
+  tally.images.push(image);
+}
+
+/** The text layer when any page has one; else OCR when it read a page; else the images, for a vision model. */
+function pdfMethod(tally: PageTally): ExtractionMethod {
+  if (tally.textLayerPages > 0) return 'pdf-text';
+  if (tally.ocrPages > 0) return 'ocr';
+  return tally.images.length > 0 ? 'vision' : 'pdf-text';
 }
 
 async function pageText(page: PDFPageProxy): Promise<string> {

@@ -1,15 +1,7 @@
-/** How a document's text was obtained; stored with the text so a reviewer knows what the model saw. */
-export const EXTRACTION_METHOD = {
-  pdfText: 'pdf-text',
-  docx: 'docx',
-  html: 'html',
-  email: 'email',
-  text: 'text',
-  /** Nothing to read as text: the images must go to a vision-capable model. */
-  vision: 'vision',
-  ocr: 'ocr',
-} as const;
-export type ExtractionMethod = (typeof EXTRACTION_METHOD)[keyof typeof EXTRACTION_METHOD];
+import type { ExtractionMethod } from '../shared/extraction.js';
+import type { OcrEngine } from './ocr.js';
+
+export { EXTRACTION_METHOD, type ExtractionMethod } from '../shared/extraction.js';
 
 /** An image that only a vision model (or OCR) can read: a PDF page without a text layer, or an image file. */
 export interface DocumentImage {
@@ -50,6 +42,14 @@ export interface ExtractOptions {
    * @default 200
    */
   maxPages?: number;
+  /**
+   * Pages without text rendered at most, for OCR or a vision model (DOCKET_VISION_MAX_PAGES); later ones are counted
+   * in `imagesOmitted`.
+   * @default 10
+   */
+  maxImages?: number;
+  /** Reads pages without text, and image files, before they are left to a vision model. @default none */
+  ocr?: OcrEngine;
 }
 
 /** What {@link extractDocument} found in a file. */
@@ -65,10 +65,12 @@ export interface ExtractedDocument {
   pages?: number;
   /** Pages read, when `maxPages` stopped short of `pages`. */
   pagesRead?: number;
-  /** Images that need a vision model: PDF pages without text, or the image file itself. */
+  /** Images that need a vision model: PDF pages without text that OCR did not read, or the image file itself. */
   images?: DocumentImage[];
   /** Pages without text beyond the rendering limit, left out of `images`. */
   imagesOmitted?: number;
+  /** Pages (or the image file) whose text OCR read; they are not in `images`. */
+  ocrPages?: number;
   /** Header fields and attachments (e-mail only). */
   email?: EmailDetails;
 }

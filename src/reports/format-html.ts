@@ -1,5 +1,6 @@
 import { escapeHtml as esc } from './format/escape-html.js';
 import { formatInstant } from './format/figures.js';
+import { accuracyBlocks } from './html/accuracy-tables.js';
 import { chartCards } from './html/cards.js';
 import { keyFigures, warningCallouts } from './html/summary.js';
 import { CSS } from './html/css.js';
@@ -47,7 +48,7 @@ ${warningCallouts(report)}
 <div class="tables">${callTables(report)}</div>
 <h3>Review</h3>
 <div class="tables">${reviewTables(report)}</div>
-${notes(report)}
+${notes(report)}${accuracyBlocks(report)}
 </main>
 </body>
 </html>

@@ -1,7 +1,8 @@
 import type { AgreementRow } from './agreement.js';
+import { accuracyText, calibrationText, reviewersText } from './format/accuracy-text.js';
 import { agreementColumns, costColumns, errorTypeColumns, shareColumns, type Column } from './format/columns.js';
 import { formatCount, formatCountOf, formatMs, formatPercent, formatUsd } from './format/figures.js';
-import { textTable } from './format/text-table.js';
+import { textHeading as heading, textTable } from './format/text-table.js';
 import type { Report } from './report-schema.js';
 import type { CostRow } from './sections/cost.js';
 import type { Percentiles } from './sections/latency.js';
@@ -10,9 +11,6 @@ import type { ReportWarning } from './warnings.js';
 
 // The CLI writes its dollars as the report does.
 export { formatUsd } from './format/figures.js';
-
-/** A section's first lines: a blank line, then its title and summary. */
-const heading = (title: string, summary = '') => ['', summary ? `${title}  ${summary}` : title];
 
 const warningLines = (warnings: ReportWarning[], indent = '  ') =>
   warnings.map((w) => `${indent}! ${w.message} [${w.code}]`);
@@ -186,6 +184,9 @@ const SECTIONS = [
   parseText,
   errorsText,
   reviewText,
+  accuracyText,
+  calibrationText,
+  reviewersText,
   providerText,
 ];
 

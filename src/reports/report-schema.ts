@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { accuracySectionSchema } from './sections/accuracy.js';
+import { calibrationSectionSchema } from './sections/calibration.js';
 import { callsSectionSchema } from './sections/calls.js';
 import { costSectionSchema } from './sections/cost.js';
 import { documentsSectionSchema } from './sections/documents.js';
@@ -8,6 +10,7 @@ import { latencySectionSchema } from './sections/latency.js';
 import { parseSectionSchema } from './sections/parse.js';
 import { providerSectionSchema } from './sections/provider.js';
 import { reviewSectionSchema } from './sections/review.js';
+import { reviewersSectionSchema } from './sections/reviewers.js';
 import { tokensSectionSchema } from './sections/tokens.js';
 import { reportWarningSchema } from './warnings.js';
 
@@ -33,6 +36,15 @@ export const reportSchema = z.object({
   parse: parseSectionSchema,
   errors: errorsSectionSchema,
   review: reviewSectionSchema,
+  accuracy: accuracySectionSchema
+    .optional()
+    .describe('The accuracy of auto-accepted results, from audits. Present when the window has audits.'),
+  calibration: calibrationSectionSchema
+    .optional()
+    .describe('Reliability of stated confidence and suggested thresholds. Present when review decisions are recorded.'),
+  reviewers: reviewersSectionSchema
+    .optional()
+    .describe('Reviewer throughput and agreement. Present when review decisions are recorded.'),
   warnings: z.array(reportWarningSchema).describe("Every section's warnings, in section order."),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -1,6 +1,9 @@
 import type { Pool } from '../db/pool.js';
 import type { Report } from './report-schema.js';
 import { readReportRows, type ReportRows } from './rows.js';
+import { DEFAULT_ACCURACY_TARGET } from './accuracy/index.js';
+import { accuracySection } from './sections/accuracy.js';
+import { calibrationSection } from './sections/calibration.js';
 import { callsSection } from './sections/calls.js';
 import { costSection } from './sections/cost.js';
 import { documentsSection } from './sections/documents.js';
@@ -10,6 +13,7 @@ import { latencySection } from './sections/latency.js';
 import { parseSection } from './sections/parse.js';
 import { DEFAULT_RATE_LIMIT_ALERT_AFTER_MS, providerSection } from './sections/provider.js';
 import { reviewSection } from './sections/review.js';
+import { reviewersSection } from './sections/reviewers.js';
 import { tokensSection } from './sections/tokens.js';
 import { withoutSimulatorArtefacts, type ReportWarning } from './warnings.js';
 
@@ -23,6 +27,9 @@ export { LATENCY_TAIL_FACTOR, type LatencySection, type Percentiles } from './se
 export type { ParseSection } from './sections/parse.js';
 export type { ProviderSection } from './sections/provider.js';
 export type { ReviewSection } from './sections/review.js';
+export type { AccuracySection } from './sections/accuracy.js';
+export type { CalibrationSection } from './sections/calibration.js';
+export type { ReviewersSection } from './sections/reviewers.js';
 export type { ShareRow } from './sections/shares.js';
 export { CACHE_MIN_PROMPT_TOKENS, NO_CACHE_MIN_CALLS, type TokensSection } from './sections/tokens.js';
 export { REPORT_WARNING, type ReportWarning, type ReportWarningCode } from './warnings.js';
@@ -41,12 +48,14 @@ export interface ReportOptions {
    * warnings only a real provider's answers can justify (prompt caching, latency tails). @default false
    */
   simulated?: boolean;
+  /** The accuracy the calibration section's suggested thresholds aim for. @default 0.97 */
+  accuracyTarget?: number;
 }
 
 /**
  * Builds the cost and quality report for a window of the call ledger: documents, cost, tokens and caching,
- * latency, finish reasons, parse failures, errors, review and human agreement, with warnings where a figure
- * deserves attention. Calls are placed in the window by `started_at`, documents by `created_at` and
+ * latency, finish reasons, parse failures, errors, review and human agreement, and (once review decisions are
+ * recorded) accuracy from audits, calibration and reviewer throughput, with warnings where a figure deserves attention. Calls are placed in the window by `started_at`, documents by `created_at` and
  * classifications by `decided_at`.
  */
 export async function buildReport(pool: Pool, options: ReportOptions = {}): Promise<Report> {
@@ -85,6 +94,21 @@ export function assembleReport(rows: ReportRows, options: ReportOptions = {}): R
       windowEnds: window.until !== null,
       simulated,
     }),
+    ...accuracySections(rows, options.accuracyTarget ?? DEFAULT_ACCURACY_TARGET),
     warnings: Object.values(warned).flatMap((section) => section.warnings),
+  };
+}
+
+/** The accuracy, calibration and reviewer sections that have data; none for a ledger without review decisions. */
+function accuracySections(rows: ReportRows, target: number): Pick<Report, 'accuracy' | 'calibration' | 'reviewers'> {
+  if (!rows.accuracy) return {};
+  const { checked, confidenceCounts, timings, doubleReviews } = rows.accuracy;
+  const accuracy = accuracySection(checked);
+  const calibration = calibrationSection(checked, confidenceCounts, target);
+  const reviewers = reviewersSection(timings, doubleReviews);
+  return {
+    ...(accuracy ? { accuracy } : {}),
+    ...(calibration ? { calibration } : {}),
+    ...(reviewers ? { reviewers } : {}),
   };
 }

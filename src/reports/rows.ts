@@ -1,6 +1,7 @@
 import type { QueryResultRow } from 'pg';
 import type { Pool } from '../db/pool.js';
 import { readProviderHealth, type ProviderHealth } from '../db/provider-health.js';
+import { readAccuracyRows, type AccuracyRows } from './accuracy-rows.js';
 import { agreementReport, type AgreementReport } from './agreement.js';
 
 /** The report's window: calls by `started_at`, documents by `created_at`, classifications by `decided_at`. */
@@ -102,6 +103,8 @@ export interface ReportRows {
   agreement: AgreementReport;
   /** Undefined when the database has no provider state yet. */
   providerHealth: ProviderHealth | undefined;
+  /** Audits, checked answers and reviewer decisions; undefined when review_decisions has none in the window. */
+  accuracy?: AccuracyRows | undefined;
 }
 
 /** `column` inside [$1, $2); either bound may be null. */
@@ -242,7 +245,8 @@ async function readOutcomeRows(rows: Rows, pool: Pool, since: Date | null) {
 export async function readReportRows(pool: Pool, window: ReportWindow): Promise<ReportRows> {
   const params = [window.since, window.until];
   const rows: Rows = async (sql) => (await pool.query(sql, params)).rows;
-  // Two batches of fewer queries than a default pool's 10 connections, so a report leaves some to other requests.
+  // Batches of fewer queries than a default pool's 10 connections, so a report leaves some to other requests.
   const calls = await readCallRows(rows);
-  return { ...calls, ...(await readOutcomeRows(rows, pool, window.since)) };
+  const outcomes = await readOutcomeRows(rows, pool, window.since);
+  return { ...calls, ...outcomes, accuracy: await readAccuracyRows(pool, window) };
 }

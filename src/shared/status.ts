@@ -19,6 +19,11 @@ export const REVIEW_REASON = {
   suspiciousInstructions: 'suspicious_instructions',
   /** The file cannot be read: encrypted, corrupt, or nothing extractable (and no vision model for its images). */
   unreadable: 'unreadable',
+  /**
+   * A confident result, already stored (the document is `completed`), drawn for a check by a person (`isAudited`,
+   * DOCKET_AUDIT_RATE): what the accuracy of auto-accepted results is estimated from.
+   */
+  audit: 'audit',
 } as const;
 export type ReviewReason = (typeof REVIEW_REASON)[keyof typeof REVIEW_REASON];
 

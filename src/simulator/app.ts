@@ -18,6 +18,7 @@ import { registerFileRoutes } from './files-routes.js';
 import { profilePatchSchema } from './profile.js';
 import { bearerToken, controlError, send, type Env, type JsonAnswer, type SimContext } from './http.js';
 import { MODELS, type SimulatorState } from './state.js';
+import { registerTruthControls } from './truth-controls.js';
 import type { RecordedRequest } from './types.js';
 
 /** How a wait ended. */
@@ -25,8 +26,8 @@ type WaitOutcome = 'elapsed' | 'client_closed' | 'simulator_closed';
 
 /**
  * The simulator's HTTP app: OpenAI's `/v1/models`, `/v1/chat/completions`, Files and Batches APIs, and the `/_sim/*`
- * controls. It needs the
- * Node bindings of `@hono/node-server` to hang and reset connections.
+ * controls (ground truth mode's included). It needs the Node bindings of `@hono/node-server` to hang and reset
+ * connections.
  */
 export function createSimulatorApp(state: SimulatorState): Hono<Env> {
   const app = new Hono<Env>();
@@ -91,6 +92,7 @@ export function createSimulatorApp(state: SimulatorState): Hono<Env> {
     return c.body(null, 204);
   });
   registerBatchControls(app, state);
+  registerTruthControls(app, state);
   app.post('/_sim/reset', (c) => {
     state.reset();
     return c.body(null, 204);

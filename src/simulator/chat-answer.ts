@@ -1,5 +1,6 @@
 import { buildCompletion, type ChatCompletionBody } from './completion.js';
 import { faultErrorAnswer, OUTPUT_FAULTS, type ResolvedFault } from './faults.js';
+import { groundTruthAnswer } from './ground-truth.js';
 import { contextLengthExceeded, modelNotFound, type ErrorAnswer } from './openai-errors.js';
 import { UNLIMITED_RPM } from './rate-limit.js';
 import { parseChatRequest, type ChatRequest } from './request.js';
@@ -51,8 +52,9 @@ export function checkChatCall(
 }
 
 /**
- * Answers a checked call: an error fault's OpenAI error, else the classification shaped by an output fault (if any),
- * with cached tokens for a stable prefix seen before. Connection faults (`hang`, `reset`) are the caller's business.
+ * Answers a checked call: an error fault's OpenAI error, else the classification (the keyword classifier's, or ground
+ * truth mode's, recorded) shaped by an output fault (if any), with cached tokens for a stable prefix seen before.
+ * Connection faults (`hang`, `reset`) are the caller's business.
  */
 export function answerChatCall(
   state: SimulatorState,
@@ -75,11 +77,14 @@ export function answerChatCall(
   const prefix = stablePrefix(call.request.messages);
   const cacheable = cachedTokens(prefix.tokens);
   const seen = cacheable > 0 && state.seenPrefix(`${call.request.model}\u0000${prefix.key}`);
+  const truth = profile.groundTruth;
   const completion = buildCompletion(call.request, {
     fault,
     promptTokens: call.promptTokens,
     cachedTokens: seen ? cacheable : 0,
     obeyInstructions: profile.obeyInstructions ?? false,
+    answer:
+      truth && ((request, categories) => groundTruthAnswer(request, categories, truth, profile.seed, state.truth)),
   });
   return { completion };
 }

@@ -57,6 +57,8 @@ export interface CompletionOptions {
   cachedTokens: number;
   /** Obey an instruction found in the user text (profile `obeyInstructions`). */
   obeyInstructions?: boolean;
+  /** Decides the answer instead of the keyword classifier (ground truth mode). */
+  answer?: ((request: ChatRequest, categories: readonly string[]) => AnswerFields) | undefined;
 }
 
 /** Synonyms and variants an out-of-taxonomy answer picks from, per default category. */
@@ -89,7 +91,9 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
   const tool = selectedTool(request);
   const schema = tool ? tool.parameters : jsonSchemaOf(request);
   const categories = findCategories(request, schema);
-  const fields: AnswerFields = classify(userText(request.messages), categories);
+  const fields: AnswerFields = options.answer
+    ? options.answer(request, categories)
+    : classify(userText(request.messages), categories);
   const order = options.obeyInstructions ? obeyedInstruction(userText(request.messages), categories) : undefined;
   if (order) Object.assign(fields, order);
   if (fault?.category !== undefined) fields.category = fault.category;

@@ -21,6 +21,8 @@ export type {
   BatchStatus,
   BatchValidationError,
 } from './batch-types.js';
+export { DEFAULT_GROUND_TRUTH, decideTruth, documentText, textHash } from './ground-truth.js';
+export type { GroundTruthAnswers, GroundTruthPatch, GroundTruthProfile, TruthRecord } from './ground-truth.js';
 export type {
   FaultKind,
   FaultRule,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { batchClockPatchSchema, DEFAULT_BATCH_CLOCK } from './batch-clock.js';
 import { batchLimitsPatchSchema, DEFAULT_BATCH_LIMITS, mergeBatchLimits } from './batch-limits.js';
+import { groundTruthPatchSchema, mergeGroundTruth } from './ground-truth.js';
 import { FAULT_KINDS, type SimulatorProfile, type SimulatorProfilePatch } from './types.js';
 
 /** The profile of a simulator started without one: no latency, no faults, no limits. */
@@ -42,17 +43,18 @@ export const profilePatchSchema = z.strictObject({
   contextWindow: z.record(z.string(), z.int().min(1)).optional(),
   defaultRetryAfterMs: nonNegative.optional(),
   obeyInstructions: z.boolean().optional(),
+  groundTruth: groundTruthPatchSchema.optional(),
   batchClock: batchClockPatchSchema.optional(),
   batchLimits: batchLimitsPatchSchema.optional(),
 });
 
 /**
- * Applies a partial profile; `contextWindow` entries are merged per model, the Batch API's clock and limits per field;
- * `rpm: undefined` lifts the limit.
+ * Applies a partial profile; `contextWindow` entries are merged per model, the Batch API's clock and limits and ground
+ * truth mode per field; `rpm: undefined` lifts the limit, `groundTruth: null` turns the mode off.
  */
 export function mergeProfile(base: SimulatorProfile, patch: SimulatorProfilePatch): SimulatorProfile {
   const merged: SimulatorProfile = { ...base };
-  const { batchClock, batchLimits, ...rest } = patch;
+  const { batchClock, batchLimits, groundTruth, ...rest } = patch;
   for (const [key, value] of Object.entries(rest) as [keyof SimulatorProfile, unknown][]) {
     if (value !== undefined) Object.assign(merged, { [key]: value });
     else if (key === 'rpm' || key === 'tpm') delete merged[key];
@@ -60,6 +62,11 @@ export function mergeProfile(base: SimulatorProfile, patch: SimulatorProfilePatc
   merged.contextWindow = { ...base.contextWindow, ...patch.contextWindow };
   merged.batchClock = { ...base.batchClock, ...withoutUndefined(batchClock ?? {}) };
   merged.batchLimits = mergeBatchLimits(base.batchLimits, batchLimits);
+  if (groundTruth !== undefined) {
+    const truth = mergeGroundTruth(base.groundTruth, groundTruth);
+    if (truth) merged.groundTruth = truth;
+    else delete merged.groundTruth;
+  }
   return merged;
 }
 

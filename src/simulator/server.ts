@@ -35,6 +35,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     reset: () => state.reset(),
     startOutage: (durationMs, kind) => state.startOutage(durationMs, kind),
     endOutage: () => state.endOutage(),
+    truth: (filter) => state.truth.list(filter),
     batchApiRequests: state.batchApiRequests,
     addBatchRule: (rule) => state.batchRules.add(rule),
     clearBatchRules: () => state.batchRules.clear(),

@@ -3,6 +3,7 @@ import type { BatchApiOperation, BatchApiRequest, BatchJobReport } from './batch
 import { BatchStore, jobReport } from './batches.js';
 import { drawFault, RuleBook, type ResolvedFault } from './faults.js';
 import { FileStore } from './files.js';
+import { TruthLedger } from './ground-truth.js';
 import { DEFAULT_CONTEXT_WINDOW, DEFAULT_PROFILE, mergeProfile } from './profile.js';
 import { Prng, sampleLatency } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
@@ -44,6 +45,8 @@ export class SimulatorState {
   readonly files = new FileStore();
   readonly batches = new BatchStore();
   readonly batchRules = new BatchRuleBook();
+  /** What ground truth mode answered, per document and model. */
+  readonly truth = new TruthLedger();
   /** Shuffles jobs' lines and draws their faults, apart from realtime draws so that neither shifts the other. */
   batchPrng: Prng;
   private readonly seenPrefixes = new Set<string>();
@@ -67,9 +70,13 @@ export class SimulatorState {
     if (patch.seed !== undefined) this.reseed();
   }
 
-  /** Forgets requests, rules, rate-limit windows, cached prefixes, files and jobs, restarts the random sequences. */
+  /**
+   * Forgets requests, rules, rate-limit windows, cached prefixes, files and jobs and ground truth records, restarts the
+   * random sequences.
+   */
   reset(): void {
     this.requests.length = 0;
+    this.truth.clear();
     this.rules.clear();
     this.batchApiRequests.length = 0;
     this.files.clear();

@@ -6,6 +6,7 @@ import type {
   BatchLimits,
   BatchLimitsPatch,
 } from './batch-types.js';
+import type { GroundTruthPatch, GroundTruthProfile, TruthRecord } from './ground-truth.js';
 
 /**
  * Every failure the simulator can inject. Error kinds answer with OpenAI's status and error body, connection kinds
@@ -125,6 +126,12 @@ export interface SimulatorProfile {
    * what prompt-injection hardening catches. @default false
    */
   obeyInstructions?: boolean;
+  /**
+   * Ground truth mode: each document has a known true category (a `[truth:<category>]` marker, else the keyword
+   * classifier's), and the answers have a known share of confident mistakes and a known miscalibration
+   * (src/simulator/ground-truth.ts). Realtime calls and Batch API lines alike. @default off
+   */
+  groundTruth?: GroundTruthProfile;
   /** The Batch API's compressed clock. */
   batchClock: BatchClock;
   /** The Batch API's limits per file and enqueued tokens per model. */
@@ -132,9 +139,11 @@ export interface SimulatorProfile {
 }
 
 /** A change to the profile: the Batch API's clock and limits may be given in part. */
-export type SimulatorProfilePatch = Partial<Omit<SimulatorProfile, 'batchClock' | 'batchLimits'>> & {
+export type SimulatorProfilePatch = Partial<Omit<SimulatorProfile, 'batchClock' | 'batchLimits' | 'groundTruth'>> & {
   batchClock?: Partial<BatchClock>;
   batchLimits?: BatchLimitsPatch;
+  /** `null` turns ground truth mode off; an object turns it on, over the current (or default) settings. */
+  groundTruth?: GroundTruthPatch;
 };
 
 /** One request to `/v1/chat/completions`, as the simulator saw and answered it. */
@@ -187,6 +196,11 @@ export interface Simulator {
   startOutage(durationMs: number, kind?: FaultKind): void;
   /** Ends an outage early. */
   endOutage(): void;
+  /**
+   * What ground truth mode answered so far, one record per document and model, in the order first answered; or those
+   * of one document (`textHash`: SHA-256 of its text, hex) and/or model.
+   */
+  truth(filter?: { textHash?: string; model?: string }): TruthRecord[];
   /** Stops listening and ends hanging requests. */
   close(): Promise<void>;
 }

@@ -154,6 +154,7 @@ function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): Acti
       recordLlmSlots(slots.size);
     },
     providerHold: new ProviderHold(),
+    extraction: config.extraction,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
     providerHealth: {

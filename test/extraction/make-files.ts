@@ -2,6 +2,7 @@
  * Real files of every supported type, built by the tests and the extraction benchmark themselves: PDFs with pdf-lib,
  * Word files zipped with JSZip, e-mails with nodemailer's MailComposer, images drawn with @napi-rs/canvas.
  */
+import { crc32, deflateSync } from 'node:zlib';
 import { createCanvas } from '@napi-rs/canvas';
 import JSZip from 'jszip';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -42,34 +43,75 @@ export async function makeImage(format: 'jpeg' | 'webp', lines: string[]): Promi
   return new Uint8Array(format === 'jpeg' ? await canvas.encode('jpeg', 90) : await canvas.encode('webp', 90));
 }
 
-/** A 2×2 8-bit greyscale baseline TIFF, uncompressed: the header, one IFD of eight entries, the pixels. */
-export function makeTiff(): Uint8Array {
-  const entries: [tag: number, type: number, value: number][] = [
-    [256, 3, 2], // ImageWidth
-    [257, 3, 2], // ImageLength
-    [258, 3, 8], // BitsPerSample
-    [259, 3, 1], // Compression: none
-    [262, 3, 1], // PhotometricInterpretation: black is zero
-    [273, 4, 0], // StripOffsets, set below
-    [278, 3, 2], // RowsPerStrip
-    [279, 4, 4], // StripByteCounts
-  ];
-  const ifdSize = 2 + entries.length * 12 + 4;
-  const pixelsAt = 8 + ifdSize;
-  const bytes = Buffer.alloc(pixelsAt + 4);
+/**
+ * A 2×2 8-bit greyscale baseline TIFF, uncompressed, of `pages` pages (a fax or a multi-page scan): the header, then
+ * per page one IFD of eight entries and its pixels, each IFD pointing at the next.
+ */
+export function makeTiff(pages = 1): Uint8Array {
+  const entryCount = 8;
+  const ifdSize = 2 + entryCount * 12 + 4;
+  const pageSize = ifdSize + 4;
+  const bytes = Buffer.alloc(8 + pages * pageSize);
   bytes.write('II*\0', 0, 'latin1');
   bytes.writeUInt32LE(8, 4);
-  bytes.writeUInt16LE(entries.length, 8);
-  entries.forEach(([tag, type, value], i) => {
-    const at = 10 + i * 12;
-    bytes.writeUInt16LE(tag, at);
-    bytes.writeUInt16LE(type, at + 2);
-    bytes.writeUInt32LE(1, at + 4);
-    if (type === 3) bytes.writeUInt16LE(value, at + 8);
-    else bytes.writeUInt32LE(tag === 273 ? pixelsAt : value, at + 8);
-  });
-  Buffer.from([0x00, 0xff, 0xff, 0x00]).copy(bytes, pixelsAt);
+  for (let page = 0; page < pages; page++) {
+    const ifdAt = 8 + page * pageSize;
+    const pixelsAt = ifdAt + ifdSize;
+    const entries: [tag: number, type: number, value: number][] = [
+      [256, 3, 2], // ImageWidth
+      [257, 3, 2], // ImageLength
+      [258, 3, 8], // BitsPerSample
+      [259, 3, 1], // Compression: none
+      [262, 3, 1], // PhotometricInterpretation: black is zero
+      [273, 4, pixelsAt], // StripOffsets
+      [278, 3, 2], // RowsPerStrip
+      [279, 4, 4], // StripByteCounts
+    ];
+    bytes.writeUInt16LE(entryCount, ifdAt);
+    entries.forEach(([tag, type, value], i) => {
+      const at = ifdAt + 2 + i * 12;
+      bytes.writeUInt16LE(tag, at);
+      bytes.writeUInt16LE(type, at + 2);
+      bytes.writeUInt32LE(1, at + 4);
+      if (type === 3) bytes.writeUInt16LE(value, at + 8);
+      else bytes.writeUInt32LE(value, at + 8);
+    });
+    bytes.writeUInt32LE(page + 1 < pages ? ifdAt + pageSize : 0, ifdAt + 2 + entryCount * 12);
+    Buffer.from([0x00, 0xff, 0xff, 0x00]).copy(bytes, pixelsAt);
+  }
   return bytes;
+}
+
+/**
+ * A valid PNG of `width` × `height` white pixels at one bit per pixel: a few hundred KB that decode to far more
+ * pixels than a page holds, as a decompression bomb does.
+ */
+export function makeHugePng(width: number, height: number): Uint8Array {
+  const row = Buffer.alloc(1 + Math.ceil(width / 8), 0xff);
+  row[0] = 0; // filter type: none
+  const rows = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(1, 8); // bit depth
+  header.writeUInt8(0, 9); // colour type: greyscale
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', rows),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
 }
 
 /** A PDF like a scanner makes: `textPages` text pages first, then pages that are only an image of text. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   contentHash,
   extractDocument,
-  MAX_RENDERED_PAGES,
+  DEFAULT_VISION_MAX_PAGES,
   UnreadableDocumentError,
   type UnreadableReason,
 } from '../../src/extraction/index.js';
@@ -96,11 +96,11 @@ describe('PDF extraction', () => {
     );
   });
 
-  it(`renders at most ${MAX_RENDERED_PAGES} scanned pages and counts the ones left out`, async () => {
-    const result = await extractDocument(await makeScannedPdf(MAX_RENDERED_PAGES + 2));
-    assert.equal(result.images?.length, MAX_RENDERED_PAGES);
+  it(`renders at most ${DEFAULT_VISION_MAX_PAGES} scanned pages and counts the ones left out`, async () => {
+    const result = await extractDocument(await makeScannedPdf(DEFAULT_VISION_MAX_PAGES + 2));
+    assert.equal(result.images?.length, DEFAULT_VISION_MAX_PAGES);
     assert.equal(result.imagesOmitted, 2);
-    assert.equal(result.pages, MAX_RENDERED_PAGES + 2);
+    assert.equal(result.pages, DEFAULT_VISION_MAX_PAGES + 2);
   });
 
   it('calls a password-protected PDF unreadable, reason encrypted', async () => {

@@ -51,3 +51,21 @@ export function formatMs(ms: number | null): string {
 export function formatInstant(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/** A 95% interval of a ratio as percentages, `92.1–98.1%`; `n/a` when there is none. */
+export function formatInterval(low: number | null, high: number | null): string {
+  if (low === null || high === null) return 'n/a';
+  return `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
+}
+
+/** A duration in the largest unit that keeps it readable: `45 s`, `12 min`, `3.4 h`, `2.1 d`; `n/a` for none. */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return 'n/a';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+/** A rate with one decimal: `12.5`. */
+export const formatRate = (n: number): string => n.toFixed(1);

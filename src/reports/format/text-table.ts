@@ -1,5 +1,8 @@
 import type { Column } from './columns.js';
 
+/** A section's first lines in the terminal: a blank line, then its title and summary. */
+export const textHeading = (title: string, summary = ''): string[] => ['', summary ? `${title}  ${summary}` : title];
+
 /** An aligned table for the terminal: a header, a rule, and numeric columns right-aligned. */
 export function textTable<T>(columns: Column<T>[], rows: T[], indent = '  '): string[] {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
