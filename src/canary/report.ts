@@ -9,6 +9,7 @@ import {
 } from '../db/canary.js';
 import type { ServiceDeps } from '../documents/deps.js';
 import { NotFoundError } from '../documents/errors.js';
+import { wilsonInterval } from '../reports/accuracy/wilson.js';
 
 // The canary report: its figures are computed (purely) from the counts src/db/canary.ts reads. The schemas are the one declaration of
 // their shape; the types below and the OpenAPI response of `GET /v1/canary` derive from them.
@@ -62,14 +63,11 @@ export interface CanaryCounts {
 
 const Z = 1.96;
 
-/** The Wilson score interval: sound for small samples and rates near 0 or 1, unlike the normal approximation. */
+/** The Wilson score interval (src/reports/accuracy/wilson.ts says why Wilson), at the canary report's z of 1.96. */
 export function wilson(count: number, total: number): Rate {
-  if (total === 0) return { count, total, rate: null, low: null, high: null };
-  const p = count / total;
-  const denominator = 1 + (Z * Z) / total;
-  const centre = (p + (Z * Z) / (2 * total)) / denominator;
-  const half = (Z * Math.sqrt((p * (1 - p)) / total + (Z * Z) / (4 * total * total))) / denominator;
-  return { count, total, rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  const interval = wilsonInterval(count, total, Z);
+  if (!interval) return { count, total, rate: null, low: null, high: null };
+  return { count, total, rate: count / total, low: interval.low, high: interval.high };
 }
 
 /** A mean with its normal-approximation interval; no interval from a single value. */
