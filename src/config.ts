@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { canaryEnvSchema, type CanarySettings } from './canary/schema.js';
 import type { PayloadEncryption } from './codec/data-converter.js';
 import { parsePayloadKeys, type PayloadKey } from './codec/payload-keys.js';
 import { DEFAULT_MAX_FILE_BYTES } from './extraction/file-size.js';
@@ -73,28 +74,6 @@ const modelMapSchema = z
       return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(raw));
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be JSON like {"support":"gpt-4.1-mini"}' });
-      return z.NEVER;
-    }
-  })
-  .optional();
-
-const canarySchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const schema = z.strictObject({
-      share: z.number().min(0).max(1),
-      promptVersion: z.string().min(1).optional(),
-      model: z.string().min(1).optional(),
-      maxParseFailureRate: z.number().min(0).max(1).default(0.2),
-      minCalls: z.number().int().positive().default(20),
-    });
-    try {
-      return schema.parse(JSON.parse(raw));
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be JSON like {"share":0.1,"promptVersion":"classify-v2","model":"gpt-4.1-mini"}: ${(err as Error).message.slice(0, 200)}`,
-      });
       return z.NEVER;
     }
   })
@@ -214,12 +193,12 @@ export const envSchema = z.object({
   /**
    * A canary to start at start-up, as JSON
    * `{"share":0.1,"promptVersion":"classify-v1","model":"gpt-4.1-mini","maxParseFailureRate":0.2,"minCalls":20}`
-   * (`share` and one of `promptVersion`/`model` required): that share of new documents, chosen from the document id,
-   * uses the candidate. It is not started while another canary is active, nor again once a canary with the same
-   * candidate has run.
+   * (`share` and one of `promptVersion`/`model` required; checked by the same schema, with the same messages, as the
+   * body of `POST /v1/canary`): that share of new documents, chosen from the document id, uses the candidate. It is
+   * not started while another canary is active, nor again once a canary with the same candidate has run.
    * @readBy API, `npm start`
    */
-  DOCKET_CANARY: canarySchema,
+  DOCKET_CANARY: canaryEnvSchema.optional(),
   /** Valid answers below this confidence go to review. @default 0.5 @readBy API */
   DOCKET_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   /**
@@ -478,7 +457,7 @@ export interface Config {
     cascadeModel?: string;
     largeContextModel?: string;
     promptVersion: string;
-    canary?: CanaryConfig;
+    canary?: CanarySettings;
     confidenceThreshold: number;
     maxOutputTokens: number;
     rpm?: number;
@@ -536,14 +515,6 @@ export interface WebhookConfig {
 /** What a document holding instructions aimed at the model gets (DOCKET_INJECTION_POLICY). */
 export type InjectionPolicy = Env['DOCKET_INJECTION_POLICY'];
 
-export interface CanaryConfig {
-  share: number;
-  promptVersion?: string;
-  model?: string;
-  maxParseFailureRate: number;
-  minCalls: number;
-}
-
 function resolvePromptVersion(version: string | undefined): string {
   const registry = loadPrompts();
   if (version === undefined) return registry.latest(CLASSIFY_TASK).version;
@@ -553,16 +524,6 @@ function resolvePromptVersion(version: string | undefined): string {
     );
   }
   return version;
-}
-
-function checkCanary(canary: CanaryConfig): CanaryConfig {
-  if (canary.promptVersion && !loadPrompts().find(canary.promptVersion)) {
-    throw new ConfigError(`invalid configuration:\n  DOCKET_CANARY: unknown prompt "${canary.promptVersion}"`);
-  }
-  if (!canary.promptVersion && !canary.model) {
-    throw new ConfigError('invalid configuration:\n  DOCKET_CANARY: name a candidate promptVersion, model, or both');
-  }
-  return canary;
 }
 
 /** Webhooks are always signed: a URL without a secret stops the process rather than send unsigned requests. */
@@ -656,7 +617,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cascadeModel: e.DOCKET_CASCADE_MODEL,
       largeContextModel: e.DOCKET_LARGE_CONTEXT_MODEL,
       promptVersion: resolvePromptVersion(e.DOCKET_PROMPT_VERSION),
-      canary: e.DOCKET_CANARY ? checkCanary(e.DOCKET_CANARY) : undefined,
+      canary: e.DOCKET_CANARY,
       confidenceThreshold: e.DOCKET_CONFIDENCE_THRESHOLD,
       maxOutputTokens: e.DOCKET_MAX_OUTPUT_TOKENS,
       rpm: e.DOCKET_LLM_RPM,

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { isLosslessNumber, parse as parseLossless, splitNumber } from 'lossless-json';
 import { HttpError } from './http-error.js';
-import { formatPath } from './validation.js';
+import { formatPath } from '../validation/describe-issue.js';
 
 // `application/json`, optionally with parameters; not `application/json-patch+json` nor other `+json` types,
 // whose meaning differs.

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import { requireRole, type Principal } from './auth.js';
 import { HttpError } from './http-error.js';
 import { errorSchema } from './schemas/errors.js';
-import { describeIssue } from './validation.js';
+import { describeIssue, mainIssue } from '../validation/describe-issue.js';
+import { FIELD_HINTS } from './validation.js';
 
 // What every route module of src/api/routes/ shares: its dependencies, its app's type, the OpenAPI blocks it
 // repeats (JSON responses, error responses, the bearer security requirement) and its role checks.
@@ -70,10 +71,7 @@ export function needsRole(config: Pick<Config, 'api'>, ...roles: Role[]) {
  */
 export const validationHook: Hook<unknown, ApiEnv, string, unknown> = (result) => {
   if (result.success) return;
-  const { issues } = result.error;
-  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
-  throw new HttpError(
-    'bad_request',
-    issue ? describeIssue(issue, (result as { data?: unknown }).data, result.target) : 'invalid request',
-  );
+  const issue = mainIssue(result.error.issues);
+  const context = { input: (result as { data?: unknown }).data, target: result.target, hints: FIELD_HINTS };
+  throw new HttpError('bad_request', issue ? describeIssue(issue, context) : 'invalid request');
 };

@@ -1,9 +1,9 @@
+import { ensureConfiguredCanary } from '../canary/start.js';
 import { createDataConverter } from '../codec/data-converter.js';
 import { ConfigError, loadConfig, requirePayloadKeys } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
-import { ensureConfiguredCanary } from '../documents/routing.js';
 import { startTracing, tracingClientInterceptors } from '../telemetry/index.js';
 import { connectClient } from '../temporal-connection.js';
 import { startApi } from './serve.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureConfiguredCanary } from '../documents/routing.js';
 import { startApi, type RunningApi } from '../api/serve.js';
+import { ensureConfiguredCanary } from '../canary/start.js';
 import { createDataConverter } from '../codec/data-converter.js';
 import { devPayloadKeys, parsePayloadKeys } from '../codec/payload-keys.js';
 import { CliError } from '../cli/exit-codes.js';

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { HTTPException } from 'hono/http-exception';
 import { createApp } from '../../src/api/app.js';
 import { toHttpError } from '../../src/api/http-error.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { submitReviewUpdate } from '../../src/shared/messages.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
@@ -241,6 +242,30 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
         400,
         /^note is longer than 4000 characters/,
       );
+    });
+
+    it('words a bad canary in DOCKET_CANARY exactly as POST /v1/canary words it', async () => {
+      const canaries = [
+        { share: 2, model: 'm' },
+        { share: 0.1 },
+        { shar: 0.1, model: 'm' },
+        { model: 'm' },
+        { share: 'a tenth', model: 'm' },
+        { share: 0.1, model: 'gpt 4o' },
+        { share: 0.1, model: 'm', minCalls: 0 },
+        { share: 0.1, model: 'm', maxParseFailureRate: 1.5 },
+        { share: 0.1, promptVersion: 'classify-v9' },
+      ];
+      for (const canary of canaries) {
+        const answered = await expectError(await post('/v1/canary', canary), 400);
+        assert.throws(
+          () => loadConfig({ DOCKET_CANARY: JSON.stringify(canary) }),
+          (err: Error) =>
+            err instanceof ConfigError && err.message === `invalid configuration:\n  DOCKET_CANARY: ${answered}`,
+          `DOCKET_CANARY=${JSON.stringify(canary)} should say "${answered}"`,
+        );
+      }
+      assert.equal((await env.pool.query('SELECT count(*)::int AS n FROM canaries')).rows[0].n, 0);
     });
 
     it("keeps Hono's own 4xx (malformed JSON in its validator) a 4xx, and leaves 5xx to the error handler", () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { formatCanaryReport } from '../../src/canary/format-report.js';
+import { getCanaryReport, wilson } from '../../src/canary/report.js';
+import { loadConfig } from '../../src/config.js';
 import { startCanary } from '../../src/db/canary.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
-import { canaryReport, formatCanaryReport, wilson } from '../../src/reports/canary.js';
 import { defaultDatabaseKind, startTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('the canary report on a known ledger', () => {
@@ -57,8 +59,7 @@ describe('the canary report on a known ledger', () => {
         [`k${i}`, purpose, variant === 'baseline' ? 0.001 : 0.002, latency, outcome, parseOk, variant, confidence],
       );
     }
-    const report = await canaryReport(pool, 0.5);
-    assert.ok(report);
+    const report = await getCanaryReport({ pool, config: loadConfig({ DOCKET_CONFIDENCE_THRESHOLD: '0.5' }) });
     assert.deepEqual([report.baseline.calls, report.candidate.calls], [10, 4]);
     assert.deepEqual([report.baseline.parseFailure.count, report.baseline.parseFailure.total], [1, 10]);
     assert.deepEqual([report.candidate.parseFailure.count, report.candidate.parseFailure.total], [2, 4]);

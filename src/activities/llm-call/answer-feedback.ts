@@ -1,4 +1,4 @@
-import { rollBackIfFailing } from '../../db/canary.js';
+import { rollBackIfFailing } from '../../canary/rollback.js';
 import { detectInjection, type InjectionSignal } from '../../llm/injection.js';
 import { bestEffort } from './best-effort.js';
 import type { AttemptScope } from './scope.js';

@@ -1,20 +1,21 @@
 import { createRoute } from '@hono/zod-openapi';
-import { endCanary, getCanaryReport, startCanary } from '../../documents/canary.js';
+import { endCanary, type CanaryEnd } from '../../canary/end.js';
+import { getCanaryReport } from '../../canary/report.js';
+import { startCanary } from '../../canary/start.js';
 import { jsonBody } from '../json-body.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
-import { canaryReportSchema, canarySchema } from '../schemas/canary.js';
-import { startCanarySchema } from '../schemas/requests.js';
+import { canaryReportSchema, canarySchema, startCanarySchema } from '../schemas/canary.js';
 
-const ACTIONS = {
+const ACTIONS: Record<CanaryEnd, string> = {
   promote: 'Promote the candidate: every new document uses it',
   rollback: 'Roll the canary back: every new document uses the baseline',
-} as const;
+};
 
 /** The canary of the classification task: `GET /v1/canary` (compare), start, promote, roll back. */
 export function registerCanaryRoutes(app: ApiApp, deps: AppDeps): void {
   registerReport(app, deps);
   registerStart(app, deps);
-  for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) registerEnd(app, deps, action);
+  for (const action of Object.keys(ACTIONS) as CanaryEnd[]) registerEnd(app, deps, action);
 }
 
 function registerReport(app: ApiApp, deps: AppDeps): void {
@@ -57,7 +58,7 @@ function registerStart(app: ApiApp, deps: AppDeps): void {
   );
 }
 
-function registerEnd(app: ApiApp, deps: AppDeps, action: keyof typeof ACTIONS): void {
+function registerEnd(app: ApiApp, deps: AppDeps, action: CanaryEnd): void {
   app.openapi(
     createRoute({
       method: 'post',

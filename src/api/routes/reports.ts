@@ -7,7 +7,8 @@ import { buildReport } from '../../reports/report.js';
 import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
 import { agreementSchema, reportSchema } from '../schemas/report.js';
 import { samplesSchema } from '../schemas/samples.js';
-import { documentId, queryDate, queryInteger, strictObject } from '../validation.js';
+import { strictObject } from '../../validation/strict-object.js';
+import { documentId, queryDate, queryInteger } from '../validation.js';
 
 const reportQuery = strictObject(
   {

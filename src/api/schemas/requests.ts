@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { documentId, documentText, metadata, strictObject, variantName } from '../validation.js';
+import { strictObject } from '../../validation/strict-object.js';
+import { variantName } from '../../validation/variant-name.js';
+import { documentId, documentText, metadata } from '../validation.js';
 
 /** A taxonomy name as a request names it. */
 const taxonomyName = z.string().min(1, 'taxonomy is empty: name a configured taxonomy or leave it out').max(200);
@@ -25,15 +27,6 @@ export const reviewSchema = strictObject({
   category: z.string().min(1, 'category is empty: name one of the taxonomy categories').max(200),
   note: z.string().max(4000, 'note is longer than 4000 characters: shorten it').optional(),
 }).openapi('ReviewDecision');
-
-/** Body of `POST /v1/canary`. */
-export const startCanarySchema = strictObject({
-  share: z.number().min(0).max(1),
-  promptVersion: variantName('promptVersion').optional(),
-  model: variantName('model').optional(),
-  maxParseFailureRate: z.number().min(0).max(1).default(0.2),
-  minCalls: z.number().int().positive().max(1_000_000).default(20),
-}).openapi('StartCanary');
 
 /** Documents one comparison may hold. */
 export const MAX_COMPARE_DOCUMENTS = 500;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DocketClient } from '../../client/docket-client.js';
-import { formatCanaryReport } from '../../reports/canary.js';
+import { formatCanaryReport } from '../../canary/format-report.js';
 import { withCliTerms } from '../canary-terms.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
@@ -36,9 +36,7 @@ function registerCanaryReport(canary: Command, ctx: CommandContext): void {
   ).action(async (flags: ApiFlags) => {
     const report = await withCliTerms(() => ctx.connect(flags, 'admin').canary());
     if (flags.json) return ctx.printJson(report);
-    ctx.print(
-      formatCanaryReport({ ...report, canary: { ...report.canary, startedAt: new Date(report.canary.startedAt) } }),
-    );
+    ctx.print(formatCanaryReport(report));
   });
 }
 
