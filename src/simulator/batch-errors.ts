@@ -7,17 +7,6 @@ import { errorAnswer, type ErrorAnswer } from './openai-errors.js';
  * OpenAI's and the message says what to fix in the same style.
  */
 
-/** 400 for a required parameter that is absent. */
-export function missingParameter(param: string): ErrorAnswer {
-  return errorAnswer(
-    400,
-    `Missing required parameter: '${param}'.`,
-    'invalid_request_error',
-    param,
-    'missing_required_parameter',
-  );
-}
-
 /** 400 for an integer query parameter outside its range. */
 export function integerOutOfRange(param: string, value: number, min: number, max: number): ErrorAnswer {
   const below = value < min;

@@ -4,7 +4,6 @@ import {
   cannotCancel,
   fileNotFound,
   metadataTooLong,
-  missingParameter,
   notABatchFile,
   tooManyMetadataPairs,
   unknownCursor,
@@ -13,7 +12,7 @@ import {
 import { planBatch, type BatchParams } from './batch-run.js';
 import { batchObject } from './batches.js';
 import { bearerToken, reply, type Env, type SimContext } from './http.js';
-import { errorAnswer, unparseableBody, type ErrorAnswer } from './openai-errors.js';
+import { errorAnswer, missingParameter, unparseableBody, type ErrorAnswer } from './openai-errors.js';
 import { listLimit, paginate } from './pagination.js';
 import { invalidValue } from './request.js';
 import type { SimulatorState } from './state.js';

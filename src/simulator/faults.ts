@@ -19,17 +19,8 @@ import {
 import type { Prng } from './prng.js';
 import { FAULT_KINDS, OUTPUT_FAULT_KINDS, type FaultKind, type FaultRule, type FaultSpec } from './types.js';
 
-/** A fault with its parameters spelled out. */
-export interface ResolvedFault {
-  kind: FaultKind;
-  retryAfterMs?: number;
-  latencyMs?: number;
-  confidence?: number;
-  category?: string;
-  retryAfterFormat?: 'seconds' | 'http-date';
-  shouldRetry?: boolean;
-  reasoning?: string;
-}
+/** A fault with its parameters spelled out: the object form of a `FaultSpec`. */
+export type ResolvedFault = Exclude<FaultSpec, FaultKind>;
 
 /** Faults that answer 200 with a doubtful or unusable message. */
 export const OUTPUT_FAULTS = new Set<FaultKind>(OUTPUT_FAULT_KINDS);

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
-import { fileNotFound, fileTooLarge, missingParameter, notJsonl, unknownCursor } from './batch-errors.js';
+import { fileNotFound, fileTooLarge, notJsonl, unknownCursor } from './batch-errors.js';
 import { BATCH_FILE_TTL_MS, fileObject, UPLOAD_PURPOSES } from './files.js';
 import { reply, type Env, type SimContext } from './http.js';
-import { errorAnswer } from './openai-errors.js';
+import { errorAnswer, missingParameter } from './openai-errors.js';
 import { listLimit, paginate } from './pagination.js';
 import { invalidValue } from './request.js';
 import type { SimulatorState } from './state.js';

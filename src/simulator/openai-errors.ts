@@ -32,6 +32,17 @@ export function errorAnswer(
 
 const RATE_LIMITS_DOCS = 'Visit https://platform.openai.com/account/rate-limits to learn more.';
 
+/** 400 for a required parameter that is absent. */
+export function missingParameter(param: string): ErrorAnswer {
+  return errorAnswer(
+    400,
+    `Missing required parameter: '${param}'.`,
+    'invalid_request_error',
+    param,
+    'missing_required_parameter',
+  );
+}
+
 /** 401 for a request without a usable bearer token. */
 export function missingApiKey(): ErrorAnswer {
   return errorAnswer(

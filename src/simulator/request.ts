@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorAnswer, type ErrorAnswer } from './openai-errors.js';
+import { errorAnswer, missingParameter, type ErrorAnswer } from './openai-errors.js';
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 
@@ -150,13 +150,7 @@ function issueToError(issue: z.core.$ZodIssue, body: unknown): ErrorAnswer {
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) {
-        return errorAnswer(
-          400,
-          `Missing required parameter: '${param}'.`,
-          'invalid_request_error',
-          param,
-          'missing_required_parameter',
-        );
+        return missingParameter(param);
       }
       return errorAnswer(
         400,
