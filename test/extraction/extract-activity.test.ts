@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
@@ -33,6 +32,10 @@ import {
   makeTextPdf,
   makeTiff,
 } from './make-files.js';
+import { findTesseract } from '../helpers/required-tools.js';
+
+// CI installs tesseract-ocr: there the OCR test runs, and fails if tesseract is missing.
+const { skip: ocrSkip } = await findTesseract();
 
 const MARKER = 'The supplier shall deliver the marker goods within thirty days.';
 
@@ -312,7 +315,7 @@ describe('the extraction activity', () => {
     assert.equal(error.nonRetryable, true);
   });
 
-  it('reads a scan by OCR with DOCKET_OCR=tesseract', { skip: skipWithoutTesseract() }, async () => {
+  it('reads a scan by OCR with DOCKET_OCR=tesseract', { skip: ocrSkip }, async () => {
     const id = await stored(await makeScannedPdf(1), 'scan.pdf');
     const result = await run(activity({ extraction: settings({ ocr: 'tesseract' }) }), { documentId: id });
     assert.equal(result.method, 'ocr');
@@ -347,13 +350,3 @@ describe('the extraction activity', () => {
     assert.equal(result.visionTokens, 2833 + 2 * 5667, 'gpt-4o-mini: 800 × 400 is two tiles');
   });
 });
-
-function skipWithoutTesseract(): string | false {
-  if (process.env.CI === 'true' || process.env.CI === '1') return false;
-  try {
-    execFileSync('tesseract', ['--version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'tesseract is not installed';
-  }
-}

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTesseractOcr, extractDocument, type OcrEngine } from '../../src/extraction/index.js';
+import { findTesseract } from '../helpers/required-tools.js';
 import { makePng, makeScannedPdf } from './make-files.js';
 
-const tesseract = await createTesseractOcr();
 // CI installs tesseract-ocr (scripts/setup.sh requires it there): the OCR tests never skip silently under CI.
-const isCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !tesseract.available && !isCi ? `tesseract is not installed (${tesseract.reason})` : false;
+const { tesseract, skip } = await findTesseract();
 
 function engine(): OcrEngine {
   assert.ok(tesseract.available, tesseract.available ? '' : tesseract.reason);

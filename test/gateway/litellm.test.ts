@@ -4,8 +4,8 @@ import type { FaultSpec } from '../../src/simulator/index.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
 import { findLitellm, startLitellm, type LitellmProxy } from '../helpers/litellm.js';
+import { isCi } from '../helpers/required-tools.js';
 
-const isCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const missing = findLitellm() === undefined;
 if (missing && isCi) throw new Error('the LiteLLM proxy is required under CI: npm run setup installs it');
 
