@@ -29,6 +29,11 @@ export interface ClassifyDocumentInput {
    * is stored, marked). Absent (workflows started before it existed): `flag`.
    */
   injectionPolicy?: 'flag' | 'review';
+  /**
+   * The document was submitted as a file (`document_files`): its text is extracted (`extractDocumentText`) before it is
+   * classified. Absent: a text document, nothing to extract.
+   */
+  fromFile?: boolean;
 }
 
 /** What happens when nobody decides a review in time. */
