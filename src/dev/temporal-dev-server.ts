@@ -31,12 +31,18 @@ export interface DevServer {
 /** Runs the dev server and stops it when this process exits in any way, SIGKILL included. */
 const WATCHDOG = fileURLToPath(new URL('./child-watchdog.mjs', import.meta.url));
 
-/** One partition per task queue (dynamic config of `temporal server start-dev`; compose sets it for docket-llm). */
-export const TASK_QUEUE_PARTITION_ARGS = [
+/**
+ * Task queue settings of `temporal server start-dev` (compose sets the same in temporal/dynamicconfig/docket.yaml): one
+ * partition per task queue, and fairness. Priority orders tasks within a partition, so with one partition it holds
+ * for the whole queue; fairness lets the batches of the batch lane (each its own fairness key) take turns.
+ */
+export const TASK_QUEUE_ARGS = [
   '--dynamic-config-value',
   'matching.numTaskqueueReadPartitions=1',
   '--dynamic-config-value',
   'matching.numTaskqueueWritePartitions=1',
+  '--dynamic-config-value',
+  'matching.enableFairness=true',
 ];
 
 /**
@@ -68,7 +74,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level',
     'error',
     // Temporal divides a task queue's rate limit among its partitions: with one, DOCKET_LLM_RPM's is exact.
-    ...TASK_QUEUE_PARTITION_ARGS,
+    ...TASK_QUEUE_ARGS,
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];

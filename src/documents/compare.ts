@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from './errors.js';
 import { requireKnownPromptVersion } from './prompt-versions.js';
 import { defaultVariant } from './routing.js';
 import { checkDocument } from './submit.js';
+import { TASK_PRIORITY } from '../shared/priority.js';
 
 /** One side of a comparison as asked for: what it changes from the configured default. */
 export type CompareSideRequest = Partial<Variant>;
@@ -64,6 +65,7 @@ export async function startComparison(deps: ServiceDeps, request: StartCompariso
     workflowId: compareWorkflowId(compareId),
     taskQueue: TASK_QUEUE,
     args: [input],
+    priority: { priorityKey: TASK_PRIORITY.evaluation },
   });
   return { compareId, documents: checked.length, a, b };
 }

@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import type { Priority, SearchAttributePair } from '@temporalio/common';
 import type { Pool } from '../db/pool.js';
 import { markWorkflowStarted, releaseWorkflowStart, type WorkflowStart } from '../db/workflow-starts.js';
 import { batchWorkflowId, documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { batchFairnessKey, TASK_PRIORITY } from '../shared/priority.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { ClassifyBatchInput, ClassifyDocumentInput } from '../shared/workflow-types.js';
@@ -40,6 +41,20 @@ function searchAttributes(start: WorkflowStart): SearchAttributePair[] {
   ];
 }
 
+/**
+ * The lane of a start (issue 18): a document on its own goes ahead of batch work; a batch's documents share the batch
+ * lane fairly with other batches. Children and activities inherit it, so this is the only place it is set.
+ */
+function startPriority(start: WorkflowStart): Priority {
+  if (start.workflowType === WORKFLOW_TYPES.classifyBatch) {
+    return {
+      priorityKey: TASK_PRIORITY.batch,
+      fairnessKey: batchFairnessKey((start.input as ClassifyBatchInput).batchId),
+    };
+  }
+  return { priorityKey: TASK_PRIORITY.interactive };
+}
+
 export interface StartDeps {
   pool: Pool;
   client: Client;
@@ -66,6 +81,7 @@ export async function startOwedWorkflow(
         args: [start.input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(start),
+        priority: startPriority(start),
       }),
     );
     // A worker's native connection applies the deadline to each retry, not to all of them: bound the wait here too.

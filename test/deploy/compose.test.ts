@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CONFIG_ENV_VARS } from '../../src/config.js';
-import { LLM_TASK_QUEUE } from '../../src/shared/names.js';
+import { LLM_TASK_QUEUE, TASK_QUEUE } from '../../src/shared/names.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes.js';
 
 // Static checks of docker-compose.yml and the Dockerfile: no Docker engine is needed, so they run everywhere.
@@ -133,7 +133,7 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(registered, SEARCH_ATTRIBUTE_TYPES);
   });
 
-  it('gives docket-llm one partition, so that the server-side rate limit Docket sets on it is exact', () => {
+  it('gives both task queues one partition (an exact rate limit, priority over the whole queue) and enables fairness', () => {
     const temporal = service('temporal');
     const env = temporal.environment as Record<string, string>;
     const mounted = [...bindMounts(temporal)].find(([, target]) => target === env['DYNAMIC_CONFIG_FILE_PATH']);
@@ -141,8 +141,16 @@ describe('docker-compose.yml', () => {
     type Setting = { value: unknown; constraints?: { taskQueueName?: string } }[];
     const dynamic = parse(read(mounted[0])) as Record<string, Setting>;
     for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
-      assert.deepEqual(dynamic[key], [{ value: 1, constraints: { taskQueueName: LLM_TASK_QUEUE } }], key);
+      assert.deepEqual(
+        dynamic[key],
+        [
+          { value: 1, constraints: { taskQueueName: LLM_TASK_QUEUE } },
+          { value: 1, constraints: { taskQueueName: TASK_QUEUE } },
+        ],
+        key,
+      );
     }
+    assert.deepEqual(dynamic['matching.enableFairness'], [{ value: true }]);
   });
 
   it('runs entry files that exist', () => {

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
-import { TASK_QUEUE_PARTITION_ARGS } from '../../src/dev/temporal-dev-server.js';
+import { TASK_QUEUE_ARGS } from '../../src/dev/temporal-dev-server.js';
 import { SA } from '../../src/shared/search-attributes.js';
 
 export interface TestTemporalOptions {
@@ -19,7 +19,7 @@ export async function startTemporal(options: TestTemporalOptions = {}): Promise<
       extraArgs: [
         '--dynamic-config-value',
         'frontend.enableUpdateWorkflowExecution=true',
-        ...TASK_QUEUE_PARTITION_ARGS,
+        ...TASK_QUEUE_ARGS,
       ],
     },
   });
