@@ -16,11 +16,7 @@ export async function startTemporal(options: TestTemporalOptions = {}): Promise<
       ip: '127.0.0.1',
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: Object.values(SA),
-      extraArgs: [
-        '--dynamic-config-value',
-        'frontend.enableUpdateWorkflowExecution=true',
-        ...TASK_QUEUE_ARGS,
-      ],
+      extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true', ...TASK_QUEUE_ARGS],
     },
   });
 }
