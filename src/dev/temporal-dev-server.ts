@@ -73,7 +73,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     String(uiPort),
     '--log-level',
     'error',
-    // Temporal divides a task queue's rate limit among its partitions: with one, DOCKET_LLM_RPM's is exact.
+    // One partition (an exact DOCKET_LLM_RPM, priority over the whole queue) and fairness: see TASK_QUEUE_ARGS.
     ...TASK_QUEUE_ARGS,
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),

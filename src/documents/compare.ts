@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertDocument } from '../db/queries.js';
 import { compareWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
+import { TASK_PRIORITY } from '../shared/priority.js';
 import type { Variant } from '../shared/split.js';
 import type { CompareResult } from '../shared/compare.js';
 import type { CompareInput } from '../shared/workflow-types.js';
@@ -10,7 +11,6 @@ import { ConflictError, NotFoundError } from './errors.js';
 import { requireKnownPromptVersion } from './prompt-versions.js';
 import { defaultVariant } from './routing.js';
 import { checkDocument } from './submit.js';
-import { TASK_PRIORITY } from '../shared/priority.js';
 
 /** One side of a comparison as asked for: what it changes from the configured default. */
 export type CompareSideRequest = Partial<Variant>;

@@ -3,7 +3,7 @@ import type { Priority, SearchAttributePair } from '@temporalio/common';
 import type { Pool } from '../db/pool.js';
 import { markWorkflowStarted, releaseWorkflowStart, type WorkflowStart } from '../db/workflow-starts.js';
 import { batchWorkflowId, documentWorkflowId, TASK_QUEUE, WORKFLOW_TYPES } from '../shared/names.js';
-import { batchFairnessKey, TASK_PRIORITY } from '../shared/priority.js';
+import { TASK_PRIORITY } from '../shared/priority.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { ClassifyBatchInput, ClassifyDocumentInput } from '../shared/workflow-types.js';
@@ -43,14 +43,12 @@ function searchAttributes(start: WorkflowStart): SearchAttributePair[] {
 
 /**
  * The lane of a start (issue 18): a document on its own goes ahead of batch work; a batch's documents share the batch
- * lane fairly with other batches. Children and activities inherit it, so this is the only place it is set.
+ * lane fairly with other batches. Children and activities inherit it, so this is the only place a document's or a
+ * batch's lane is set (a comparison, started on its own, sets its own).
  */
 function startPriority(start: WorkflowStart): Priority {
   if (start.workflowType === WORKFLOW_TYPES.classifyBatch) {
-    return {
-      priorityKey: TASK_PRIORITY.batch,
-      fairnessKey: batchFairnessKey((start.input as ClassifyBatchInput).batchId),
-    };
+    return { priorityKey: TASK_PRIORITY.batch, fairnessKey: (start.input as ClassifyBatchInput).batchId };
   }
   return { priorityKey: TASK_PRIORITY.interactive };
 }

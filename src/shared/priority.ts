@@ -6,17 +6,11 @@
 export const TASK_PRIORITY = {
   /** A document submitted on its own (`POST /v1/documents`, `docket submit` of one file): someone is waiting. */
   interactive: 2,
-  /** A batch and its documents: backlog work, behind interactive documents, ahead of evaluations. */
+  /**
+   * A batch and its documents: backlog work, behind interactive documents, ahead of evaluations. Each batch's id (a
+   * UUID, within Temporal's 64 bytes) is its fairness key: batches submitted together take turns.
+   */
   batch: 4,
   /** Comparing configurations on documents already classified: runs when nothing else waits. */
   evaluation: 5,
 } as const;
-
-/**
- * The fairness key of a batch's tasks: within the batch lane, Temporal dispatches the tasks of different keys in turn,
- * so batches submitted together share the provider's limit evenly whatever their sizes. A batch id is a UUID, well
- * within Temporal's 64 bytes.
- */
-export function batchFairnessKey(batchId: string): string {
-  return batchId;
-}
