@@ -58,7 +58,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit a document for classification */
+    /** Submit a document for classification: its text as JSON, or a file as multipart/form-data */
     post: {
       parameters: {
         query?: never;
@@ -69,6 +69,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': components['schemas']['SubmitDocument'];
+          'multipart/form-data': components['schemas']['SubmitFile'];
         };
       };
       responses: {
@@ -108,7 +109,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The id exists with other text */
+        /** @description The id exists with other text or another file */
         409: {
           headers: {
             [name: string]: unknown;
@@ -117,7 +118,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Over DOCKET_MAX_DOCUMENT_BYTES */
+        /** @description Text over DOCKET_MAX_DOCUMENT_BYTES, or a file over DOCKET_MAX_FILE_BYTES */
         413: {
           headers: {
             [name: string]: unknown;
@@ -126,7 +127,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Not application/json */
+        /** @description Neither application/json nor multipart/form-data, or a file of a type Docket does not read (the message lists those it reads) */
         415: {
           headers: {
             [name: string]: unknown;
@@ -650,7 +651,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit many documents */
+    /** Submit many documents: texts as JSON, or files as multipart/form-data (one part named file each) */
     post: {
       parameters: {
         query?: never;
@@ -661,6 +662,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': components['schemas']['SubmitBatch'];
+          'multipart/form-data': components['schemas']['SubmitFileBatch'];
         };
       };
       responses: {
@@ -709,7 +711,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Over DOCKET_MAX_BATCH_DOCUMENTS or DOCKET_MAX_DOCUMENT_BYTES */
+        /** @description Over DOCKET_MAX_BATCH_DOCUMENTS or DOCKET_MAX_DOCUMENT_BYTES; a file over DOCKET_MAX_FILE_BYTES, or files over 67108864 bytes in one request */
         413: {
           headers: {
             [name: string]: unknown;
@@ -718,7 +720,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Not application/json */
+        /** @description Neither application/json nor multipart/form-data, or a file of a type Docket does not read (the message names it and lists those it reads) */
         415: {
           headers: {
             [name: string]: unknown;
@@ -1612,6 +1614,19 @@ export interface components {
       /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
     };
+    SubmitFile: {
+      /**
+       * Format: binary
+       * @description The document: PDF, .docx, HTML, e-mail, text or image
+       */
+      file: string;
+      /** @description Your id; derived from the file and taxonomy when omitted */
+      id?: string;
+      /** @description A JSON object of your own fields, as the text of the field */
+      metadata?: string;
+      /** @description A configured taxonomy name; `default` when omitted */
+      taxonomy?: string;
+    };
     Document: {
       id: string;
       /** @enum {string} */
@@ -1755,6 +1770,14 @@ export interface components {
           [key: string]: unknown;
         };
       }[];
+      taxonomy?: string;
+    };
+    SubmitFileBatch: {
+      /** @description One part named `file` per document */
+      file: string[];
+      /** @description A JSON object of your own fields, as the text of the field */
+      metadata?: string;
+      /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
     };
     Batch: {
