@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { createApp } from '../../src/api/app.js';
+import { DocketClient } from '../../src/client/index.js';
 import { batchWorkflowId, documentWorkflowId } from '../../src/shared/names.js';
 import type { ClassifyBatchInput, ClassifyDocumentInput } from '../../src/shared/workflow-types.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
@@ -299,5 +300,39 @@ describe('submitting files as multipart/form-data', () => {
       'content-type': 'application/json',
     });
     assert.equal(json.status, 202);
+  });
+
+  it('is what the typed client sends: submitFile and submitFileBatch', async () => {
+    const client = new DocketClient({
+      baseUrl: 'http://docket.test',
+      token: TEST_TOKENS.submitter,
+      fetch: (input, init) => Promise.resolve(app.request(String(input), init)),
+    });
+    const id = `client-${run}`;
+    const pdf = await makeTextPdf([`Client invoice ${run}`]);
+    const accepted = await client.submitFile({ bytes: pdf, fileName: 'invoice.pdf', id, metadata: { k: 1 } });
+    assert.equal(accepted.id, id);
+    assert.deepEqual(await fileRow(id), {
+      media_type: 'application/pdf',
+      file_name: 'invoice.pdf',
+      size_bytes: pdf.length,
+      source: 'file',
+      metadata: { k: 1 },
+      taxonomy: 'default',
+    });
+    assert.equal((await startInput(documentWorkflowId(id))).fromFile, true);
+    await assert.rejects(client.submitFile({ bytes: await makeZip(), fileName: 'a.zip' }), {
+      status: 415,
+      code: 'unsupported_media_type',
+    });
+    const batch = await client.submitFileBatch(
+      [
+        { bytes: new Blob([`Client note one ${run}`]), fileName: 'one.txt' },
+        { bytes: await makeDocx([`Client contract ${run}`]), fileName: 'two.docx' },
+      ],
+      { metadata: { via: 'client' } },
+    );
+    assert.equal(batch.documents, 2);
+    assert.deepEqual((await fileRow(batch.ids[1]!))?.metadata, { via: 'client' });
   });
 });
