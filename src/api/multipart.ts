@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 
-const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+const MULTIPART_TYPE = /^multipart\/form-data\b/i;
 
 /** Room in a multipart body beside its files: part headers, boundaries, the id, taxonomy and metadata fields. */
 export const FORM_OVERHEAD_BYTES = 128 * 1024;
@@ -34,7 +34,14 @@ export function documentBodyOnPost(limits: DocumentBodyLimits): MiddlewareHandle
   });
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
-    if (!MULTIPART_TYPE.test(c.req.header('content-type') ?? '')) return json(c, next);
+    const type = c.req.header('content-type') ?? '';
+    if (!MULTIPART_TYPE.test(type)) return json(c, next);
+    if (!/;\s*boundary=/i.test(type)) {
+      throw new HttpError(
+        'bad_request',
+        'the multipart/form-data content type has no boundary: let the HTTP client build the body (curl -F, FormData)',
+      );
+    }
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > limits.multipartBytes) throw new HttpError('payload_too_large', limits.tooLarge(declared));
     return form(c, next);

@@ -236,6 +236,13 @@ describe('submitting files as multipart/form-data', () => {
       assert.match(answer.error.message, message);
     }
     assert.equal(await executions(documentWorkflowId(`nofile-${run}`)), 0);
+    const noBoundary = await post('/v1/documents', 'file=x', { 'content-type': 'multipart/form-data' });
+    assert.equal(noBoundary.status, 400);
+    assert.match(((await noBoundary.json()) as ErrorBody).error.message, /has no boundary/);
+    const malformed = await post('/v1/documents', 'not a multipart body', {
+      'content-type': 'multipart/form-data; boundary=xyz',
+    });
+    assert.equal(malformed.status, 400);
   });
 
   it('keeps JSON text submissions as they were, and names both body types in a 415', async () => {
