@@ -1634,6 +1634,40 @@ export interface components {
         reason: string;
         lastError?: string;
       };
+      /** @description Set for a document submitted as a file */
+      file?: {
+        /** @description The file name it was submitted with, if any */
+        name?: string;
+        /** @description The type detected from its content, e.g. `application/pdf` */
+        mediaType: string;
+        /** @description Its size in bytes */
+        bytes: number;
+        /** @description SHA-256 of its bytes, hex: the same file again is the same document */
+        contentHash: string;
+      };
+      /** @description A file document's extraction, once it ran */
+      extraction?: {
+        /** @enum {string} */
+        outcome: 'extracted' | 'unreadable';
+        /**
+         * @description Why the file cannot be read, when `outcome` is `unreadable`
+         * @enum {string}
+         */
+        unreadableReason?: 'encrypted' | 'corrupt' | 'empty' | 'unsupported' | 'no_vision_model';
+        /**
+         * @description How the text was obtained; absent when the file could not be opened at all
+         * @enum {string}
+         */
+        method?: 'pdf-text' | 'docx' | 'html' | 'email' | 'text' | 'vision' | 'ocr';
+        /** @description `<package>@<version>` of what read the file */
+        extractor?: string;
+        /** @description Pages in the file (PDF) */
+        pages?: number;
+        /** @description Characters of the extracted text */
+        chars: number;
+        /** @description Page images stored (scanned pages, photos): `GET /v1/documents/{id}/pages/{n}` serves the n-th */
+        images: number;
+      };
       calls: number;
       costUsd: number;
       workflowUrl: string;
