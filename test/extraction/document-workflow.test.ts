@@ -10,7 +10,13 @@ import { createOpenAIClient } from '../../src/llm/client.js';
 import { documentWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
 import type { ClassifyDocumentInput, DocumentProgress } from '../../src/shared/workflow-types.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, testDocumentSettings, workflowBundle, type DocketTestEnv } from '../helpers/docket.js';
+import {
+  startDocket,
+  TEST_TOKENS,
+  testDocumentSettings,
+  workflowBundle,
+  type DocketTestEnv,
+} from '../helpers/docket.js';
 import { recordHistory, replayAll } from '../helpers/histories.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeCorruptPdf, makeEncryptedPdf, makeScannedPdf, makeTextPdf } from './make-files.js';
@@ -106,6 +112,33 @@ describe('a file document in the classification workflow', () => {
     });
   }
 
+  it("serves a file document's original file and page images to reviewers only", async () => {
+    const bytes = await makeScannedPdf(1);
+    const id = await submitFile(bytes, 'scan «1».pdf', `file-served-${process.pid}`);
+    await api.waitForStatus(id, 'pending_review');
+    const file = await api.call(`/v1/documents/${id}/file`, { token: TEST_TOKENS.reviewer });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'application/pdf');
+    assert.equal(
+      file.headers.get('content-disposition'),
+      `attachment; filename="scan _1_.pdf"; filename*=UTF-8''${encodeURIComponent('scan «1».pdf')}`,
+    );
+    assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+    assert.deepEqual(new Uint8Array(await file.arrayBuffer()), bytes);
+    assert.equal((await api.call(`/v1/documents/${id}/file`, { token: TEST_TOKENS.submitter })).status, 403);
+
+    const page = await api.call(`/v1/documents/${id}/pages/1`, { token: TEST_TOKENS.reviewer });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'image/png');
+    assert.deepEqual([...new Uint8Array(await page.arrayBuffer()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    const beyond = await api.call(`/v1/documents/${id}/pages/2`, { token: TEST_TOKENS.reviewer });
+    assert.equal(beyond.status, 404);
+    assert.match(((await beyond.json()) as { error: { message: string } }).error.message, /has 1 page image\(s\)/);
+    const zero = await api.call(`/v1/documents/${id}/pages/0`, { token: TEST_TOKENS.reviewer });
+    assert.equal(zero.status, 400);
+    assert.match(((await zero.json()) as { error: { message: string } }).error.message, /page image number from 1/);
+  });
+
   it('retries a crash of the extractor (classifying, stage extracting) and then completes', async () => {
     const taskQueue = `file-crash-${process.pid}`;
     let calls = 0;
@@ -151,7 +184,7 @@ describe('a file document in the classification workflow', () => {
     assert.equal(env.sim.requestsMatching('crash-retry marker invoice').length, 1);
   });
 
-  it('shows a text document without file or extraction', async () => {
+  it('shows a text document without file or extraction, and has no file to serve', async () => {
     const { id } = await api.submit({ text: `A plain text document ${process.pid}.` });
     const view: DocumentView = await waitFor(
       () => api.get(id),
@@ -159,5 +192,8 @@ describe('a file document in the classification workflow', () => {
     );
     assert.equal(view.file, undefined);
     assert.equal(view.extraction, undefined);
+    const file = await api.call(`/v1/documents/${id}/file`, { token: TEST_TOKENS.reviewer });
+    assert.equal(file.status, 404);
+    assert.match(((await file.json()) as { error: { message: string } }).error.message, /submitted as text/);
   });
 });
