@@ -339,7 +339,8 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       setStatus(DOCUMENT_STATUS.classifying, 'extracting');
       try {
         const extracted = await extractDocumentText({ documentId: input.documentId });
-        progress.extraction = extractedProgress(extracted);
+        // A text document has nothing to extract (a batch of files and texts may mark every child `fromFile`).
+        if (extracted.source === 'file') progress.extraction = extractedProgress(extracted);
         return extracted.needsVision ? { vision: { tokens: extracted.visionTokens ?? 0 } } : {};
       } catch (err) {
         if (isCancellation(err)) throw err;

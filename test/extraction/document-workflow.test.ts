@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
 import { createDataConverter } from '../../src/codec/data-converter.js';
 import { prepareDocumentFile, storeDocumentFile } from '../../src/documents/store-document-file.js';
+import { contentHash } from '../../src/documents/submit.js';
 import type { DocumentView } from '../../src/documents/schemas.js';
 import { extractDocument } from '../../src/extraction/index.js';
 import { createOpenAIClient } from '../../src/llm/client.js';
@@ -182,6 +183,24 @@ describe('a file document in the classification workflow', () => {
     assert.equal(calls, 2, 'the crashed attempt was retried once');
     assert.equal(view.extraction?.method, 'pdf-text');
     assert.equal(env.sim.requestsMatching('crash-retry marker invoice').length, 1);
+  });
+
+  it('classifies a text document whose workflow was told fromFile, with no extraction to show', async () => {
+    const id = `text-from-file-${process.pid}`;
+    const text = `${id}: the supplier contract limits liability.`;
+    await env.pool.query(
+      `INSERT INTO documents (id, content_hash, text, metadata, taxonomy) VALUES ($1, $2, $3, '{}', 'default')`,
+      [id, contentHash(text), text],
+    );
+    const input: ClassifyDocumentInput = { ...testDocumentSettings(), documentId: id, fromFile: true };
+    const handle = await env.client.workflow.start('classifyDocumentWorkflow', {
+      workflowId: documentWorkflowId(id),
+      taskQueue: TASK_QUEUE,
+      args: [input],
+    });
+    await handle.result();
+    assert.equal((await progress(id)).extraction, undefined);
+    assert.equal(env.sim.requestsMatching(id).length, 1);
   });
 
   it('shows a text document without file or extraction, and has no file to serve', async () => {

@@ -555,7 +555,13 @@
         'section',
         { className: 'panel card', 'aria-labelledby': 'suggestion-title' },
         h('h3', { id: 'suggestion-title' }, 'Model suggestion'),
-        h('p', { className: 'muted reasoning' }, 'No usable suggestion: decide from the text.'),
+        h(
+          'p',
+          { className: 'muted reasoning' },
+          item.reason === 'unreadable'
+            ? 'No suggestion: the model could not read this file. Decide from its pages or the original.'
+            : 'No usable suggestion: decide from the text.',
+        ),
       );
     }
     const value = Math.min(Math.max(s.confidence, 0), 1);
