@@ -330,11 +330,12 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   }
 
   /**
-   * A file document's text, extracted before the first LLM call: `unreadable` when the file cannot be read (an input
-   * problem: review, no suggestion), else what the LLM call must add (the page images' tokens). A crash of the
-   * extractor never surfaces here: the activity retries it, the document `classifying` at stage `extracting`.
+   * A file document's text, extracted before the first LLM call: the review reason when the file cannot be read (an
+   * input problem: `unreadable`, from the error table), else what the LLM call must add (the page images' tokens). A
+   * crash of the extractor never surfaces here: the activity retries it, the document `classifying` at stage
+   * `extracting`.
    */
-  async function extract(): Promise<'unreadable' | Pick<ClassifyWithLlmInput, 'vision'>> {
+  async function extract(): Promise<{ review: ReviewReason } | { vision?: ClassifyWithLlmInput['vision'] }> {
     for (;;) {
       setStatus(DOCUMENT_STATUS.classifying, 'extracting');
       try {
@@ -348,9 +349,12 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         progress.lastErrorClass = ERROR_TYPE_CLASS[type];
         progress.lastErrorType = type;
         progress.lastErrorMessage = message;
-        if (type === ERROR_TYPES.unreadableDocument) {
-          progress.extraction = { outcome: 'unreadable', unreadableReason: unreadableReason(err) };
-          return 'unreadable';
+        const reviewReason = REVIEW_REASON_BY_TYPE[type];
+        if (reviewReason) {
+          if (type === ERROR_TYPES.unreadableDocument) {
+            progress.extraction = { outcome: 'unreadable', unreadableReason: unreadableReason(err) };
+          }
+          return { review: reviewReason };
         }
         // The only other failure the retry policy lets through: the document is gone (erased), an operator's matter.
         await pause(PAUSE_REASON_BY_TYPE[type] ?? PAUSE_REASON.retriesExhausted);
@@ -368,7 +372,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     let vision: ClassifyWithLlmInput['vision'];
     if (input.fromFile && patched(EXTRACT_PATCH)) {
       const extracted = await extract();
-      if (extracted === 'unreadable') return review(REVIEW_REASON.unreadable);
+      if ('review' in extracted) return review(extracted.review);
       vision = extracted.vision;
     }
     setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
