@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { registerReviewPage } from '../../src/api/routes/review-page.js';
@@ -46,7 +47,8 @@ describe('the review page for a file document', () => {
     env.sim.addRule({ match: readable, faults: [{ kind: 'low_confidence', confidence: 0.25 }] });
     await pendingFile(readable, await makeTextPdf([`${readable}: the quarterly supplier contract.`]), 'contract.pdf');
     const scan = `files-scan-${process.pid}`;
-    await pendingFile(scan, await makeScannedPdf(1), 'scanned-invoice.pdf');
+    const scanBytes = await makeScannedPdf(1);
+    await pendingFile(scan, scanBytes, 'scanned-invoice.pdf');
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
@@ -81,6 +83,14 @@ describe('the review page for a file document', () => {
       const size = await image.evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
       assert.ok(size.w > 0 && size.h > 0, JSON.stringify(size));
       await page.screenshot({ path: artifactPath('review-page-unreadable-scan.png') });
+
+      // The original, fetched with the token, is handed to the browser as a download under its own name.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        detail.getByRole('button', { name: 'Download the original' }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), 'scanned-invoice.pdf');
+      assert.deepEqual(new Uint8Array(await readFile(await download.path())), scanBytes);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
