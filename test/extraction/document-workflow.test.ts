@@ -5,7 +5,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { createDataConverter } from '../../src/codec/data-converter.js';
 import { prepareDocumentFile, storeDocumentFile } from '../../src/documents/store-document-file.js';
 import { contentHash } from '../../src/documents/submit.js';
-import type { DocumentView } from '../../src/documents/schemas.js';
+import { documentViewSchema, type DocumentView } from '../../src/documents/schemas.js';
 import { extractDocument } from '../../src/extraction/index.js';
 import { createOpenAIClient } from '../../src/llm/client.js';
 import { documentWorkflowId, TASK_QUEUE } from '../../src/shared/names.js';
@@ -84,6 +84,7 @@ describe('a file document in the classification workflow', () => {
     assert.match(view.extraction?.extractor ?? '', /@\d+\.\d+/);
     assert.equal(view.extraction?.pages, 1);
     assert.ok((view.extraction?.chars ?? 0) >= marker.length);
+    assert.deepEqual(documentViewSchema.parse(view), view, 'the declared schema holds every field');
     // The model was sent the extracted text, once.
     assert.equal(env.sim.requestsMatching('marker clause of the master services agreement').length, 1);
     const status = await progress(id);
@@ -104,6 +105,7 @@ describe('a file document in the classification workflow', () => {
       assert.equal(view.extraction?.outcome, 'unreadable');
       assert.equal(view.extraction?.unreadableReason, reason);
       assert.equal(view.file?.name, `${reason}.pdf`);
+      assert.deepEqual(documentViewSchema.parse(view), view, 'the declared schema holds every field');
       const status = await progress(id);
       assert.deepEqual(status.extraction, { outcome: 'unreadable', unreadableReason: reason });
       assert.equal(status.lastErrorClass, 'input');
