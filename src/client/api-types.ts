@@ -478,6 +478,156 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/documents/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file document's original file, as submitted */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file, with its detected media type, as an attachment */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/documents/{id}/pages/{n}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The n-th page image stored for a file document (scanned pages, photos) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          n: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The page image */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/png': string;
+            'image/jpeg': string;
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reviews': {
     parameters: {
       query?: never;
@@ -1648,6 +1798,40 @@ export interface components {
       pause?: {
         reason: string;
         lastError?: string;
+      };
+      /** @description Set for a document submitted as a file */
+      file?: {
+        /** @description The file name it was submitted with, if any */
+        name?: string;
+        /** @description The type detected from its content, e.g. `application/pdf` */
+        mediaType: string;
+        /** @description Its size in bytes */
+        bytes: number;
+        /** @description SHA-256 of its bytes, hex: the same file again is the same document */
+        contentHash: string;
+      };
+      /** @description A file document's extraction, once it ran */
+      extraction?: {
+        /** @enum {string} */
+        outcome: 'extracted' | 'unreadable';
+        /**
+         * @description Why the file cannot be read, when `outcome` is `unreadable`
+         * @enum {string}
+         */
+        unreadableReason?: 'encrypted' | 'corrupt' | 'empty' | 'unsupported' | 'no_vision_model';
+        /**
+         * @description How the text was obtained; absent when the file could not be opened at all
+         * @enum {string}
+         */
+        method?: 'pdf-text' | 'docx' | 'html' | 'email' | 'text' | 'vision' | 'ocr';
+        /** @description `<package>@<version>` of what read the file */
+        extractor?: string;
+        /** @description Pages in the file (PDF) */
+        pages?: number;
+        /** @description Characters of the extracted text */
+        chars: number;
+        /** @description Page images stored (scanned pages, photos): `GET /v1/documents/{id}/pages/{n}` serves the n-th */
+        images: number;
       };
       calls: number;
       costUsd: number;

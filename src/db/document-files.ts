@@ -268,6 +268,27 @@ export async function listDocumentImages(pool: Pool, documentId: string): Promis
   }));
 }
 
+/** A document's `position`-th page image (0-based, in page order), or `undefined` when it has fewer. */
+export async function getDocumentImage(
+  pool: Pool,
+  documentId: string,
+  position: number,
+): Promise<StoredImage | undefined> {
+  const { rows } = await pool.query(
+    'SELECT page, media_type, width, height, bytes FROM document_images WHERE document_id = $1 AND position = $2',
+    [documentId, position],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    ...(r.page !== null ? { page: r.page as number } : {}),
+    mediaType: r.media_type,
+    width: r.width,
+    height: r.height,
+    bytes: r.bytes as Buffer,
+  };
+}
+
 /** The sizes of a document's page images in page order, without their bytes (to count their tokens). */
 export async function listDocumentImageSizes(
   pool: Pool,

@@ -1,5 +1,6 @@
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
+import type { ExtractionMethod, UnreadableReason } from './extraction.js';
 import type { DocumentResult } from './result.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
 import type { CanarySplit, Variant } from './split.js';
@@ -69,7 +70,34 @@ export interface DocumentProgress {
   /** Injection signals found in the document, when any. */
   suspiciousInstructions?: string[];
   failureReason?: string;
+  /** A file document's extraction, once it ran (absent for a text document). */
+  extraction?: ExtractionProgress;
 }
+
+/**
+ * What the `status` query tells of a file document's extraction: small facts, never its text. `unreadable`: the
+ * file cannot be read (the reason says why) and the document waits for review with reason `unreadable`.
+ */
+export type ExtractionProgress =
+  | {
+      outcome: 'extracted';
+      method: ExtractionMethod;
+      /** `<package>@<version>` of what read the file. */
+      extractor?: string;
+      /** The file's detected type. */
+      mediaType?: string;
+      /** Pages in the file (PDF). */
+      pages?: number;
+      /** Pages read, when fewer than `pages`. */
+      pagesRead?: number;
+      /** Characters of the text the model reads. */
+      chars: number;
+      /** Page images stored (for a vision model and the review page). */
+      images: number;
+      /** The LLM call attaches the page images. */
+      needsVision: boolean;
+    }
+  | { outcome: 'unreadable'; unreadableReason: UnreadableReason };
 
 /** Input of `classifyBatchWorkflow`. The document ids live in the database (`batch_documents`), not in history. */
 export interface ClassifyBatchInput {

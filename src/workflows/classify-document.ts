@@ -13,7 +13,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities, LlmActivities } from '../activities/index.js';
-import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
+import type { ClassifyWithLlmInput, ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
+import type { ExtractDocumentTextResult } from '../activities/extract-document.js';
 import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
 import { reviewDecisionSchema } from '../shared/classification.js';
 import {
@@ -32,6 +33,7 @@ import {
   statusQuery,
   submitReviewUpdate,
 } from '../shared/messages.js';
+import { EXTRACTION_ACTIVITY_OPTIONS, type UnreadableDetails } from '../shared/extraction.js';
 import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
 import type { DocumentResult } from '../shared/result.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
@@ -44,12 +46,20 @@ import {
   type PauseReason,
   type ReviewReason,
 } from '../shared/status.js';
-import type { ClassifyDocumentInput, ClassifyDocumentResult, DocumentProgress } from '../shared/workflow-types.js';
+import type {
+  ClassifyDocumentInput,
+  ClassifyDocumentResult,
+  DocumentProgress,
+  ExtractionProgress,
+} from '../shared/workflow-types.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
+
+// Its own retry policy: unreadable files fail at once (review), crashes of an extractor are retried without a limit.
+const { extractDocumentText } = proxyActivities<Activities>(EXTRACTION_ACTIVITY_OPTIONS);
 
 /** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
 function failureType(err: unknown): { type: ErrorType; message: string; resumeAtMs?: number } {
@@ -69,6 +79,31 @@ function failureType(err: unknown): { type: ErrorType; message: string; resumeAt
 const PROVIDER_HEALTH_PATCH = 'provider-health-v1';
 /** Versions cancellation: the document ends `failed` with reason `cancelled`, not paused. */
 const CANCELLED_FAILS_PATCH = 'cancelled-ends-failed-v1';
+/** Versions the extraction step: a file document's text is extracted before the first LLM call (issue 19). */
+const EXTRACT_PATCH = 'extract-before-classify-v1';
+
+/** What the status query shows of a successful extraction. */
+function extractedProgress(r: ExtractDocumentTextResult): ExtractionProgress {
+  return {
+    outcome: 'extracted',
+    method: r.method,
+    ...(r.extractor ? { extractor: r.extractor } : {}),
+    ...(r.mediaType ? { mediaType: r.mediaType } : {}),
+    ...(r.pages !== undefined ? { pages: r.pages } : {}),
+    ...(r.pagesRead !== undefined ? { pagesRead: r.pagesRead } : {}),
+    chars: r.chars,
+    images: r.images,
+    needsVision: r.needsVision,
+  };
+}
+
+/** The reason a `DocketUnreadableDocument` failure gives in its details (`corrupt` if it gives none). */
+function unreadableReason(err: unknown): UnreadableDetails['reason'] {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const details =
+    cause instanceof ApplicationFailure ? (cause.details?.[0] as UnreadableDetails | undefined) : undefined;
+  return details?.reason ?? 'corrupt';
+}
 
 const LLM_RETRY = {
   initialInterval: '1 second',
@@ -294,6 +329,39 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     });
   }
 
+  /**
+   * A file document's text, extracted before the first LLM call: the review reason when the file cannot be read (an
+   * input problem: `unreadable`, from the error table), else what the LLM call must add (the page images' tokens). A
+   * crash of the extractor never surfaces here: the activity retries it, the document `classifying` at stage
+   * `extracting`.
+   */
+  async function extract(): Promise<{ review: ReviewReason } | { vision?: ClassifyWithLlmInput['vision'] }> {
+    for (;;) {
+      setStatus(DOCUMENT_STATUS.classifying, 'extracting');
+      try {
+        const extracted = await extractDocumentText({ documentId: input.documentId });
+        // A text document has nothing to extract (a batch of files and texts may mark every child `fromFile`).
+        if (extracted.source === 'file') progress.extraction = extractedProgress(extracted);
+        return extracted.needsVision ? { vision: { tokens: extracted.visionTokens ?? 0 } } : {};
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const { type, message } = failureType(err);
+        progress.lastErrorClass = ERROR_TYPE_CLASS[type];
+        progress.lastErrorType = type;
+        progress.lastErrorMessage = message;
+        const reviewReason = REVIEW_REASON_BY_TYPE[type];
+        if (reviewReason) {
+          if (type === ERROR_TYPES.unreadableDocument) {
+            progress.extraction = { outcome: 'unreadable', unreadableReason: unreadableReason(err) };
+          }
+          return { review: reviewReason };
+        }
+        // The only other failure the retry policy lets through: the document is gone (erased), an operator's matter.
+        await pause(PAUSE_REASON_BY_TYPE[type] ?? PAUSE_REASON.retriesExhausted);
+      }
+    }
+  }
+
   /** The classification itself: calls, repairs, escalations, pauses and reviews until a result or a failure. */
   async function classify(): Promise<ClassifyDocumentResult> {
     upsertSearchAttributes([
@@ -301,6 +369,12 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       { key: SA.promptVersion, value: input.promptVersion },
       ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
     ]);
+    let vision: ClassifyWithLlmInput['vision'];
+    if (input.fromFile && patched(EXTRACT_PATCH)) {
+      const extracted = await extract();
+      if ('review' in extracted) return review(extracted.review);
+      vision = extracted.vision;
+    }
     setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
 
     let repair: { previousOutput: string; errors: string[] } | undefined;
@@ -332,6 +406,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           repair,
           purpose,
           ...(input.variant ? { variant: input.variant } : {}),
+          ...(vision ? { vision } : {}),
           ...(providerHealth
             ? { serverErrorCeiling: input.serverErrorCeiling, outage: waitingForProvider ? 'wait' : 'report' }
             : {}),

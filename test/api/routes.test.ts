@@ -92,6 +92,8 @@ describe('the HTTP API', () => {
         'GET /v1/canary',
         'GET /v1/compare/{id}',
         'GET /v1/documents/{id}',
+        'GET /v1/documents/{id}/file',
+        'GET /v1/documents/{id}/pages/{n}',
         'GET /v1/documents/{id}/text',
         'GET /v1/report',
         'GET /v1/reports/agreement',

@@ -59,6 +59,12 @@ export interface ClassifyWithLlmInput {
   serverErrorCeiling?: number;
   /** What to do while the outage breaker is open. @default 'bounded' */
   outage?: 'report' | 'wait';
+  /**
+   * Set for a file document whose stored page images the model must see (`extractDocumentText` said `needsVision`):
+   * the images' input tokens as the vision model counts them, for the pre-flight estimate and the rate buckets.
+   * Unset: a text-only call.
+   */
+  vision?: { tokens: number };
 }
 
 export type ClassifyWithLlmResult = {
