@@ -1,3 +1,4 @@
+import type { BatchApiDocumentSettings, BatchApiProgress, DocketMode } from './batch-api.js';
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
 import type { DocumentResult } from './result.js';
@@ -34,6 +35,10 @@ export interface ClassifyDocumentInput {
    * classified. Absent: a text document, nothing to extract.
    */
   fromFile?: boolean;
+  /** How the model is called. Absent (workflows started before modes existed): `realtime`. */
+  mode?: DocketMode;
+  /** The Batch API path's settings, with `mode: 'batch_api'`. */
+  batchApi?: BatchApiDocumentSettings;
 }
 
 /** What happens when nobody decides a review in time. */
@@ -69,6 +74,10 @@ export interface DocumentProgress {
   /** Injection signals found in the document, when any. */
   suspiciousInstructions?: string[];
   failureReason?: string;
+  /** How the document's model calls are made, when it was submitted with a mode. */
+  mode?: DocketMode;
+  /** The Batch API request the document waits for (or last waited for), and its provider job once created. */
+  batchApi?: BatchApiProgress;
 }
 
 /** Input of `classifyBatchWorkflow`. The document ids live in the database (`batch_documents`), not in history. */

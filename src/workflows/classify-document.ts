@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities, LlmActivities } from '../activities/index.js';
+import { DOCKET_MODE } from '../shared/batch-api.js';
 import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
 import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
 import { reviewDecisionSchema } from '../shared/classification.js';
@@ -45,6 +46,7 @@ import {
   type ReviewReason,
 } from '../shared/status.js';
 import type { ClassifyDocumentInput, ClassifyDocumentResult, DocumentProgress } from '../shared/workflow-types.js';
+import { batchApiCaller, type BatchApiCaller } from './batch-api-call.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -69,6 +71,8 @@ function failureType(err: unknown): { type: ErrorType; message: string; resumeAt
 const PROVIDER_HEALTH_PATCH = 'provider-health-v1';
 /** Versions cancellation: the document ends `failed` with reason `cancelled`, not paused. */
 const CANCELLED_FAILS_PATCH = 'cancelled-ends-failed-v1';
+/** Versions the Batch API path (issue 17); asked only by documents submitted in `batch_api` mode. */
+const BATCH_API_PATCH = 'batch-api-v1';
 
 const LLM_RETRY = {
   initialInterval: '1 second',
@@ -105,6 +109,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     status: DOCUMENT_STATUS.classifying,
     stage: 'starting',
     attempts: 0,
+    ...(input.mode ? { mode: input.mode } : {}),
   };
   let resumeRequested = false;
   let decision: ReviewDecision | undefined;
@@ -197,6 +202,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       log.warn('review signal rejected', { documentId: input.documentId, reason: (err as Error).message });
     }
   });
+
+  const batchApi: BatchApiCaller | undefined =
+    input.mode === DOCKET_MODE.batchApi && input.batchApi && patched(BATCH_API_PATCH)
+      ? batchApiCaller({
+          documentId: input.documentId,
+          settings: input.batchApi,
+          progress,
+          showStage: (stage) => setStatus(DOCUMENT_STATUS.classifying, stage),
+        })
+      : undefined;
 
   /** Waits durably for `resume`, or until `resumeAtMs` (a new budget window) when given. */
   async function pause(reason: PauseReason, resumeAtMs?: number): Promise<void> {
@@ -300,6 +315,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       { key: SA.model, value: input.model },
       { key: SA.promptVersion, value: input.promptVersion },
       ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+      ...(input.mode ? [{ key: SA.mode, value: input.mode }] : []),
     ]);
     setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
 
@@ -324,7 +340,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       progress.attempts++;
       try {
         const call = waitingForProvider ? classifyWhenProviderIsBack : classifyWithLlm;
-        answer = await call({
+        const args = {
           documentId: input.documentId,
           taxonomy: input.taxonomy,
           model,
@@ -333,9 +349,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           purpose,
           ...(input.variant ? { variant: input.variant } : {}),
           ...(providerHealth
-            ? { serverErrorCeiling: input.serverErrorCeiling, outage: waitingForProvider ? 'wait' : 'report' }
+            ? {
+                serverErrorCeiling: input.serverErrorCeiling,
+                outage: waitingForProvider ? ('wait' as const) : ('report' as const),
+              }
             : {}),
-        });
+        };
+        // A repair or a cascade goes realtime when so configured; so does everything once the Batch API fell back.
+        const realtimeRetry = input.batchApi?.repair === 'realtime' && (repair !== undefined || purpose !== 'classify');
+        const viaBatchApi = batchApi && !batchApi.fellBack && !realtimeRetry;
+        answer = (viaBatchApi ? await batchApi.call(args) : undefined) ?? (await call(args));
         waitingForProvider = false;
       } catch (err) {
         // A cancelled document ends failed (below), never paused for an operator.
