@@ -2,16 +2,17 @@ import { log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { BatchApiJobInput, BatchApiJobResult } from '../shared/batch-api.js';
 
-/** Calls to the provider's Files and Batches APIs: transient failures retried for as long as they last. */
-const { submitBatchApiJob, pollBatchApiJob } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-/** Downloads the files and tells every document: long for a 50,000-line job, heartbeating as it goes. */
-const { collectBatchApiJob } = proxyActivities<Activities>({
+/** Calls to the provider's Files and Batches APIs: failures retried for as long as they last. */
+const PROVIDER_RETRY = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
+const { pollBatchApiJob } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: PROVIDER_RETRY });
+/**
+ * The create (an upload of up to 200 MB) and the collection (a download, then a notice to every document): long for a
+ * 50,000-line job, heartbeating as they go, so a killed worker's attempt is retried within 20 s.
+ */
+const { submitBatchApiJob, collectBatchApiJob } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  heartbeatTimeout: '20 seconds',
+  retry: PROVIDER_RETRY,
 });
 
 /** How much each wait between two looks at a job grows. */

@@ -16,6 +16,7 @@ import { answerUsage, finishReason } from '../../llm/answer.js';
 import { priceUsage } from '../../llm/pricing.js';
 import { mapProviderError } from '../../llm/provider-errors/index.js';
 import { DOCKET_MODE, type BatchApiQueued } from '../../shared/batch-api.js';
+import { heartbeating } from '../execution.js';
 import type { BatchApiActivityDeps } from './deps.js';
 import { noticeDocuments, tellQueue } from './notify.js';
 
@@ -49,53 +50,57 @@ interface FileLine {
  */
 export function createCollectBatchApiJob(deps: BatchApiActivityDeps) {
   return async function collectBatchApiJob(input: CollectBatchApiJobInput): Promise<CollectBatchApiJobResult> {
-    const ctx = Context.current();
-    const job = await getBatchApiJob(deps.pool, input.jobKey);
-    const providerJobId = job?.providerJobId;
-    const counts = { answered: 0, errorLines: 0, duplicates: 0, requeued: 0 };
-    if (job && providerJobId) {
-      for (const fileId of [input.outputFileId, input.errorFileId]) {
-        if (!fileId) continue;
-        const text = await (await deps.openai.files.content(fileId, { maxRetries: 0 })).text();
-        for (const raw of text.split('\n')) {
-          const line = parseLine(raw, providerJobId);
-          if (!line) continue;
-          const received = receivedLine(line);
-          const stored = await recordBatchApiLine(deps.pool, job.jobKey, received);
-          if (!stored) counts.duplicates++;
-          else if (received.state === 'answered') counts.answered++;
-          else counts.errorLines++;
-          ctx.heartbeat();
-        }
+    return heartbeating(() => collect(deps, input));
+  };
+}
+
+async function collect(deps: BatchApiActivityDeps, input: CollectBatchApiJobInput): Promise<CollectBatchApiJobResult> {
+  const ctx = Context.current();
+  const job = await getBatchApiJob(deps.pool, input.jobKey);
+  const providerJobId = job?.providerJobId;
+  const counts = { answered: 0, errorLines: 0, duplicates: 0, requeued: 0 };
+  if (job && providerJobId) {
+    for (const fileId of [input.outputFileId, input.errorFileId]) {
+      if (!fileId) continue;
+      const text = await (await deps.openai.files.content(fileId, { maxRetries: 0 })).text();
+      for (const raw of text.split('\n')) {
+        const line = parseLine(raw, providerJobId);
+        if (!line) continue;
+        const received = receivedLine(line);
+        const stored = await recordBatchApiLine(deps.pool, job.jobKey, received);
+        if (!stored) counts.duplicates++;
+        else if (received.state === 'answered') counts.answered++;
+        else counts.errorLines++;
+        ctx.heartbeat();
       }
     }
-    const requeued = await requeueUnanswered(deps.pool, input.jobKey);
-    counts.requeued = requeued.requests;
-    const settled = await settledRequestsOfJob(deps.pool, input.jobKey);
-    await noticeDocuments(
-      deps.client,
-      [
-        ...settled.map((s) => ({
-          workflowId: s.workflowId,
-          notice: { customId: s.customId, outcome: s.state === 'answered' ? 'answered' : 'error_line', providerJobId },
-        })),
-        ...requeued.workflows.map((w) => ({
-          workflowId: w.workflowId,
-          notice: { customId: w.customId, outcome: 'requeued' },
-        })),
-      ] as Parameters<typeof noticeDocuments>[1],
-      () => ctx.heartbeat(),
-    );
-    const queued: BatchApiQueued = {
-      requests: requeued.requests,
-      tokens: requeued.tokens,
-      released: true,
-      ...(input.learnedMaxQueuedTokens ? { learnedMaxQueuedTokens: input.learnedMaxQueuedTokens } : {}),
-    };
-    await tellQueue(deps.client, { model: job?.model ?? '', settings: deps.batchApi }, queued);
-    deps.logger.info({ jobKey: input.jobKey, providerJobId, ...counts }, 'Batch API job collected');
-    return counts;
+  }
+  const requeued = await requeueUnanswered(deps.pool, input.jobKey);
+  counts.requeued = requeued.requests;
+  const settled = await settledRequestsOfJob(deps.pool, input.jobKey);
+  await noticeDocuments(
+    deps.client,
+    [
+      ...settled.map((s) => ({
+        workflowId: s.workflowId,
+        notice: { customId: s.customId, outcome: s.state === 'answered' ? 'answered' : 'error_line', providerJobId },
+      })),
+      ...requeued.workflows.map((w) => ({
+        workflowId: w.workflowId,
+        notice: { customId: w.customId, outcome: 'requeued' },
+      })),
+    ] as Parameters<typeof noticeDocuments>[1],
+    () => ctx.heartbeat(),
+  );
+  const queued: BatchApiQueued = {
+    requests: requeued.requests,
+    tokens: requeued.tokens,
+    released: true,
+    ...(input.learnedMaxQueuedTokens ? { learnedMaxQueuedTokens: input.learnedMaxQueuedTokens } : {}),
   };
+  await tellQueue(deps.client, { model: job?.model ?? '', settings: deps.batchApi }, queued);
+  deps.logger.info({ jobKey: input.jobKey, providerJobId, ...counts }, 'Batch API job collected');
+  return counts;
 }
 
 /** A line with a response (answered or refused: either was run and billed); undefined for lines never run. */

@@ -13,6 +13,7 @@ import {
   type FormedJob,
 } from '../../db/batch-api.js';
 import { ERROR_TYPES } from '../../shared/errors.js';
+import { heartbeating } from '../execution.js';
 import type { BatchApiActivityDeps } from './deps.js';
 import { noticeDocuments } from './notify.js';
 
@@ -71,19 +72,7 @@ export function createBatchApiJobActivities(deps: BatchApiActivityDeps) {
      * created. Its documents then hear the job's id.
      */
     async submitBatchApiJob(input: { jobKey: string }): Promise<{ providerJobId?: string; status: string }> {
-      const job = await requireJob(deps, input.jobKey);
-      const providerJobId = job.providerJobId ?? (await findCreatedJob(deps, job)) ?? (await createJob(deps, job));
-      if (!providerJobId) return { status: 'empty' };
-      const waiting = await workflowsOfJob(deps.pool, job.jobKey);
-      await noticeDocuments(
-        deps.client,
-        waiting.map((w) => ({
-          workflowId: w.workflowId,
-          notice: { customId: w.customId, outcome: 'submitted', providerJobId },
-        })),
-        () => Context.current().heartbeat(),
-      );
-      return { providerJobId, status: 'submitted' };
+      return heartbeating(() => submitJob(deps, input.jobKey));
     },
 
     /** The job's status at the provider, recorded. */
@@ -125,6 +114,26 @@ export function createBatchApiJobActivities(deps: BatchApiActivityDeps) {
       );
     },
   };
+}
+
+/** Creates the job once and tells its documents (see `submitBatchApiJob`). */
+async function submitJob(
+  deps: BatchApiActivityDeps,
+  jobKey: string,
+): Promise<{ providerJobId?: string; status: string }> {
+  const job = await requireJob(deps, jobKey);
+  const providerJobId = job.providerJobId ?? (await findCreatedJob(deps, job)) ?? (await createJob(deps, job));
+  if (!providerJobId) return { status: 'empty' };
+  const waiting = await workflowsOfJob(deps.pool, job.jobKey);
+  await noticeDocuments(
+    deps.client,
+    waiting.map((w) => ({
+      workflowId: w.workflowId,
+      notice: { customId: w.customId, outcome: 'submitted', providerJobId },
+    })),
+    () => Context.current().heartbeat(),
+  );
+  return { providerJobId, status: 'submitted' };
 }
 
 async function requireJob(deps: BatchApiActivityDeps, jobKey: string): Promise<BatchApiJobRow> {
