@@ -67,8 +67,11 @@ async function attempt(scope: AttemptScope, schemas: AnswerSchemas): Promise<Cla
   return conclude(scope, { verdict, answer, prompt, document });
 }
 
-/** The attempt's result for the workflow, from the judged answer; a withheld answer fails the attempt. */
-async function conclude(
+/**
+ * The attempt's result for the workflow, from the judged answer; a withheld answer fails the attempt. Shared with the
+ * Batch API's settlement, so that an answer means the same whichever way it came.
+ */
+export async function conclude(
   scope: AttemptScope,
   judged: { verdict: AnswerVerdict; answer: ReceivedAnswer; prompt: PromptTemplate; document: DocumentRow },
 ): Promise<ClassifyWithLlmResult> {

@@ -1,12 +1,13 @@
 import { activityInfo } from '@temporalio/activity';
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
+import { createBatchApiActivities, type BatchApiActivityDeps } from './batch-api/index.js';
 import { createListBatchDocuments } from './batch-documents.js';
 import { createExtractDocumentText, type ExtractionActivityDeps } from './extract-document.js';
 import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
 import { retryingInfrastructure } from './infrastructure.js';
 import { createStoreClassification } from './store-classification.js';
 
-export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps & ExtractionActivityDeps;
+export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps & ExtractionActivityDeps & BatchApiActivityDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     listBatchDocuments: retryingInfrastructure(createListBatchDocuments(deps), attempt),
     extractDocumentText: retryingInfrastructure(createExtractDocumentText(deps), attempt),
     ...createRetentionActivities(deps),
+    ...createBatchApiActivities(deps),
   };
 }
 

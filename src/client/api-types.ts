@@ -1763,6 +1763,11 @@ export interface components {
       };
       /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     SubmitFile: {
       /**
@@ -1955,6 +1960,11 @@ export interface components {
         };
       }[];
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     SubmitFileBatch: {
       /** @description One part named `file` per document */

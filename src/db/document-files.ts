@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ExtractionMethod, UnreadableReason } from '../shared/extraction.js';
 import type { Pool } from './pool.js';
 import type { StartOnCommit } from './queries.js';
+import { transaction } from './transaction.js';
 import { insertWorkflowStart } from './workflow-starts.js';
 
 /** How a document came in: as text (JSON), or as a file whose extracted text the extraction activity writes. */
@@ -299,21 +300,6 @@ export async function listDocumentImageSizes(
     [documentId],
   );
   return rows;
-}
-
-async function transaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /** The bytes as a Buffer over the same memory: `pg` sends Buffers as bytea. */

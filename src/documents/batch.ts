@@ -7,6 +7,7 @@ import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, NotFoundError, TooLargeError, UnavailableError } from './errors.js';
 import { routeDocument } from './routing.js';
+import { DOCKET_MODE, type DocketMode } from '../shared/batch-api.js';
 import type { BatchAccepted, BatchView } from './schemas.js';
 import { checkDocument, resolveTaxonomy, START_HOLD_MARGIN_MS, type CheckedDocument } from './submit.js';
 import { batchStart, startOwedWorkflow } from './workflow-start.js';
@@ -15,6 +16,8 @@ import { batchStart, startOwedWorkflow } from './workflow-start.js';
 export interface SubmitBatch {
   documents: { id?: string; text: string; metadata?: Record<string, unknown> }[];
   taxonomy?: string;
+  /** How the documents' model calls are made. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /** How long a batch view waits for Temporal visibility, ms. */
@@ -49,11 +52,12 @@ export async function submitBatch(deps: ServiceDeps, batch: SubmitBatch): Promis
 /** Stores the batch, its documents and the start of its workflow in one transaction; returns the start owed. */
 async function storeBatch(deps: ServiceDeps, batchId: string, batch: SubmitBatch, checked: CheckedDocument[]) {
   const taxonomy = resolveTaxonomy(deps.config, batch.taxonomy);
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const route = await routeDocument(deps.pool, deps.config, taxonomy, batch.mode);
   const start = batchStart({
     batchId,
     total: batch.documents.length,
-    window: deps.config.api.batchWindow,
+    // A Batch API document waits hours for its job, doing nothing: all of them wait together, so jobs fill up.
+    window: route.document.mode === DOCKET_MODE.batchApi ? batch.documents.length : deps.config.api.batchWindow,
     document: route.document,
     ...(route.canary ? { canary: route.canary } : {}),
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
+import type { DocketMode } from '../shared/batch-api.js';
 import { getClassification } from '../db/classifications.js';
 import { insertDocument } from '../db/queries.js';
 import { getWorkflowStart, markWorkflowStarted, type WorkflowStart } from '../db/workflow-starts.js';
@@ -20,6 +21,8 @@ export interface SubmitDocument {
   metadata?: Record<string, unknown>;
   taxonomy?: string;
   batchId?: string;
+  /** How the model is called. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /** What a submission answers: the document's id and where it stands. */
@@ -84,9 +87,9 @@ export async function documentInput(
   deps: ServiceDeps,
   documentId: string,
   taxonomy: Taxonomy,
-  options: { batchId?: string; fromFile?: boolean } = {},
+  options: { batchId?: string; fromFile?: boolean; mode?: DocketMode } = {},
 ): Promise<ClassifyDocumentInput> {
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const route = await routeDocument(deps.pool, deps.config, taxonomy, options.mode);
   return {
     ...applyVariant(route.document, documentId, route.canary),
     documentId,
@@ -121,7 +124,7 @@ export async function startDocumentWorkflow(
  */
 export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Promise<Submitted> {
   const { taxonomy, id, hash } = checkDocument(deps.config, doc);
-  const start = documentStart(await documentInput(deps, id, taxonomy, { batchId: doc.batchId }));
+  const start = documentStart(await documentInput(deps, id, taxonomy, { batchId: doc.batchId, mode: doc.mode }));
   const { row, created } = await insertDocument(
     deps.pool,
     {

@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './batch-api.js';
 export * from './classification.js';
 export * from './compare.js';
 export * from './errors.js';

@@ -1,3 +1,4 @@
+import type { BatchApiDocumentSettings, BatchApiProgress, DocketMode } from './batch-api.js';
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
 import type { ExtractionMethod, UnreadableReason } from './extraction.js';
@@ -35,6 +36,10 @@ export interface ClassifyDocumentInput {
    * classified. Absent: a text document, nothing to extract.
    */
   fromFile?: boolean;
+  /** How the model is called. Absent (workflows started before modes existed): `realtime`. */
+  mode?: DocketMode;
+  /** The Batch API path's settings, with `mode: 'batch_api'`. */
+  batchApi?: BatchApiDocumentSettings;
 }
 
 /** What happens when nobody decides a review in time. */
@@ -72,6 +77,10 @@ export interface DocumentProgress {
   failureReason?: string;
   /** A file document's extraction, once it ran (absent for a text document). */
   extraction?: ExtractionProgress;
+  /** How the document's model calls are made, when it was submitted with a mode. */
+  mode?: DocketMode;
+  /** The Batch API request the document waits for (or last waited for), and its provider job once created. */
+  batchApi?: BatchApiProgress;
 }
 
 /**

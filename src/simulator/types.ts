@@ -1,4 +1,5 @@
 import type {
+  BatchApiOperation,
   BatchApiRequest,
   BatchClock,
   BatchFaultRule,
@@ -187,6 +188,8 @@ export interface Simulator {
   /** Adds a Batch API fault rule, applied to the next matching job created. */
   addBatchRule(rule: BatchFaultRule): void;
   clearBatchRules(): void;
+  /** Holds back the next `times` (default 1) answers of `operation` for `ms` after it took effect. */
+  delayBatchApi(operation: BatchApiOperation, ms: number, times?: number): void;
   /** Every Batch API job, newest first, with its lines' outcomes and billing as of now. */
   batchJobs(): BatchJobReport[];
   /**

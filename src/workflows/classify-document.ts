@@ -15,6 +15,7 @@ import {
 import type { Activities, LlmActivities } from '../activities/index.js';
 import type { ClassifyWithLlmInput, ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
 import type { ExtractDocumentTextResult } from '../activities/extract-document.js';
+import { DOCKET_MODE } from '../shared/batch-api.js';
 import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
 import { reviewDecisionSchema } from '../shared/classification.js';
 import {
@@ -52,6 +53,7 @@ import type {
   DocumentProgress,
   ExtractionProgress,
 } from '../shared/workflow-types.js';
+import { batchApiCaller, type BatchApiCaller } from './batch-api-call.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -104,6 +106,8 @@ function unreadableReason(err: unknown): UnreadableDetails['reason'] {
     cause instanceof ApplicationFailure ? (cause.details?.[0] as UnreadableDetails | undefined) : undefined;
   return details?.reason ?? 'corrupt';
 }
+/** Versions the Batch API path (issue 17); asked only by documents submitted in `batch_api` mode. */
+const BATCH_API_PATCH = 'batch-api-v1';
 
 const LLM_RETRY = {
   initialInterval: '1 second',
@@ -140,6 +144,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     status: DOCUMENT_STATUS.classifying,
     stage: 'starting',
     attempts: 0,
+    ...(input.mode ? { mode: input.mode } : {}),
   };
   let resumeRequested = false;
   let decision: ReviewDecision | undefined;
@@ -232,6 +237,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       log.warn('review signal rejected', { documentId: input.documentId, reason: (err as Error).message });
     }
   });
+
+  const batchApi: BatchApiCaller | undefined =
+    input.mode === DOCKET_MODE.batchApi && input.batchApi && patched(BATCH_API_PATCH)
+      ? batchApiCaller({
+          documentId: input.documentId,
+          settings: input.batchApi,
+          progress,
+          showStage: (stage) => setStatus(DOCUMENT_STATUS.classifying, stage),
+        })
+      : undefined;
 
   /** Waits durably for `resume`, or until `resumeAtMs` (a new budget window) when given. */
   async function pause(reason: PauseReason, resumeAtMs?: number): Promise<void> {
@@ -368,6 +383,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       { key: SA.model, value: input.model },
       { key: SA.promptVersion, value: input.promptVersion },
       ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+      ...(input.mode ? [{ key: SA.mode, value: input.mode }] : []),
     ]);
     let vision: ClassifyWithLlmInput['vision'];
     if (input.fromFile && patched(EXTRACT_PATCH)) {
@@ -398,7 +414,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       progress.attempts++;
       try {
         const call = waitingForProvider ? classifyWhenProviderIsBack : classifyWithLlm;
-        answer = await call({
+        const args = {
           documentId: input.documentId,
           taxonomy: input.taxonomy,
           model,
@@ -408,9 +424,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           ...(input.variant ? { variant: input.variant } : {}),
           ...(vision ? { vision } : {}),
           ...(providerHealth
-            ? { serverErrorCeiling: input.serverErrorCeiling, outage: waitingForProvider ? 'wait' : 'report' }
+            ? {
+                serverErrorCeiling: input.serverErrorCeiling,
+                outage: waitingForProvider ? ('wait' as const) : ('report' as const),
+              }
             : {}),
-        });
+        };
+        // A repair or a cascade goes realtime when so configured; so does everything once the Batch API fell back.
+        const realtimeRetry = input.batchApi?.repair === 'realtime' && (repair !== undefined || purpose !== 'classify');
+        const viaBatchApi = batchApi && !batchApi.fellBack && !realtimeRetry;
+        answer = (viaBatchApi ? await batchApi.call(args) : undefined) ?? (await call(args));
         waitingForProvider = false;
       } catch (err) {
         // A cancelled document ends failed (below), never paused for an operator.

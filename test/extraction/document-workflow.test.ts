@@ -158,6 +158,7 @@ describe('a file document in the classification workflow', () => {
         // The LLM activity runs on the docket-llm queue of the test's own worker, not here.
         openai: createOpenAIClient({ baseUrl: env.sim.baseUrl, timeoutMs: 5000 }),
         maxOutputTokens: 100,
+        batchApi: env.config.batchApi.queue,
         timeoutMs: 5000,
         extraction: env.config.extraction,
         extractor: (bytes, options) =>

@@ -1,8 +1,18 @@
 import { z } from '@hono/zod-openapi';
+import { DOCKET_MODES } from '../../shared/batch-api.js';
 import { strictObject } from '../../validation/strict-object.js';
 import { variantName } from '../../validation/variant-name.js';
 import { parseMetadataText } from '../json-body.js';
 import { documentId, documentText, metadata } from '../validation.js';
+
+/** How a submission's model calls are made. */
+export const submissionMode = z
+  .enum(DOCKET_MODES, { error: 'mode must be "realtime" or "batch_api"' })
+  .optional()
+  .openapi({
+    description:
+      '`realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted',
+  });
 
 /** A taxonomy name as a request names it. */
 const taxonomyName = z.string().min(1, 'taxonomy is empty: name a configured taxonomy or leave it out').max(200);
@@ -13,6 +23,7 @@ export const submitDocumentSchema = strictObject({
   text: documentText,
   metadata,
   taxonomy: taxonomyName.optional().openapi({ description: 'A configured taxonomy name; `default` when omitted' }),
+  mode: submissionMode,
 }).openapi('SubmitDocument');
 
 /** Body of `POST /v1/batches`. */
@@ -21,6 +32,7 @@ export const batchSchema = strictObject({
     .array(strictObject({ id: documentId.optional(), text: documentText, metadata }))
     .min(1, 'documents is empty: send at least one document'),
   taxonomy: taxonomyName.optional(),
+  mode: submissionMode,
 }).openapi('SubmitBatch');
 
 /** Body of `POST /v1/documents/:id/review`; the reviewer is the token's name. */

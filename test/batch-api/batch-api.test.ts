@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { priceUsage } from '../../src/llm/pricing.js';
+import { documentWorkflowId, SA, statusQuery } from '../../src/shared/index.js';
+import { testApi, type TestApi } from '../helpers/api.js';
+import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { waitFor } from '../helpers/wait.js';
+import { batchApiDocket, documents, submitBatch } from './helpers.js';
+
+describe('the Batch API path', () => {
+  let env: DocketTestEnv;
+  let api: TestApi;
+  before(async () => {
+    env = await startDocket(batchApiDocket());
+    api = testApi(env);
+  });
+  after(() => env.stop());
+
+  const completedAll = (ids: string[]) =>
+    waitFor(
+      async () => Promise.all(ids.map((id) => api.get(id))),
+      (views) => views.every((v) => v.status === 'completed'),
+      { timeoutMs: 60_000 },
+    );
+
+  it('classifies a batch through one provider job, at half the price, with no realtime call', async () => {
+    const { ids } = await submitBatch(api, documents('bapi-happy', 6));
+    const views = await completedAll(ids);
+    assert.deepEqual(
+      views.map((v) => v.result?.category),
+      ['technical', 'business', 'legal', 'marketing', 'technical', 'business'],
+    );
+    assert.equal(env.sim.requestsMatching('bapi-happy').length, 0, 'no realtime chat completion');
+    const creates = env.sim.batchApiRequests.filter((r) => r.operation === 'batches.create');
+    assert.equal(creates.length, 1, 'one provider job for the six documents');
+
+    const { rows } = await env.pool.query(
+      `SELECT document_id, mode, provider_job_id, model, input_tokens, cached_tokens, output_tokens, cost_usd, parse_ok
+       FROM llm_calls WHERE document_id = ANY($1) ORDER BY document_id`,
+      [ids],
+    );
+    assert.equal(rows.length, 6, 'one ledger row per line');
+    for (const row of rows) {
+      assert.equal(row.mode, 'batch_api');
+      assert.match(row.provider_job_id, /^batch_/);
+      assert.equal(row.parse_ok, true);
+      assert.ok(row.input_tokens > 0);
+      const usage = { inputTokens: row.input_tokens, cachedTokens: row.cached_tokens, outputTokens: row.output_tokens };
+      const realtime = priceUsage(row.model, usage).costUsd!;
+      assert.ok(Math.abs(row.cost_usd - realtime / 2) < 1e-12, 'priced at half the realtime price');
+    }
+
+    const handle = env.client.workflow.getHandle(documentWorkflowId(ids[0]!));
+    const progress = await handle.query(statusQuery);
+    assert.equal(progress.mode, 'batch_api');
+    assert.equal(progress.batchApi?.providerJobId, rows[0].provider_job_id, 'the status query names the job');
+    const described = await handle.describe();
+    assert.equal(described.typedSearchAttributes.get(SA.mode), 'batch_api');
+  });
+
+  it('shows a waiting document as classifying at stage waiting_for_batch_api', async () => {
+    // A job that takes a while: the documents wait in it.
+    env.sim.addBatchRule({ faults: [{ kind: 'slow_output', stage: 'finalizing', ms: 3_000 }] });
+    const { ids } = await submitBatch(api, documents('bapi-wait', 2));
+    const waiting = await waitFor(
+      () => api.get(ids[0]!),
+      (v) => v.status === 'classifying' && v.stage === 'waiting_for_batch_api',
+      { timeoutMs: 20_000 },
+    );
+    assert.equal(waiting.status, 'classifying');
+    await completedAll(ids);
+  });
+});
