@@ -4,6 +4,7 @@ import {
   type BatchDocumentInput,
   type DocketClient,
   type DocumentStatus,
+  type SubmissionMode,
 } from '../client/docket-client.js';
 import type { InputDocument, InputFile } from './inputs.js';
 
@@ -33,6 +34,8 @@ export interface SubmitOutcome {
 
 export interface SubmitOptions {
   taxonomy?: string;
+  /** `batch_api`: through the OpenAI Batch API (`--batch-api`); unset: the server's DOCKET_DEFAULT_MODE. */
+  mode?: SubmissionMode;
   /** Documents per `POST /v1/batches` request. */
   batchSize: number;
   /** Bytes (of text, or of files) per batch request, so that no request body grows unbounded. */
@@ -63,12 +66,20 @@ export function submitDocuments(
   documents: readonly InputDocument[],
   options: SubmitOptions,
 ): Promise<SubmitOutcome> {
-  const taxonomy = options.taxonomy !== undefined ? { taxonomy: options.taxonomy } : {};
+  const taxonomy = submissionFields(options);
   return submitWith(documents, options, {
     one: (doc) => client.submit({ ...toBatchDocument(doc), ...taxonomy }),
     many: (docs) => client.submitBatch(docs.map(toBatchDocument), taxonomy),
     size: (doc) => Buffer.byteLength(doc.text, 'utf8'),
   });
+}
+
+/** The fields every submission of a run carries: its taxonomy and mode, when given. */
+function submissionFields(options: SubmitOptions): { taxonomy?: string; mode?: SubmissionMode } {
+  return {
+    ...(options.taxonomy !== undefined ? { taxonomy: options.taxonomy } : {}),
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+  };
 }
 
 /**
@@ -81,7 +92,7 @@ export function submitFiles(
   files: readonly InputFile[],
   options: SubmitOptions,
 ): Promise<SubmitOutcome> {
-  const taxonomy = options.taxonomy !== undefined ? { taxonomy: options.taxonomy } : {};
+  const taxonomy = submissionFields(options);
   const read = async (file: InputFile) => ({ bytes: await readFile(file.path), fileName: file.fileName });
   const withIds = files.some((f) => f.id !== undefined);
   return submitWith(files, options, {

@@ -961,6 +961,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/batches/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a batch: its running documents end failed (cancelled), and Batch API jobs nobody waits for are cancelled */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description What was cancelled */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BatchCancelled'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/report': {
     parameters: {
       query?: never;
@@ -1781,6 +1855,11 @@ export interface components {
       metadata?: string;
       /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     Document: {
       id: string;
@@ -1973,6 +2052,11 @@ export interface components {
       metadata?: string;
       /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     Batch: {
       batchId: string;
@@ -1984,6 +2068,11 @@ export interface components {
       done: boolean;
       calls: number;
       costUsd: number;
+    };
+    BatchCancelled: {
+      batchId: string;
+      /** @description Documents still running that were asked to stop */
+      cancelled: number;
     };
     Report: {
       /** @description Absent when the database has no provider state yet. */

@@ -411,6 +411,9 @@ export async function withdrawBatchApiRequest(
     );
     const jobKey = rows[0]?.job_key ?? null;
     if (!jobKey) return { jobKey: null, waiting: 0 };
+    // Withdrawals of one job's requests take turns here, so the last one sees every other committed and knows the
+    // job is waited for by nobody.
+    await client.query('SELECT 1 FROM batch_api_jobs WHERE job_key = $1 FOR UPDATE', [jobKey]);
     const waiting = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM batch_api_requests WHERE job_key = $1 AND state = 'submitted'`,
       [jobKey],

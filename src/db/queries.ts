@@ -457,6 +457,12 @@ export async function eraseDocumentRows(
       ]),
     ];
     const samples = await client.query('DELETE FROM samples WHERE document_id = $1', [documentId]);
+    // A Batch API request holds the prompt (the text) and its line the answer: both go with the document.
+    await client.query(
+      `DELETE FROM batch_api_lines WHERE custom_id IN (SELECT custom_id FROM batch_api_requests WHERE document_id = $1)`,
+      [documentId],
+    );
+    await client.query('DELETE FROM batch_api_requests WHERE document_id = $1', [documentId]);
     const results = await client.query('DELETE FROM classifications WHERE document_id = $1', [documentId]);
     const documents = await client.query('DELETE FROM documents WHERE id = $1', [documentId]);
     const { rows } = await client.query(

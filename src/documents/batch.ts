@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
+import type { Config } from '../config.js';
 import { isBatchStartPending } from '../db/workflow-starts.js';
+import { DOCKET_MODE, type DocketMode } from '../shared/batch-api.js';
 import { batchWorkflowId, WORKFLOW_TYPES } from '../shared/names.js';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, NotFoundError, TooLargeError, UnavailableError } from './errors.js';
 import { routeDocument } from './routing.js';
-import { DOCKET_MODE, type DocketMode } from '../shared/batch-api.js';
 import type { BatchAccepted, BatchView } from './schemas.js';
 import { checkDocument, resolveTaxonomy, START_HOLD_MARGIN_MS, type CheckedDocument } from './submit.js';
 import { batchStart, startOwedWorkflow } from './workflow-start.js';
@@ -49,6 +50,14 @@ export async function submitBatch(deps: ServiceDeps, batch: SubmitBatch): Promis
   return { ...accepted, queued: true };
 }
 
+/**
+ * Children of a batch in flight at once: DOCKET_BATCH_WINDOW, except in `batch_api` mode, where a document waits
+ * hours for its job doing nothing: all of them wait together, so that the jobs fill up.
+ */
+export function batchWindow(config: Config, document: { mode?: DocketMode }): number {
+  return document.mode === DOCKET_MODE.batchApi ? Number.MAX_SAFE_INTEGER : config.api.batchWindow;
+}
+
 /** Stores the batch, its documents and the start of its workflow in one transaction; returns the start owed. */
 async function storeBatch(deps: ServiceDeps, batchId: string, batch: SubmitBatch, checked: CheckedDocument[]) {
   const taxonomy = resolveTaxonomy(deps.config, batch.taxonomy);
@@ -56,8 +65,7 @@ async function storeBatch(deps: ServiceDeps, batchId: string, batch: SubmitBatch
   const start = batchStart({
     batchId,
     total: batch.documents.length,
-    // A Batch API document waits hours for its job, doing nothing: all of them wait together, so jobs fill up.
-    window: route.document.mode === DOCKET_MODE.batchApi ? batch.documents.length : deps.config.api.batchWindow,
+    window: batchWindow(deps.config, route.document),
     document: route.document,
     ...(route.canary ? { canary: route.canary } : {}),
   });

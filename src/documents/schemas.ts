@@ -127,6 +127,14 @@ export const batchViewSchema = z
   })
   .meta({ id: 'Batch' });
 
+/** What cancelling a batch did. */
+export const batchCancelledSchema = z
+  .object({
+    batchId: z.string(),
+    cancelled: z.number().int().meta({ description: 'Documents still running that were asked to stop' }),
+  })
+  .meta({ id: 'BatchCancelled' });
+
 /** Characters of each document sent with the review queue; the whole text is one request away when it is opened. */
 export const EXCERPT_CHARS = 500;
 
@@ -204,6 +212,7 @@ export type DocumentView = z.infer<typeof documentViewSchema>;
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;
+export type BatchCancelled = z.infer<typeof batchCancelledSchema>;
 export type ReviewQueueItem = z.infer<typeof reviewQueueItemSchema>;
 export type ReviewQueuePage = z.infer<typeof reviewQueueSchema>;
 export type DocumentText = z.infer<typeof documentTextSchema>;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { insertFileBatch } from '../db/file-batches.js';
+import type { DocketMode } from '../shared/batch-api.js';
+import { batchWindow } from './batch.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, InvalidInputError, TooLargeError } from './errors.js';
 import { routeDocument } from './routing.js';
@@ -13,6 +15,8 @@ export interface SubmitFileBatch {
   files: { bytes: Uint8Array; fileName?: string }[];
   metadata?: Record<string, unknown>;
   taxonomy?: string;
+  /** How the documents' model calls are made. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /**
@@ -32,12 +36,12 @@ export async function submitFileBatch(deps: ServiceDeps, batch: SubmitFileBatch)
   const taxonomy = resolveTaxonomy(deps.config, batch.taxonomy);
   const prepared = [];
   for (const file of batch.files) prepared.push(await prepareFile(deps.config, file, taxonomy));
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const route = await routeDocument(deps.pool, deps.config, taxonomy, batch.mode);
   const batchId = randomUUID();
   const start = batchStart({
     batchId,
     total: prepared.length,
-    window: deps.config.api.batchWindow,
+    window: batchWindow(deps.config, route.document),
     document: { ...route.document, fromFile: true },
     ...(route.canary ? { canary: route.canary } : {}),
   });

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { DocketMode } from '../shared/batch-api.js';
 import { FileTooLargeError, UnsupportedTypeError } from '../extraction/errors.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
 import { ConflictError, InvalidInputError, TooLargeError, UnsupportedFileTypeError } from './errors.js';
@@ -15,6 +16,8 @@ export interface SubmitFile {
   id?: string;
   metadata?: Record<string, unknown>;
   taxonomy?: string;
+  /** How the model is called. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface SubmitFile {
 export async function submitFile(deps: ServiceDeps, file: SubmitFile): Promise<Submitted> {
   const taxonomy = resolveTaxonomy(deps.config, file.taxonomy);
   const prepared = await prepareFile(deps.config, file, taxonomy);
-  const start = documentStart(await documentInput(deps, prepared.id, taxonomy, { fromFile: true }));
+  const start = documentStart(await documentInput(deps, prepared.id, taxonomy, { fromFile: true, mode: file.mode }));
   const stored = await storeDocumentFile(deps.pool, prepared, {
     ...(file.metadata ? { metadata: file.metadata } : {}),
     start: { start, holdMs: startHoldMs(deps) },

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { priceUsage } from '../../src/llm/pricing.js';
 import { documentWorkflowId, SA, statusQuery } from '../../src/shared/index.js';
 import { testApi, type TestApi } from '../helpers/api.js';
-import { startDocket, type DocketTestEnv } from '../helpers/docket.js';
+import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
 import { waitFor } from '../helpers/wait.js';
 import { batchApiDocket, documents, submitBatch } from './helpers.js';
 
@@ -69,5 +69,78 @@ describe('the Batch API path', () => {
     );
     assert.equal(waiting.status, 'classifying');
     await completedAll(ids);
+  });
+
+  it('sends the repair of invalid output into the next job', async () => {
+    env.sim.addRule({ match: 'bapi-repair-0:', faults: ['invalid_json'] });
+    const creates = env.sim.batchApiRequests.filter((r) => r.operation === 'batches.create').length;
+    const { ids } = await submitBatch(api, documents('bapi-repair', 2));
+    await completedAll(ids);
+    const { rows } = await env.pool.query(
+      `SELECT outcome, purpose, mode FROM llm_calls WHERE document_id = 'bapi-repair-0' ORDER BY started_at`,
+    );
+    assert.deepEqual(rows, [
+      { outcome: 'invalid_output', purpose: 'classify', mode: 'batch_api' },
+      // As in realtime, the ledger's purpose is the document's; the repair is the second call.
+      { outcome: 'ok', purpose: 'classify', mode: 'batch_api' },
+    ]);
+    assert.equal(env.sim.requestsMatching('bapi-repair').length, 0, 'no realtime call');
+    assert.equal(env.sim.batchApiRequests.filter((r) => r.operation === 'batches.create').length - creates, 2);
+  });
+
+  it('cancels a batch: its documents end failed (cancelled) and the provider job is cancelled', async () => {
+    env.sim.addBatchRule({ faults: [{ kind: 'slow_output', stage: 'finalizing', ms: 30_000 }] });
+    const { batchId, ids } = await submitBatch(api, documents('bapi-cancel', 3));
+    await waitFor(
+      async () =>
+        Number(
+          (
+            await env.pool.query(
+              `SELECT count(*) AS n FROM batch_api_requests r JOIN batch_api_jobs j USING (job_key)
+               WHERE r.document_id = ANY($1) AND j.provider_job_id IS NOT NULL`,
+              [ids],
+            )
+          ).rows[0].n,
+        ),
+      (n) => n === 3,
+      { timeoutMs: 20_000 },
+    );
+    const cancels = env.sim.batchApiRequests.filter((r) => r.operation === 'batches.cancel').length;
+    const res = await api.call(`/v1/batches/${batchId}/cancel`, { method: 'POST', token: TEST_TOKENS.submitter });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { batchId, cancelled: 3 });
+    const views = await waitFor(
+      async () => Promise.all(ids.map((id) => api.get(id))),
+      (vs) => vs.every((v) => v.status === 'failed'),
+      { timeoutMs: 20_000 },
+    );
+    assert.ok(views.every((v) => v.status === 'failed'));
+    await waitFor(
+      async () => env.sim.batchApiRequests.filter((r) => r.operation === 'batches.cancel').length - cancels,
+      (n) => n === 1,
+      { timeoutMs: 10_000 },
+    );
+    const states = await env.pool.query(`SELECT DISTINCT state FROM batch_api_requests WHERE document_id = ANY($1)`, [
+      ids,
+    ]);
+    assert.deepEqual(states.rows, [{ state: 'withdrawn' }]);
+    const unknown = await api.call('/v1/batches/no-such-batch/cancel', {
+      method: 'POST',
+      token: TEST_TOKENS.submitter,
+    });
+    assert.equal(unknown.status, 404);
+  });
+
+  it("erases a document's Batch API request and line with the document", async () => {
+    const { ids } = await submitBatch(api, documents('bapi-erase', 1));
+    await completedAll(ids);
+    const res = await api.call(`/v1/documents/${ids[0]}`, { method: 'DELETE', token: TEST_TOKENS.admin });
+    assert.equal(res.status, 200);
+    const left = await env.pool.query(
+      `SELECT (SELECT count(*) FROM batch_api_requests WHERE document_id = $1)::int AS requests,
+              (SELECT count(*) FROM batch_api_lines WHERE custom_id LIKE $1 || ':%')::int AS lines`,
+      [ids[0]],
+    );
+    assert.deepEqual(left.rows[0], { requests: 0, lines: 0 });
   });
 });

@@ -1,7 +1,8 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import { getBatchView, submitBatch } from '../../documents/batch.js';
+import { cancelBatch } from '../../documents/cancel-batch.js';
 import { submitFileBatch } from '../../documents/submit-file-batch.js';
-import { batchAcceptedSchema, batchViewSchema } from '../../documents/schemas.js';
+import { batchAcceptedSchema, batchCancelledSchema, batchViewSchema } from '../../documents/schemas.js';
 import { documentBodyOnPost, FORM_OVERHEAD_BYTES, isMultipart } from '../multipart.js';
 import {
   documentBodyAsRequired,
@@ -30,6 +31,7 @@ export const MAX_FILE_BATCH_BYTES = 64 * 1024 * 1024;
 export function registerBatchRoutes(app: ApiApp, deps: AppDeps): void {
   registerSubmitBatch(app, deps);
   registerBatchView(app, deps);
+  registerCancelBatch(app, deps);
 }
 
 function registerSubmitBatch(app: ApiApp, deps: AppDeps): void {
@@ -85,6 +87,7 @@ function registerSubmitBatch(app: ApiApp, deps: AppDeps): void {
       files,
       ...(form.metadata !== undefined ? { metadata: form.metadata } : {}),
       ...(form.taxonomy !== undefined ? { taxonomy: form.taxonomy } : {}),
+      ...(form.mode !== undefined ? { mode: form.mode } : {}),
     };
     return c.json(await submitFileBatch(deps, batch), 202);
   });
@@ -107,5 +110,24 @@ function registerBatchView(app: ApiApp, deps: AppDeps): void {
       },
     }),
     async (c) => c.json(await getBatchView(deps, c.req.valid('param').id), 200),
+  );
+}
+
+function registerCancelBatch(app: ApiApp, deps: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/batches/{id}/cancel',
+      summary:
+        'Cancel a batch: its running documents end failed (cancelled), and Batch API jobs nobody waits for are cancelled',
+      security,
+      middleware: [needsRole(deps.config, 'submitter')] as const,
+      request: { params: idParam },
+      responses: {
+        200: json(batchCancelledSchema, 'What was cancelled'),
+        ...errors(400, 401, 403, 404),
+      },
+    }),
+    async (c) => c.json(await cancelBatch(deps, c.req.valid('param').id), 200),
   );
 }

@@ -98,6 +98,7 @@ async function submittedFile(form: z.output<typeof submitFileSchema>): Promise<S
     ...(form.id !== undefined ? { id: form.id } : {}),
     ...(form.metadata !== undefined ? { metadata: form.metadata } : {}),
     ...(form.taxonomy !== undefined ? { taxonomy: form.taxonomy } : {}),
+    ...(form.mode !== undefined ? { mode: form.mode } : {}),
   };
 }
 

@@ -95,6 +95,7 @@ export const submitFileSchema = strictObject({
   id: documentId.optional().openapi({ description: 'Your id; derived from the file and taxonomy when omitted' }),
   metadata: metadataField,
   taxonomy: taxonomyField,
+  mode: submissionMode,
 }).openapi('SubmitFile');
 
 /** Multipart body of `POST /v1/batches`: one or more files; `metadata` is stored beside each of them. */
@@ -112,4 +113,5 @@ export const fileBatchSchema = strictObject({
     }),
   metadata: metadataField,
   taxonomy: taxonomyField,
+  mode: submissionMode,
 }).openapi('SubmitFileBatch');
