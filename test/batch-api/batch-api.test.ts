@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { priceUsage } from '../../src/llm/pricing.js';
+import { formatReportText } from '../../src/reports/format-text.js';
+import { buildReport } from '../../src/reports/report.js';
 import { documentWorkflowId, SA, statusQuery } from '../../src/shared/index.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
@@ -56,6 +58,14 @@ describe('the Batch API path', () => {
     assert.equal(progress.batchApi?.providerJobId, rows[0].provider_job_id, 'the status query names the job');
     const described = await handle.describe();
     assert.equal(described.typedSearchAttributes.get(SA.mode), 'batch_api');
+
+    const report = await buildReport(env.pool);
+    const batch = report.modes?.byMode.find((m) => m.mode === 'batch_api');
+    const paid = rows.reduce((sum, r) => sum + r.cost_usd, 0);
+    assert.ok(batch && Math.abs(batch.costUsd - paid) < 1e-12 && Math.abs(batch.savedUsd - paid) < 1e-12);
+    assert.equal(batch.providerJobs, 1);
+    assert.ok(batch.waitP50Ms !== null && batch.waitP50Ms > 0, 'the wait from queueing to the answer');
+    assert.match(formatReportText(report), /saved by the Batch API/);
   });
 
   it('shows a waiting document as classifying at stage waiting_for_batch_api', async () => {
