@@ -2359,6 +2359,27 @@ export interface components {
         /** @description Caveats about this section's figures. */
         notes: string[];
       };
+      /** @description Spend, savings and the wait for an answer by mode. Present when the window has Batch API calls. */
+      modes?: {
+        byMode: {
+          /** @enum {string} */
+          mode: 'realtime' | 'batch_api';
+          calls: number;
+          /** @description Dollars of the priced calls, at the price of their mode. */
+          costUsd: number;
+          /** @description What the same calls would have cost as realtime calls. */
+          realtimeEquivalentUsd: number;
+          /** @description realtimeEquivalentUsd − costUsd: the Batch API discount earned. */
+          savedUsd: number;
+          /** @description Batch API jobs the calls came from (0 for realtime). */
+          providerJobs: number;
+          /** @description Batch API: median wait from queueing the request to its answer. Realtime: median call latency. */
+          waitP50Ms: number | null;
+          waitP95Ms: number | null;
+        }[];
+        /** @description Dollars saved by the Batch API in the window. */
+        savedUsd: number;
+      };
       /** @description The accuracy of auto-accepted results, from audits. Present when the window has audits. */
       accuracy?: {
         overall: {
