@@ -156,6 +156,10 @@ export interface RecordedRequest {
   /** Concatenated text of user messages (tests search it for per-document markers). */
   userText: string;
   promptTokens: number;
+  /** Image parts in the request (vision calls); absent when none. */
+  images?: number;
+  /** Input tokens of those images, included in `promptTokens`. */
+  imageTokens?: number;
   fault?: FaultKind;
   status?: number;
   /** Retry-After we sent, ms. */
