@@ -35,7 +35,14 @@ export async function routeDocument(
       injectionPolicy: config.injectionPolicy,
       ...(config.llm.cascadeModel ? { cascadeModel: config.llm.cascadeModel } : {}),
       ...(config.llm.largeContextModel ? { largeContextModel: config.llm.largeContextModel } : {}),
+      ...longDocuments(config),
     },
     ...(split ? { canary: split } : {}),
   };
+}
+
+/** DOCKET_LONG_DOCUMENTS for the workflow input; nothing for `review`, what workflows without it do. */
+function longDocuments(config: Config): Pick<ClassifyDocumentInput, 'longDocuments'> {
+  const { strategy, maxChunks } = config.longDocuments;
+  return strategy === 'review' ? {} : { longDocuments: { strategy, maxChunks } };
 }

@@ -155,6 +155,7 @@ function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): Acti
     },
     providerHold: new ProviderHold(),
     extraction: config.extraction,
+    longDocumentTokens: config.longDocuments.tokens,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
     providerHealth: {
