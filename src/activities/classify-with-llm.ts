@@ -76,6 +76,7 @@ async function conclude(
 ): Promise<ClassifyWithLlmResult> {
   const { verdict, answer } = judged;
   const common = {
+    model: scope.input.model,
     attempt: scope.attempt,
     promptHash: judged.prompt.hash,
     latencyMs: answer.latencyMs,

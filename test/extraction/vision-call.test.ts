@@ -95,6 +95,7 @@ describe('a vision call: the document read from its page images', () => {
     const before = env.sim.requests.length;
     const answer = await visionCall(id, result.visionTokens);
     assert.equal(answer.outcome, 'valid');
+    assert.equal(answer.model, VISION_MODEL, 'the workflow learns which model answered');
     assert.ok(answer.outcome === 'valid' && DEFAULT_TAXONOMY.categories.includes(answer.output.category));
     const sent = env.sim.requests.slice(before);
     assert.equal(sent.length, 1);

@@ -83,6 +83,11 @@ export interface ClassifyWithLlmInput {
 export type ClassifyWithLlmResult = {
   /** Injection signals found in the document (src/llm/injection.ts); absent when none. */
   suspiciousInstructions?: InjectionSignal[];
+  /**
+   * The model that answered: the input's, or DOCKET_VISION_MODEL for a vision call (what the stored result should
+   * name). Absent in results recorded before it.
+   */
+  model?: string;
   attempt: number;
   promptHash: string;
   latencyMs: number;
