@@ -1,7 +1,7 @@
 import { buildCompletion, type ChatCompletionBody } from './completion.js';
 import { faultErrorAnswer, OUTPUT_FAULTS, type ResolvedFault } from './faults.js';
 import { groundTruthAnswer } from './ground-truth.js';
-import { readImages, type RequestImages } from './images.js';
+import { imagesNotSupported, readImages, type RequestImages } from './images.js';
 import { contextLengthExceeded, modelNotFound, type ErrorAnswer } from './openai-errors.js';
 import { UNLIMITED_RPM } from './rate-limit.js';
 import { parseChatRequest, type ChatRequest } from './request.js';
@@ -49,6 +49,9 @@ export function checkChatCall(
   };
   if (!isKnownModel(request.model)) return { call, error: modelNotFound(request.model) };
   if ('error' in images) return { call, error: images.error };
+  if (call.images && state.profile.textOnlyModels?.includes(request.model)) {
+    return { call, error: imagesNotSupported(call.images.firstParam ?? 'messages') };
+  }
   if (call.promptTokens > call.contextWindow) {
     return { call, error: contextLengthExceeded(call.contextWindow, call.promptTokens) };
   }

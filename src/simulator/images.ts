@@ -11,6 +11,8 @@ export interface RequestImages {
   tokens: number;
   /** SHA-256 over every image's bytes in order: what the deterministic answer is derived from. */
   digest: string;
+  /** Where the first image part is, as OpenAI names a parameter: `messages.[1].content.[1].type`. */
+  firstParam?: string;
 }
 
 /** What an image whose size cannot be read (an `https:` URL the simulator does not fetch) is counted as. */
@@ -24,10 +26,12 @@ export function readImages(messages: readonly ChatMessage[], model: string): Req
   const hash = createHash('sha256');
   let count = 0;
   let tokens = 0;
-  for (const message of messages) {
+  let firstParam: string | undefined;
+  for (const [m, message] of messages.entries()) {
     if (!Array.isArray(message.content)) continue;
-    for (const part of message.content) {
+    for (const [p, part] of message.content.entries()) {
       if (part.type !== 'image_url') continue;
+      firstParam ??= `messages.[${m}].content.[${p}].type`;
       const url = part.image_url?.url ?? '';
       const detail: VisionDetail = part.image_url?.detail ?? 'auto';
       const bytes = dataUrlBytes(url);
@@ -38,7 +42,17 @@ export function readImages(messages: readonly ChatMessage[], model: string): Req
       tokens += imageTokens(size, model, detail);
     }
   }
-  return { count, tokens, digest: hash.digest('hex') };
+  return { count, tokens, digest: hash.digest('hex'), ...(firstParam ? { firstParam } : {}) };
+}
+
+/** OpenAI's answer to an image part sent to a model that reads no images. */
+export function imagesNotSupported(param: string): ErrorAnswer {
+  return errorAnswer(
+    400,
+    'Invalid content type. image_url is only supported by certain models.',
+    'invalid_request_error',
+    param,
+  );
 }
 
 function dataUrlBytes(url: string): Buffer | undefined {

@@ -126,6 +126,8 @@ export interface SimulatorProfile {
    * what prompt-injection hardening catches. @default false
    */
   obeyInstructions?: boolean;
+  /** Models served as not vision-capable: a request with an image part gets OpenAI's 400 for such a model. */
+  textOnlyModels?: string[];
   /**
    * Ground truth mode: each document has a known true category (a `[truth:<category>]` marker, else the keyword
    * classifier's), and the answers have a known share of confident mistakes and a known miscalibration

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createClassifyWithLlm, type ClassifyWithLlmInput } from '../../src/activities/classify-with-llm.js';
@@ -129,6 +130,27 @@ describe('a vision call: the document read from its page images', () => {
     assert.ok(first.outcome === 'valid' && again.outcome === 'valid');
     assert.equal(first.output.category, again.output.category);
     assert.equal((await ledger(id)).length, 2);
+  });
+
+  it('fails a call to a vision model that reads no images as DocketInvalidRequest, recorded in the ledger', async () => {
+    const { id, result } = await extracted(await makePng(['A receipt for a text-only model'], 500, 300), 'text.png');
+    env.sim.setProfile({ textOnlyModels: [VISION_MODEL] });
+    try {
+      await assert.rejects(visionCall(id, result.visionTokens ?? 0), (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure, String(err));
+        const failure = err.cause.cause;
+        assert.ok(failure instanceof ApplicationFailure);
+        assert.equal(failure.type, ERROR_TYPES.invalidRequest);
+        return true;
+      });
+    } finally {
+      env.sim.setProfile({ textOnlyModels: [] });
+    }
+    const { rows } = await env.pool.query(
+      'SELECT model, error_type, http_status FROM llm_calls WHERE document_id = $1',
+      [id],
+    );
+    assert.deepEqual(rows, [{ model: VISION_MODEL, error_type: ERROR_TYPES.invalidRequest, http_status: 400 }]);
   });
 
   it('fails a vision call on a worker without DOCKET_VISION_MODEL as a configuration problem, calling nothing', async () => {

@@ -82,4 +82,25 @@ describe('the simulator reads image parts', () => {
     assert.ok(err instanceof BadRequestError, String(err));
     assert.equal(err.code, 'invalid_image_format');
   });
+
+  it('refuses image parts for a model the profile serves as text-only, as OpenAI does', async () => {
+    sim.setProfile({ textOnlyModels: ['gpt-4o'] });
+    try {
+      const png = await makePng(['A page'], 300, 200);
+      const part: ChatCompletionContentPart = { type: 'image_url', image_url: { url: dataUrl('image/png', png) } };
+      const err = await ask('gpt-4o', [part]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof BadRequestError, String(err));
+      assert.equal(err.type, 'invalid_request_error');
+      assert.equal(err.param, 'messages.[1].content.[1].type');
+      assert.match(err.message, /image_url is only supported by certain models/);
+      // Text alone is still answered, and other models still read images.
+      await ask('gpt-4o', []);
+      await ask('gpt-4.1-mini', [part]);
+    } finally {
+      sim.setProfile({ textOnlyModels: [] });
+    }
+  });
 });
