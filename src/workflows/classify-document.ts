@@ -430,7 +430,10 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           // A chunk without a valid answer, even repaired, casts no vote; the others decide.
           const counted = chunkAnswered(longDocument, undefined);
           repair = undefined;
-          if (counted.next) continue;
+          if (counted.next) {
+            setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+            continue;
+          }
           if (counted.vote) return concludeVote(counted.vote);
         }
         return review(REVIEW_REASON.invalidOutput);

@@ -44,10 +44,10 @@ describe('long documents', () => {
   }
 
   /** Submits the long document; returns its id and the simulator's requests since. */
-  async function submitLong(api: TestApi) {
+  async function submitLong(api: TestApi, text = (id: string) => `${id} ${LONG_TEXT}`) {
     const id = `long-${++counter}-${Date.now()}`;
     const from = env.sim.requests.length;
-    await api.submit({ id, text: `${id} ${LONG_TEXT}` });
+    await api.submit({ id, text: text(id) });
     return { id, requests: () => env.sim.requests.slice(from) };
   }
 
@@ -60,7 +60,8 @@ describe('long documents', () => {
     return rows[0];
   }
   const ledgerRows = async (id: string) =>
-    (await env.pool.query('SELECT model, outcome FROM llm_calls WHERE document_id = $1', [id])).rows;
+    (await env.pool.query('SELECT model, outcome FROM llm_calls WHERE document_id = $1 ORDER BY started_at', [id]))
+      .rows;
 
   it('cuts the test document into three chunks of the configured size', () => {
     assert.equal(chunkText(LONG_TEXT, CHUNK_TOKENS).length, 3);
@@ -111,6 +112,27 @@ describe('long documents', () => {
     assert.deepEqual(result?.long_document_votes, ['legal', 'legal', 'technical']);
     // Two of three chunks agree: the vote is less sure than either of them.
     assert.ok(result.confidence < 0.7, `confidence ${result.confidence}`);
+  });
+
+  it('chunk-vote: a chunk still invalid after its repair casts no vote, the others decide', async () => {
+    const api = apiWith({ DOCKET_LONG_DOCUMENTS: 'chunk-vote' });
+    const marker = `third-chunk-${Date.now()}`;
+    env.sim.addRule({ match: marker, faults: ['invalid_json', 'invalid_json'] });
+    // The marker sits early in the third chunk, past the 90,000 tokens of the first two.
+    const { id, requests } = await submitLong(
+      api,
+      (docId) => `${docId} ${LEGAL.repeat(5_000)}${TECHNICAL.repeat(100)}${marker} ${TECHNICAL.repeat(2_900)}`,
+    );
+    const view = await api.waitForStatus(id, 'completed', 120_000);
+    assert.equal(view.result?.category, 'legal');
+    assert.equal(requests().length, 4, 'three chunks and one repair of the third');
+    assert.equal(env.sim.requestsMatching(marker).length, 2);
+    assert.deepEqual(
+      (await ledgerRows(id)).map((r) => r.outcome),
+      ['ok', 'ok', 'invalid_output', 'invalid_output'],
+    );
+    const result = await stored(id);
+    assert.deepEqual(result?.long_document_votes, ['legal', 'legal', '']);
   });
 
   it('chunk-vote reads at most DOCKET_LONG_DOCUMENTS_MAX_CHUNKS chunks', async () => {
