@@ -16,6 +16,7 @@ import {
   type BatchApiQueueSettings,
   type DocketMode,
 } from './shared/batch-api.js';
+import type { LongDocumentStrategy } from './shared/long-documents.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 import { loadTemporalConfig, TemporalConfigError, type TemporalConfig } from './temporal-connection.js';
@@ -190,6 +191,27 @@ export const envSchema = z.object({
    * @readBy API
    */
   DOCKET_LARGE_CONTEXT_MODEL: z.string().min(1).optional(),
+  /**
+   * What a document too long for the model's context window gets (after DOCKET_LARGE_CONTEXT_MODEL, when set):
+   * `review` (a person decides, reason `input_too_long`); `first-pages` (the start of its text that fits, classified
+   * once); `chunk-vote` (its text cut into chunks that fit, at most DOCKET_LONG_DOCUMENTS_MAX_CHUNKS, each classified
+   * by its own call, then a majority vote). The strategy and the chunks are recorded on the result (`longDocument`).
+   * @readBy API
+   */
+  DOCKET_LONG_DOCUMENTS: z.enum(['review', 'first-pages', 'chunk-vote']).default('review'),
+  /**
+   * The most document tokens a chunk holds (`first-pages` and `chunk-vote`): a token budget rather than pages, since
+   * HTML, e-mail and Word text has no pages. Unset: as many as fit the model's context window beside the prompt and
+   * the answer.
+   * @readBy worker
+   */
+  DOCKET_LONG_DOCUMENTS_TOKENS: z.coerce.number().int().min(256).optional(),
+  /**
+   * Chunks classified at most per document under `chunk-vote`, from its start: bounds the calls (and the spend) of one
+   * document; the chunks past it are not read.
+   * @readBy API
+   */
+  DOCKET_LONG_DOCUMENTS_MAX_CHUNKS: z.coerce.number().int().min(2).max(20).default(5),
   /**
    * The prompt version new documents use, a file in `prompts/`. The API, the worker and `npm start` refuse to start
    * when it is not there.
@@ -520,6 +542,8 @@ export interface Config {
     rateLimitAlertAfterMs: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
+  /** DOCKET_LONG_DOCUMENTS*: what a document over the model's context window gets. */
+  longDocuments: { strategy: 'review' | LongDocumentStrategy; tokens?: number; maxChunks: number };
   /** Files as documents: the vision model and its limits, OCR, extractions in flight. */
   extraction: ExtractionSettings;
   /** DOCKET_AUDIT_RATE: the share of confident, auto-accepted results audited. */
@@ -698,6 +722,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitAlertAfterMs: e.DOCKET_RATE_LIMIT_ALERT_AFTER,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
+    longDocuments: {
+      strategy: e.DOCKET_LONG_DOCUMENTS,
+      tokens: e.DOCKET_LONG_DOCUMENTS_TOKENS,
+      maxChunks: e.DOCKET_LONG_DOCUMENTS_MAX_CHUNKS,
+    },
     extraction: {
       vision: {
         model: e.DOCKET_VISION_MODEL,

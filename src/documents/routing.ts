@@ -39,7 +39,14 @@ export async function routeDocument(
       ...(config.llm.largeContextModel ? { largeContextModel: config.llm.largeContextModel } : {}),
       mode,
       ...(mode === DOCKET_MODE.batchApi ? { batchApi: config.batchApi.document } : {}),
+      ...longDocuments(config),
     },
     ...(split ? { canary: split } : {}),
   };
+}
+
+/** DOCKET_LONG_DOCUMENTS for the workflow input; nothing for `review`, what workflows without it do. */
+function longDocuments(config: Config): Pick<ClassifyDocumentInput, 'longDocuments'> {
+  const { strategy, maxChunks } = config.longDocuments;
+  return strategy === 'review' ? {} : { longDocuments: { strategy, maxChunks } };
 }

@@ -5,6 +5,7 @@ export * from './compare.js';
 export * from './errors.js';
 export * from './extraction.js';
 export * from './infrastructure-errors.js';
+export * from './long-documents.js';
 export * from './messages.js';
 export * from './names.js';
 export * from './result.js';

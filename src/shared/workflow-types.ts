@@ -2,6 +2,7 @@ import type { BatchApiDocumentSettings, BatchApiProgress, DocketMode } from './b
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
 import type { ExtractionMethod, UnreadableReason } from './extraction.js';
+import type { LongDocumentStrategy } from './long-documents.js';
 import type { DocumentResult } from './result.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
 import type { CanarySplit, Variant } from './split.js';
@@ -26,6 +27,11 @@ export interface ClassifyDocumentInput {
   cascadeModel?: string;
   /** A larger-context model for a document over the first model's context window. */
   largeContextModel?: string;
+  /**
+   * What a document over the model's context window gets instead of a review, after the larger-context model
+   * (DOCKET_LONG_DOCUMENTS); `maxChunks` bounds the calls of `chunk-vote`. Absent: review (`input_too_long`).
+   */
+  longDocuments?: { strategy: LongDocumentStrategy; maxChunks: number };
   /**
    * What a document holding instructions aimed at the model gets: `review` (a person decides) or `flag` (the answer
    * is stored, marked). Absent (workflows started before it existed): `flag`.

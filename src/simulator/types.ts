@@ -127,6 +127,8 @@ export interface SimulatorProfile {
    * what prompt-injection hardening catches. @default false
    */
   obeyInstructions?: boolean;
+  /** Models served as not vision-capable: a request with an image part gets OpenAI's 400 for such a model. */
+  textOnlyModels?: string[];
   /**
    * Ground truth mode: each document has a known true category (a `[truth:<category>]` marker, else the keyword
    * classifier's), and the answers have a known share of confident mistakes and a known miscalibration
@@ -157,6 +159,10 @@ export interface RecordedRequest {
   /** Concatenated text of user messages (tests search it for per-document markers). */
   userText: string;
   promptTokens: number;
+  /** Image parts in the request (vision calls); absent when none. */
+  images?: number;
+  /** Input tokens of those images, included in `promptTokens`. */
+  imageTokens?: number;
   fault?: FaultKind;
   status?: number;
   /** Retry-After we sent, ms. */

@@ -37,6 +37,7 @@ import {
 import { EXTRACTION_ACTIVITY_OPTIONS, type UnreadableDetails } from '../shared/extraction.js';
 import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
 import type { DocumentResult } from '../shared/result.js';
+import { LONG_DOCUMENT_STRATEGY } from '../shared/long-documents.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
 import { SA } from '../shared/search-attributes.js';
 import {
@@ -54,6 +55,15 @@ import type {
   ExtractionProgress,
 } from '../shared/workflow-types.js';
 import { batchApiCaller, type BatchApiCaller } from './batch-api-call.js';
+import {
+  chunkAnswered,
+  LONG_DOCUMENTS_PATCH,
+  longDocumentTag,
+  nextChunk,
+  preflightChunks,
+  startLongDocument,
+  type LongDocumentRun,
+} from './long-document.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -151,11 +161,14 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
   // The model of the next call: the routed one, then possibly the cascade's stronger or the larger-context one.
   let model = input.model;
   let promptHash: string | undefined;
+  // A document over the model's context window, read chunk by chunk (DOCKET_LONG_DOCUMENTS).
+  let longDocument: LongDocumentRun | undefined;
   /** What every stored result records beside its decision. */
   const resultTags = () => ({
     promptVersion: input.promptVersion,
     ...(promptHash ? { promptHash } : {}),
     ...(input.variant ? { variant: input.variant } : {}),
+    ...(longDocument ? { longDocument: longDocumentTag(longDocument) } : {}),
     ...(progress.suspiciousInstructions ? { suspiciousInstructions: progress.suspiciousInstructions } : {}),
   });
 
@@ -409,6 +422,23 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');
       return true;
     };
+    /**
+     * A document over the context window (after the larger-context model, if any): read in chunks as
+     * DOCKET_LONG_DOCUMENTS says, once. Versioned: workflows started earlier send it to review.
+     */
+    const readInChunks = (err: unknown): boolean => {
+      const chunks = preflightChunks(err);
+      if (!input.longDocuments || longDocument || chunks === undefined || !patched(LONG_DOCUMENTS_PATCH)) return false;
+      longDocument = startLongDocument(input.longDocuments, chunks);
+      repair = undefined;
+      setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+      return true;
+    };
+    /** The chunks' vote: stored when confident enough, else a person decides with the vote as suggestion. */
+    const concludeVote = (vote: ClassificationOutput): Promise<ClassifyDocumentResult> =>
+      vote.confidence < input.confidenceThreshold
+        ? review(REVIEW_REASON.lowConfidence, vote)
+        : complete({ ...vote, decidedBy: 'model', model, ...resultTags() });
     for (;;) {
       let answer: ClassifyWithLlmResult;
       progress.attempts++;
@@ -423,6 +453,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           purpose,
           ...(input.variant ? { variant: input.variant } : {}),
           ...(vision ? { vision } : {}),
+          ...(longDocument ? { chunk: nextChunk(longDocument) } : {}),
           ...(providerHealth
             ? {
                 serverErrorCeiling: input.serverErrorCeiling,
@@ -462,6 +493,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         ) {
           continue;
         }
+        if (reviewReason === REVIEW_REASON.inputTooLong && readInChunks(err)) continue;
         if (reviewReason) return review(reviewReason);
         const pauseReason = PAUSE_REASON_BY_TYPE[type];
         if (pauseReason) {
@@ -492,6 +524,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           setStatus(DOCUMENT_STATUS.classifying, 'repairing');
           continue;
         }
+        if (longDocument?.strategy === LONG_DOCUMENT_STRATEGY.chunkVote) {
+          // A chunk without a valid answer, even repaired, casts no vote; the others decide.
+          const counted = chunkAnswered(longDocument, undefined);
+          repair = undefined;
+          if (counted.next) {
+            setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+            continue;
+          }
+          if (counted.vote) return concludeVote(counted.vote);
+        }
         return review(REVIEW_REASON.invalidOutput);
       }
 
@@ -501,12 +543,21 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         progress.suspiciousInstructions = answer.suspiciousInstructions;
         if (input.injectionPolicy === 'review') return review(REVIEW_REASON.suspiciousInstructions, output);
       }
+      if (longDocument?.strategy === LONG_DOCUMENT_STRATEGY.chunkVote) {
+        const counted = chunkAnswered(longDocument, output);
+        repair = undefined;
+        if (counted.next) {
+          setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+          continue;
+        }
+        if (counted.vote) return concludeVote(counted.vote);
+      }
       if (output.confidence < input.confidenceThreshold) {
         progress.lastErrorClass = 'low_confidence';
         if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
         return review(REVIEW_REASON.lowConfidence, output);
       }
-      return complete({ ...output, decidedBy: 'model', model, ...resultTags() });
+      return complete({ ...output, decidedBy: 'model', model: answer.model ?? model, ...resultTags() });
     }
   }
 
