@@ -1,3 +1,4 @@
+import type { BatchApiFigures } from './batch-api.js';
 import type { FairnessFigures, InteractiveFigures } from './lanes.js';
 import type { Side, SideMetrics } from './metrics.js';
 import type { ScenarioKey } from './scenarios.js';
@@ -36,6 +37,8 @@ export interface ScenarioResult {
   interactive?: InteractiveFigures;
   /** (g): two batches sharing one limit. */
   fairness?: FairnessFigures;
+  /** (h): the same documents through realtime calls and through the Batch API. */
+  batchApi?: BatchApiFigures;
 }
 
 export interface BenchResults {
@@ -216,6 +219,23 @@ function fairnessTable(f: FairnessFigures): string {
   return lines.join('\n');
 }
 
+function batchApiTable(h: BatchApiFigures): string {
+  const lines = [
+    '| mode | documents | validated | wall (s) | cost ($) | provider requests/doc | jobs | lost | duplicate results | lines paid twice |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of h.runs) {
+    lines.push(
+      `| ${r.mode} | ${r.documents} | ${r.validated} | ${num(r.wallSeconds, 0)} | ${num(r.costUsd, 4)} | ${num(r.requestsPerDocument, 3)} | ${r.jobs} | ${r.lost} | ${r.duplicateResults} | ${r.linesPaidTwice} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Batch API cost ÷ realtime cost: ${num(h.costRatio, 3)}×; documents classified differently: ${h.differingResults}.`,
+  );
+  return lines.join('\n');
+}
+
 function rssTable(r: ScenarioResult): string {
   const lines = ['| side | progress | seconds | client RSS (MB) |', '| --- | ---: | ---: | ---: |'];
   for (const [side, points] of Object.entries(r.rssByProgress ?? {})) {
@@ -286,6 +306,7 @@ export function renderMarkdown(results: BenchResults): string {
     if (Object.keys(r.sides).length > 0) out.push(scenarioTable(r), '');
     if (r.interactive) out.push(interactiveTable(r.interactive, r.limit), '');
     if (r.fairness) out.push(fairnessTable(r.fairness), '');
+    if (r.batchApi) out.push(batchApiTable(r.batchApi), '');
     for (const [side, m] of Object.entries(r.sides)) {
       if (m && m.limiterRefusalsAt.length > 0) {
         out.push(

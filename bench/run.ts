@@ -14,6 +14,7 @@ import { defaultDatabaseKind, type DatabaseKind } from '../test/helpers/database
 import { runBaseline } from './baseline-side.js';
 import { runDocket } from './docket-side.js';
 import { runFloor } from './floor/run-floor.js';
+import { runBatchApiComparison } from './batch-api.js';
 import { runFairness, runInteractive } from './lanes.js';
 import { generateDocuments } from './documents.js';
 import { sideMetrics, type Side, type SideRun } from './metrics.js';
@@ -31,12 +32,13 @@ const HELP = `npm run bench -- [flags]
 
 Runs scenarios (a)-(e) side by side with the naive baseline (about ten minutes on two cores), and the engine-bound
 ones beside the floor: a minimal workflow of Docket's shape on the same kind of server.
-  --only a,b,c,d,e,f,g      scenarios to run (default: a-e; f and g measure issue 18's priority lanes:
-                            (f) interactive documents while a batch saturates the rpm, (g) two batches sharing it)
+  --only a,b,c,d,e,f,g,h    scenarios to run (default: a-e; f and g measure issue 18's priority lanes:
+                            (f) interactive documents while a batch saturates the rpm, (g) two batches sharing it;
+                            h: 2,000 documents realtime and through the Batch API, side by side)
   --large                   only the 10,000-document memory/history run (add --only to run more)
   --scale                   only the 100,000-document memory/history run (long)
   --docs N                  documents in every selected scenario
-  --docs-a N ... --docs-g N, --docs-large N, --docs-scale N   ((f): the batch; (g): both batches)
+  --docs-a N ... --docs-h N, --docs-large N, --docs-scale N   ((f): the batch; (g): both batches)
   --rpm R                   provider rpm of (b), (e), (f), (g)       (default 240)
   --tpm T                   provider tpm of (c)                      (default 60000)
   --latency-ms L            provider latency of (b), (c), (e)-(g)    (default 200, uniform ±25%)
@@ -187,9 +189,9 @@ function thin<T>(items: T[], max = 200): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
-/** (f) or (g): Docket alone, measured by bench/lanes.ts. */
+/** (f), (g) or (h): Docket alone, measured by bench/lanes.ts or bench/batch-api.ts. */
 async function runLaneScenario(
-  scenario: Scenario & { lane: 'interactive' | 'fairness' },
+  scenario: Scenario & { lane: 'interactive' | 'fairness' | 'batch_api' },
   options: ReturnType<typeof parseFlags>,
   database: DatabaseKind,
 ): Promise<ScenarioResult> {
@@ -225,6 +227,8 @@ async function runLaneScenario(
       );
       // The first loaded one once the batch's window has filled the LLM queue; the rest spread over its backlog.
       result.interactive = await runInteractive({ ...lane, interactive, firstMs: 15_000, everyMs: 8_000 });
+    } else if (scenario.lane === 'batch_api') {
+      result.batchApi = await runBatchApiComparison(lane);
     } else {
       result.fairness = await runFairness(lane);
     }
@@ -469,6 +473,27 @@ function laneGoals(results: ScenarioResult[]): Goal[] {
       reference: `idle ${f.idleP50.toFixed(2)} s`,
       met: f.ratio <= 2,
     });
+  }
+  const h = results.find((r) => r.key === 'h')?.batchApi;
+  if (h) {
+    const [realtime, batchApi] = h.runs;
+    const faults = h.runs.reduce((n, r) => n + r.lost + r.duplicateResults + r.linesPaidTwice, 0);
+    list.push(
+      {
+        goal: 'the Batch API costs ≤ 0.52× realtime, with equal validated results',
+        scenario: '(h)',
+        docket: `${h.costRatio.toFixed(3)}×, ${h.differingResults} differing`,
+        reference: `realtime $${realtime?.costUsd.toFixed(4)}, Batch API $${batchApi?.costUsd.toFixed(4)}`,
+        met: h.costRatio <= 0.52 && h.differingResults === 0 && realtime?.validated === batchApi?.validated,
+      },
+      {
+        goal: 'documents lost, duplicate result rows, lines paid twice: 0',
+        scenario: '(h)',
+        docket: String(faults),
+        reference: `provider requests/doc: realtime ${realtime?.requestsPerDocument.toFixed(3)}, Batch API ${batchApi?.requestsPerDocument.toFixed(3)}`,
+        met: faults === 0,
+      },
+    );
   }
   const g = results.find((r) => r.key === 'g')?.fairness;
   if (g) {

@@ -23,7 +23,7 @@ export interface ScenarioSettings {
   seed: number;
 }
 
-export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'large' | 'scale';
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'large' | 'scale';
 
 export const DEFAULT_DOCUMENTS: Record<ScenarioKey, number> = {
   a: 600,
@@ -33,6 +33,7 @@ export const DEFAULT_DOCUMENTS: Record<ScenarioKey, number> = {
   e: 300,
   f: 480,
   g: 480,
+  h: 2_000,
   large: 10_000,
   scale: 100_000,
 };
@@ -60,8 +61,11 @@ export interface Scenario {
   big: boolean;
   /** Engine-bound: the floor row runs beside Docket (same documents, same window, same LLM-like concurrency). */
   floor: boolean;
-  /** Issue 18's priority lanes: (f) measures interactive latency, (g) fairness between batches; Docket only. */
-  lane?: 'interactive' | 'fairness';
+  /**
+   * Docket only, measured by its own runner: (f) interactive latency and (g) fairness between batches (issue 18's
+   * priority lanes), (h) realtime against the Batch API (issue 17).
+   */
+  lane?: 'interactive' | 'fairness' | 'batch_api';
 }
 
 function jittered(ms: number): SimulatorProfile['latencyMs'] {
@@ -161,6 +165,20 @@ export function buildScenarios(s: ScenarioSettings): Record<ScenarioKey, Scenari
         false,
       ),
       lane: 'fairness',
+    },
+    h: {
+      key: 'h',
+      title: `(h) realtime vs the Batch API: the same documents both ways, latency ~${s.latencyMs} ms, no limit`,
+      bound: 'cost (the Batch API at half price)',
+      documents: s.documents.h,
+      simulator: { ...base, latencyMs: jittered(s.latencyMs) },
+      docketEnv: concurrencyEnv,
+      concurrency: s.llmConcurrency,
+      limits: { meanLatencyMs: s.latencyMs },
+      injectedFaultShare: 0,
+      big: false,
+      floor: false,
+      lane: 'batch_api',
     },
     large: big('large', `--large: ${s.documents.large} documents, no latency`, s.largeRpm),
     scale: big('scale', `--scale: ${s.documents.scale} documents, no latency, no limit`, undefined),
