@@ -82,8 +82,13 @@ export interface FormationLimits {
   model: string;
   maxRequestsPerJob: number;
   maxBytesPerJob: number;
-  /** Prompt tokens that may still be enqueued at the provider for this model; unset: no limit. */
+  /**
+   * Prompt tokens that may still be enqueued at the provider for this model; unset: no limit. With nothing enqueued,
+   * the oldest request goes even when it alone is over it (else it would wait forever).
+   */
   tokenAllowance?: number;
+  /** No job of this model is unfinished at the provider. */
+  nothingEnqueued?: boolean;
 }
 
 /**
@@ -123,7 +128,7 @@ async function formJobs(client: pg.PoolClient, limits: FormationLimits): Promise
   const groups: { ids: string[]; tokens: number; bytes: number }[] = [];
   let allowance = limits.tokenAllowance ?? Number.POSITIVE_INFINITY;
   for (const row of rows) {
-    if (row.estimated_tokens > allowance) break;
+    if (row.estimated_tokens > allowance && !(groups.length === 0 && limits.nothingEnqueued)) break;
     let group = groups.at(-1);
     if (!group || group.ids.length >= limits.maxRequestsPerJob || group.bytes + row.bytes > limits.maxBytesPerJob) {
       group = { ids: [], tokens: 0, bytes: 0 };

@@ -56,13 +56,14 @@ export function createBatchApiJobActivities(deps: BatchApiActivityDeps) {
      */
     async formBatchApiJobs(input: FormBatchApiJobsInput): Promise<FormBatchApiJobsResult> {
       const limit = minDefined(deps.batchApi.maxQueuedTokens, input.learnedMaxQueuedTokens);
-      const allowance = limit === undefined ? undefined : limit - (await enqueuedTokens(deps.pool, input.model));
+      const enqueued = limit === undefined ? 0 : await enqueuedTokens(deps.pool, input.model);
+      const allowance = limit === undefined ? undefined : limit - enqueued;
       return formJobs(deps.pool, {
         formationKey: input.formationKey,
         model: input.model,
         maxRequestsPerJob: deps.batchApi.maxRequestsPerJob,
         maxBytesPerJob: deps.batchApi.maxBytesPerJob,
-        ...(allowance === undefined ? {} : { tokenAllowance: Math.max(0, allowance) }),
+        ...(allowance === undefined ? {} : { tokenAllowance: Math.max(0, allowance), nothingEnqueued: enqueued === 0 }),
       });
     },
 
