@@ -6,6 +6,7 @@ import { buildReport } from '../../src/reports/report.js';
 import { documentWorkflowId, SA, statusQuery } from '../../src/shared/index.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
+import { recordHistory, replayAll } from '../helpers/histories.js';
 import { waitFor } from '../helpers/wait.js';
 import { batchApiDocket, documents, submitBatch } from './helpers.js';
 
@@ -66,6 +67,7 @@ describe('the Batch API path', () => {
     assert.equal(batch.providerJobs, 1);
     assert.ok(batch.waitP50Ms !== null && batch.waitP50Ms > 0, 'the wait from queueing to the answer');
     assert.match(formatReportText(report), /saved by the Batch API/);
+    await recordHistory(env, ids[0]!, 'completed-batch_api');
   });
 
   it('shows a waiting document as classifying at stage waiting_for_batch_api', async () => {
@@ -152,5 +154,9 @@ describe('the Batch API path', () => {
       [ids[0]],
     );
     assert.deepEqual(left.rows[0], { requests: 0, lines: 0 });
+  });
+
+  it("replays every document history it made on today's workflow code", async () => {
+    await replayAll(env);
   });
 });
