@@ -102,6 +102,7 @@ describe('the HTTP API', () => {
         'POST /codec/decode',
         'POST /codec/encode',
         'POST /v1/batches',
+        'POST /v1/batches/{id}/cancel',
         'POST /v1/canary',
         'POST /v1/canary/promote',
         'POST /v1/canary/rollback',

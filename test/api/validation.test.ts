@@ -205,10 +205,20 @@ describe('request validation: client input never gets a 5xx, and nothing is stor
       await expectError(
         await post('/v1/documents', { text: 'hello', colour: 'blue' }),
         400,
-        /^unknown field "colour": the fields are id, text, metadata, taxonomy$/,
+        /^unknown field "colour": the fields are id, text, metadata, taxonomy, mode$/,
       );
       const review = await post('/v1/documents/some-id/review', { categroy: 'legal' });
       await expectError(review, 400, /did you mean "category"\?/);
+    });
+
+    it('names the modes a submission may ask for', async () => {
+      for (const path of ['/v1/documents', '/v1/batches']) {
+        const body =
+          path === '/v1/documents'
+            ? { text: 'hello', mode: 'overnight' }
+            : { documents: [{ text: 'hello' }], mode: 'overnight' };
+        await expectError(await post(path, body), 400, /mode must be "realtime" or "batch_api"/);
+      }
     });
 
     it('names an unknown query parameter instead of ignoring it', async () => {
