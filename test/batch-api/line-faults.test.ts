@@ -115,4 +115,18 @@ describe('Batch API lines', () => {
     assert.equal(creates() - before, 2);
     assert.equal((await ledger(ids)).length, 3);
   });
+
+  it('waits for an output file that is slow to appear, and reads it once it is there', async () => {
+    env.sim.addBatchRule({ faults: [{ kind: 'slow_output', stage: 'content', ms: 1_500 }] });
+    const downloads = env.sim.batchApiRequests.filter((r) => r.operation === 'files.content').length;
+    const { ids } = await submitBatch(api, documents('bapi-slowfile', 2));
+    const views = await settled(ids);
+    assert.ok(views.every((v) => v.status === 'completed'));
+    const contents = env.sim.batchApiRequests.filter((r) => r.operation === 'files.content').slice(downloads);
+    assert.ok(
+      contents.some((r) => r.status === 404),
+      'the first download found no file yet',
+    );
+    assert.equal((await ledger(ids)).length, 2);
+  });
 });
