@@ -37,6 +37,7 @@ export const resultSchema = documentResultSchema
     model: true,
     promptVersion: true,
     suspiciousInstructions: true,
+    longDocument: true,
   })
   .meta({ id: 'Result' });
 

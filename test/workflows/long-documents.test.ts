@@ -96,6 +96,7 @@ describe('long documents', () => {
     assert.equal(result?.long_document_chunks, 1);
     assert.equal(result?.long_document_document_chunks, 3);
     assert.equal(result?.long_document_votes, null);
+    assert.deepEqual(view.result?.longDocument, { strategy: 'first-pages', chunks: 1, documentChunks: 3 });
   });
 
   it('chunk-vote: one call and one ledger row per chunk, then the majority, the vote stored', async () => {
