@@ -3,6 +3,7 @@
  * one Docket and one simulator: what each costs, how many provider requests each makes, and that nothing is lost,
  * stored twice or paid twice.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { submitBatch } from '../src/documents/batch.js';
 import { batchWorkflowId } from '../src/shared/names.js';
 import { withTimeout } from './child-process.js';
@@ -56,18 +57,27 @@ export async function runBatchApiComparison(options: LaneOptions): Promise<Batch
     maxBatchDocuments: options.batch.length,
   });
   try {
-    const realtime = await runMode(stack, options, 'realtime');
-    options.log(`  realtime: ${describe(realtime)}`);
-    const batchApi = await runMode(stack, options, 'batch_api');
-    options.log(`  batch_api: ${describe(batchApi)}`);
-    return {
-      runs: [realtime, batchApi],
-      costRatio: batchApi.costUsd / realtime.costUsd,
-      differingResults: await differingResults(stack, options.batch),
-    };
+    return await compare(stack, options);
+  } catch (err) {
+    // Said before the stack stops: a client call still retrying then fails too, and would hide this one.
+    options.log(`  (h) failed: ${(err as Error).stack ?? String(err)}`);
+    options.log(`  worker output: ${stack.worker.output().slice(-4_000)}`);
+    throw err;
   } finally {
     await stack.stop();
   }
+}
+
+async function compare(stack: DocketStack, options: LaneOptions): Promise<BatchApiFigures> {
+  const realtime = await runMode(stack, options, 'realtime');
+  options.log(`  realtime: ${describe(realtime)}`);
+  const batchApi = await runMode(stack, options, 'batch_api');
+  options.log(`  batch_api: ${describe(batchApi)}`);
+  return {
+    runs: [realtime, batchApi],
+    costRatio: batchApi.costUsd / realtime.costUsd,
+    differingResults: await differingResults(stack, options.batch),
+  };
 }
 
 const idOf = (mode: ModeRun['mode'], doc: BenchDocument) => `${mode === 'realtime' ? 'rt' : 'ba'}-${doc.id}`;
@@ -79,7 +89,7 @@ async function runMode(stack: DocketStack, options: LaneOptions, mode: ModeRun['
   const started = Date.now();
   const documents = options.batch.map((doc) => ({ id: idOf(mode, doc), text: doc.text }));
   const { batchId } = await submitBatch(deps, { documents, mode });
-  await withTimeout(stack.client.workflow.getHandle(batchWorkflowId(batchId)).result(), options.timeoutMs);
+  await withTimeout(batchResult(stack, batchId), options.timeoutMs);
   const wallSeconds = (Date.now() - started) / 1000;
   const ids = documents.map((d) => d.id);
   const providerRequests = (mode === 'realtime' ? sim.requests.length : sim.batchApiRequests.length) - requestsBefore;
@@ -108,6 +118,18 @@ async function runMode(stack: DocketStack, options: LaneOptions, mode: ModeRun['
     duplicateResults: row.results - row.documents,
     linesPaidTwice: linesPaidTwice(jobs),
   };
+}
+
+/** The batch workflow's result; a start Temporal did not take in time is made by the reconciler a little later. */
+async function batchResult(stack: DocketStack, batchId: string): Promise<unknown> {
+  for (;;) {
+    try {
+      return await stack.client.workflow.getHandle(batchWorkflowId(batchId)).result();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 /** The document a custom_id (`<documentId>:<n>`) names. */
