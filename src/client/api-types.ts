@@ -1620,6 +1620,8 @@ export interface components {
       stage?: string;
       taxonomy: string;
       result?: components['schemas']['Result'];
+      /** @description The other versions of the result, oldest first: earlier results (a reclassification, an audit that corrected one) and model answers kept beside a person’s decision, which they never replace. Absent when there are none */
+      history?: components['schemas']['ResultVersion'][];
       review?: {
         reason: string;
         suggestion?: {
@@ -1653,6 +1655,26 @@ export interface components {
       promptVersion: string;
       /** @description Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md) */
       suspiciousInstructions?: string[];
+    };
+    ResultVersion: {
+      category: string;
+      confidence: number;
+      reasoning: string;
+      /** @enum {string} */
+      decidedBy: 'model' | 'human';
+      reviewer?: string;
+      note?: string;
+      /** @description Nobody reviewed it in time, so the model’s suggestion was accepted */
+      unreviewed?: boolean;
+      /** @description The model that answered */
+      model: string;
+      promptVersion: string;
+      /** @description Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md) */
+      suspiciousInstructions?: string[];
+      /** @description Its version: 1 for the first result, then one more each time */
+      version: number;
+      /** @description When it was stored, ISO 8601 */
+      decidedAt: string;
     };
     DocumentText: {
       id: string;

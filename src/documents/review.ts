@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { pendingAuditOf } from '../db/audits.js';
 import { getClassification } from '../db/classifications.js';
 import { getDocument } from '../db/queries.js';
 import { submitReviewUpdate } from '../shared/messages.js';
@@ -7,6 +8,7 @@ import { documentWorkflowId } from '../shared/names.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
 import type { ServiceDeps } from './deps.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import { decideAudit } from './review-audit.js';
 import type { DocumentView } from './schemas.js';
 import { getDocumentView } from './view.js';
 
@@ -19,17 +21,26 @@ export interface ReviewDecisionInput {
 }
 
 /**
- * Decides a pending review through the workflow's `submitReview` update (validated by the workflow: the category
- * must be in the document's taxonomy) and returns the final document. Not found, or a conflict when no review is
- * (or is any longer) pending.
+ * Decides a pending review and returns the final document: a workflow's review through its `submitReview` update
+ * (validated by the workflow: the category must be in the document's taxonomy), or the pending audit of a completed
+ * document (review-audit.ts). Not found, or a conflict when neither a review nor an audit is (or is any longer)
+ * pending.
  */
 export async function submitReview(
   deps: ServiceDeps,
   id: string,
   decision: ReviewDecisionInput,
 ): Promise<DocumentView> {
-  if (!(await getDocument(deps.pool, id))) throw new NotFoundError(`no document with id ${id}`);
-  if (await getClassification(deps.pool, id)) throw new ConflictError(`document ${id} is already decided`);
+  const doc = await getDocument(deps.pool, id);
+  if (!doc) throw new NotFoundError(`no document with id ${id}`);
+  if (await getClassification(deps.pool, id)) {
+    if (!(await pendingAuditOf(deps.pool, id))) {
+      throw new ConflictError(`document ${id} is already decided and no audit of it is pending`);
+    }
+    const { corrected } = await decideAudit(deps, doc, decision);
+    deps.logger?.info({ documentId: id, reviewer: decision.reviewer, corrected }, 'audit decided');
+    return getDocumentView(deps, id);
+  }
   try {
     await deps.client.workflow.getHandle(documentWorkflowId(id)).executeUpdate(submitReviewUpdate, {
       args: [{ category: decision.category, reviewer: decision.reviewer, note: decision.note }],

@@ -157,6 +157,7 @@ function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): Acti
     extraction: config.extraction,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
+    auditRate: config.audit.rate,
     providerHealth: {
       outageThreshold: config.llm.outageThreshold,
       rateLimitAlertAfterMs: config.llm.rateLimitAlertAfterMs,
