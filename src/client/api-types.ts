@@ -1418,6 +1418,165 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reclassify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a selection of classified documents again under the current configuration, keeping every result */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['Reclassify'];
+        };
+      };
+      responses: {
+        /** @description Started */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReclassifyStarted'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Over a size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reclassify/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A reclassification's progress and the documents that changed category, old → new */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The reclassification */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReclassifyReport'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown reclassification */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/codec/encode': {
     parameters: {
       query?: never;
@@ -2494,6 +2653,51 @@ export interface components {
         documentId: string;
         a: string | null;
         b: string | null;
+      }[];
+    };
+    ReclassifyStarted: {
+      reclassifyId: string;
+      /** @description Documents selected, each run again by its own workflow */
+      documents: number;
+    };
+    Reclassify: {
+      selection: components['schemas']['ReclassifySelection'];
+    };
+    ReclassifySelection: {
+      /** @description Documents of this batch */
+      batchId?: string;
+      /** @description Documents whose current result is this category */
+      category?: string;
+      /** @description Documents submitted at or after this time: ISO date or relative (7d) */
+      since?: string;
+      /** @description Documents submitted before this time */
+      until?: string;
+      /** @description Documents whose current result this prompt version decided */
+      promptVersion?: string;
+    };
+    ReclassifyReport: {
+      reclassifyId: string;
+      selection: {
+        [key: string]: unknown;
+      };
+      requestedBy: string;
+      createdAt: string;
+      total: number;
+      /** @description Documents whose new result is stored */
+      finished: number;
+      /** @description Documents still running, or waiting for a person */
+      running: number;
+      /** @description New results with the category the document had */
+      unchanged: number;
+      /** @description Documents whose new result has another category: from → to */
+      changed: {
+        id: string;
+        from: string;
+        to: string;
+        /** @enum {string} */
+        decidedBy: 'model' | 'human';
+        /** @description False when a person’s decision is kept as the current result: the new answer is stored beside it */
+        applied: boolean;
       }[];
     };
     Payloads: {

@@ -117,7 +117,10 @@ describe('audits of confident results', () => {
     assert.equal((await api.review(id, { category: 'business' })).status, 200);
     const second = await api.review(id, { category: 'technical' });
     assert.equal(second.status, 409);
-    assert.match(((await second.json()) as { error: { message: string } }).error.message, /no audit of it is pending/);
+    assert.match(
+      ((await second.json()) as { error: { message: string } }).error.message,
+      /neither a review nor an audit of it is pending/,
+    );
     assert.equal((await decisions(id)).length, 1);
     assert.equal((await api.get(id)).result?.category, 'business');
   });

@@ -93,6 +93,7 @@ describe('the HTTP API', () => {
         'GET /v1/compare/{id}',
         'GET /v1/documents/{id}',
         'GET /v1/documents/{id}/text',
+        'GET /v1/reclassify/{id}',
         'GET /v1/report',
         'GET /v1/reports/agreement',
         'GET /v1/reviews',
@@ -107,6 +108,7 @@ describe('the HTTP API', () => {
         'POST /v1/documents',
         'POST /v1/documents/{id}/resume',
         'POST /v1/documents/{id}/review',
+        'POST /v1/reclassify',
         'POST /v1/resume',
       ]);
     });
