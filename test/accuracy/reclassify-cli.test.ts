@@ -54,10 +54,15 @@ describe('docket reclassify', () => {
     assert.match(status.stdout, /0 running/);
   });
 
-  it('refuses to run without a selection (exit 2)', async () => {
+  it('refuses to run without a selection, or with an unknown action (exit 2)', async () => {
     await assert.rejects(docket(['reclassify']), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 2);
       assert.match(err.stderr, /select documents: --batch/);
+      return true;
+    });
+    await assert.rejects(docket(['reclassify', 'stats', 'x']), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /use docket reclassify status <id>/);
       return true;
     });
   });

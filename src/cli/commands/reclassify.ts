@@ -19,11 +19,14 @@ type ReclassifyFlags = ApiFlags & {
  * selection again under the current configuration; `docket reclassify status <id>`: what changed category.
  */
 export function registerReclassify(program: Command, ctx: CommandContext): void {
-  const reclassify = addApiCommand(
+  // One command with an optional `status <id>`, rather than subcommands: `docket reclassify --batch <id>` runs it.
+  addApiCommand(
     program,
     'reclassify',
     'Run classified documents again under the current configuration (admin); every result is kept',
   )
+    .argument('[status]', '`status <id>`: a reclassification’s progress and the documents that changed category')
+    .argument('[id]', 'the reclassification id `docket reclassify` printed')
     .option('--batch <id>', 'the documents of a batch')
     .option('--category <category>', 'documents whose current result is this category')
     .option('--since <date>', 'documents submitted at or after this time (ISO date, or 24h, 7d)')
@@ -31,14 +34,19 @@ export function registerReclassify(program: Command, ctx: CommandContext): void 
     .option('--prompt-version <version>', 'documents whose current result this prompt version decided')
     .option('--wait', 'wait until every document has its new result, then print what changed')
     .addOption(pollIntervalOption('milliseconds between two polls while waiting'))
-    .action((flags: ReclassifyFlags) => start(flags, ctx));
-  addApiCommand(reclassify, 'status', 'A reclassification’s progress and the documents that changed category')
-    .argument('<id>', 'the reclassification id `docket reclassify` printed')
-    .action(async (id: string, flags: ApiFlags) => {
-      const report = await ctx.connect(flags, 'admin').reclassifyStatus(id);
-      if (flags.json) return ctx.printJson(report);
-      ctx.print(formatReclassifyReport(report));
+    .action((action: string | undefined, id: string | undefined, flags: ReclassifyFlags) => {
+      if (action === undefined) return start(flags, ctx);
+      if (action !== 'status' || id === undefined) {
+        throw new UsageError(`"${action}" is not a reclassify action: use docket reclassify status <id>`);
+      }
+      return status(id, flags, ctx);
     });
+}
+
+async function status(id: string, flags: ApiFlags, ctx: CommandContext): Promise<void> {
+  const report = await ctx.connect(flags, 'admin').reclassifyStatus(id);
+  if (flags.json) return ctx.printJson(report);
+  ctx.print(formatReclassifyReport(report));
 }
 
 async function start(flags: ReclassifyFlags, ctx: CommandContext): Promise<void> {
