@@ -123,6 +123,48 @@ describe('reclassify', () => {
     assert.equal((await versions(id)).length, 2);
   });
 
+  it('lists a reclassification’s review in the queue and decides it through the document’s review route', async () => {
+    const id = `rc-review-${Date.now()}`;
+    await api.submit({ id, text: `${id} quarterly revenue and business growth for the sales team` });
+    await api.waitForStatus(id, 'completed');
+    env.sim.addRule({ match: id, faults: [{ kind: 'low_confidence', confidence: 0.2, category: 'marketing' }] });
+    // The first decision waits for nothing: no review is pending yet.
+    assert.equal((await api.review(id, { category: 'legal' })).status, 409);
+    const res = await reclassify({ category: 'business', since: '1h' });
+    const { reclassifyId } = (await res.json()) as { reclassifyId: string };
+    const item = await waitFor(
+      async () => {
+        const queue = (await (await api.call('/v1/reviews', { token: TEST_TOKENS.reviewer })).json()) as {
+          reviews: { id: string; reason: string; workflowUrl: string }[];
+        };
+        return queue.reviews.find((r) => r.id === id);
+      },
+      (found) => found !== undefined,
+    );
+    assert.equal(item?.reason, 'low_confidence');
+    assert.match(item?.workflowUrl ?? '', new RegExp(`reclassify-${id}-2`));
+    const decided = await api.review(id, { category: 'marketing' });
+    assert.equal(decided.status, 200);
+    const doc = await api.get(id);
+    assert.deepEqual([doc.result?.category, doc.result?.decidedBy], ['marketing', 'human']);
+    assert.deepEqual(
+      doc.history?.map((v) => [v.version, v.category, v.decidedBy]),
+      [[1, 'business', 'model']],
+    );
+    const decisions = await env.pool.query('SELECT reason, category FROM review_decisions WHERE document_id = $1', [
+      id,
+    ]);
+    assert.deepEqual(decisions.rows, [{ reason: 'low_confidence', category: 'marketing' }]);
+    const diff = await waitFor(
+      () => report(reclassifyId),
+      (r) => r.changed.some((c) => c.id === id),
+    );
+    assert.deepEqual(
+      diff.changed.find((c) => c.id === id),
+      { id, from: 'business', to: 'marketing', decidedBy: 'human', applied: true },
+    );
+  });
+
   it('rejects an empty selection with 400, a reviewer with 403, and an unknown id with 404', async () => {
     const empty = await reclassify({});
     assert.equal(empty.status, 400);
