@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { insertReviewDecision } from '../db/accuracy.js';
 import { openAudit, supersedePendingAudits } from '../db/audits.js';
@@ -5,6 +6,7 @@ import { storeResultVersion, type NewClassification, type StoredVersion } from '
 import type { Pool } from '../db/pool.js';
 import { inTransaction } from '../db/transaction.js';
 import { isAudited } from '../shared/audit.js';
+import { statusQuery } from '../shared/messages.js';
 import type { DocumentResult } from '../shared/result.js';
 import { callerExecution } from './execution.js';
 
@@ -21,6 +23,8 @@ export interface StoreClassificationInput {
 
 export interface StoreClassificationDeps {
   pool: Pool;
+  /** Asks a reviewed workflow since when its document waited (its `status` query); unset: unknown. */
+  client?: Client;
   /** DOCKET_AUDIT_RATE: the share of confident, auto-accepted results also sent to review as audits. @default 0 */
   auditRate?: number;
 }
@@ -42,20 +46,51 @@ export function createStoreClassification(deps: StoreClassificationDeps) {
       result: input.result,
     };
     const runKey = `${workflowId}/${runId}`;
+    const human = input.result.decidedBy === 'human';
+    const pendingSince = human ? await pendingSinceOf(deps.client, workflowId, runId) : undefined;
     await inTransaction(deps.pool, async (client) => {
       const stored = await storeResultVersion(client, record, runKey);
       if (!stored.inserted) return;
-      if (input.result.decidedBy === 'human') await recordWorkflowReview(client, record, runKey);
+      if (human) await recordWorkflowReview(client, record, runKey, pendingSince);
       if (stored.current) await auditWhenDrawn(client, record, stored, deps.auditRate ?? 0);
     });
   };
 }
 
+/** How long a reviewed workflow may take to say since when it waited: the result is stored either way. */
+const PENDING_SINCE_TIMEOUT_MS = 2_000;
+
+/**
+ * When the workflow's document began waiting for a person, from its `status` query (answered while this activity
+ * runs); undefined when it does not answer in time or never recorded it (reviewer throughput then leaves it out).
+ */
+async function pendingSinceOf(
+  client: Client | undefined,
+  workflowId: string,
+  runId: string,
+): Promise<Date | undefined> {
+  if (!client) return undefined;
+  try {
+    const progress = await client.withDeadline(Date.now() + PENDING_SINCE_TIMEOUT_MS, () =>
+      client.workflow.getHandle(workflowId, runId).query(statusQuery),
+    );
+    return progress.pendingReviewSince ? new Date(progress.pendingReviewSince) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A person decided the workflow's review: the decision, with the model's suggestion they saw. */
-async function recordWorkflowReview(client: pg.PoolClient, record: NewClassification, runKey: string): Promise<void> {
+async function recordWorkflowReview(
+  client: pg.PoolClient,
+  record: NewClassification,
+  runKey: string,
+  pendingSince: Date | undefined,
+): Promise<void> {
   const { result } = record;
   await insertReviewDecision(client, {
     decisionKey: runKey,
+    pendingSince,
     documentId: record.documentId,
     taxonomy: record.taxonomy,
     reviewer: result.reviewer ?? 'unknown',

@@ -146,6 +146,11 @@ describe('audits of confident results', () => {
       ['ann', 'business', 'low_confidence', null],
     );
     assert.equal(rows[0]?.suggested_category, 'legal');
+    const [timing] = (
+      await env.pool.query('SELECT pending_since, decided_at FROM review_decisions WHERE document_id = $1', [id])
+    ).rows as { pending_since: Date | null; decided_at: Date }[];
+    assert.ok(timing?.pending_since, 'when the document began waiting, from the workflow');
+    assert.ok(timing.pending_since <= timing.decided_at);
     assert.equal((await env.pool.query('SELECT 1 FROM audits WHERE document_id = $1', [id])).rowCount, 0);
   });
 
