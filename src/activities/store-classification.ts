@@ -21,6 +21,7 @@ export interface StoreClassificationInput {
   unreviewed?: boolean;
 }
 
+/** What `storeClassification` works with. */
 export interface StoreClassificationDeps {
   pool: Pool;
   /** Asks a reviewed workflow since when its document waited (its `status` query); unset: unknown. */

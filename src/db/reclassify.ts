@@ -101,6 +101,7 @@ export interface ReclassificationRow {
   createdAt: Date;
 }
 
+/** A reclassification as it was asked for, or undefined for an unknown id. */
 export async function getReclassification(pool: Pool, id: string): Promise<ReclassificationRow | undefined> {
   const { rows } = await pool.query<ReclassificationRow>(
     `SELECT id, selection, requested_by AS "requestedBy", created_at AS "createdAt" FROM reclassifications
