@@ -1495,6 +1495,15 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description Temporal or the database did not answer in time; retry later */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
       };
     };
     delete?: never;

@@ -17,7 +17,7 @@ import { applyVariant } from '../shared/split.js';
 import { DOCUMENT_STATUS } from '../shared/status.js';
 import type { ClassifyDocumentInput } from '../shared/workflow-types.js';
 import type { ServiceDeps } from './deps.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
+import { InvalidInputError, NotFoundError, UnavailableError } from './errors.js';
 import { routeDocument } from './routing.js';
 import { resolveTaxonomy } from './submit.js';
 
@@ -66,7 +66,17 @@ export async function startReclassify(
   }));
   await insertReclassification(deps.pool, { id: reclassifyId, selection, requestedBy }, documents);
   const limit = pLimit(START_CONCURRENCY);
-  await Promise.all(documents.map((d, i) => limit(() => startRun(deps, reclassifyId, d.workflowId, inputs[i]!))));
+  const starts = await Promise.allSettled(
+    documents.map((d, i) => limit(() => startRun(deps, reclassifyId, d.workflowId, inputs[i]!))),
+  );
+  const failed = starts.filter((s) => s.status === 'rejected');
+  if (failed.length > 0) {
+    const reason = String((failed[0]!.reason as Error | undefined)?.message ?? failed[0]!.reason);
+    throw new UnavailableError(
+      `Temporal did not accept ${failed.length} of ${documents.length} starts (${reason}); send the same selection ` +
+        'again: a document whose run already started is not started twice',
+    );
+  }
   deps.logger?.info({ reclassifyId, documents: documents.length, requestedBy }, 'reclassification started');
   return { reclassifyId, documents: documents.length };
 }
@@ -94,19 +104,22 @@ async function startRun(
   input: ClassifyDocumentInput,
 ): Promise<void> {
   try {
-    await deps.client.workflow.start(WORKFLOW_TYPES.classifyDocument, {
-      workflowId,
-      taskQueue: TASK_QUEUE,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.status, value: DOCUMENT_STATUS.classifying },
-        { key: SA.model, value: input.model },
-        { key: SA.promptVersion, value: input.promptVersion },
-      ],
-      // Backlog work behind documents someone waits for; reclassifications take turns with batches.
-      priority: { priorityKey: TASK_PRIORITY.batch, fairnessKey: reclassifyId },
-    });
+    const deadline = Date.now() + deps.config.submission.startTimeoutMs;
+    await deps.client.withDeadline(deadline, () =>
+      deps.client.workflow.start(WORKFLOW_TYPES.classifyDocument, {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA.status, value: DOCUMENT_STATUS.classifying },
+          { key: SA.model, value: input.model },
+          { key: SA.promptVersion, value: input.promptVersion },
+        ],
+        // Backlog work behind documents someone waits for; reclassifications take turns with batches.
+        priority: { priorityKey: TASK_PRIORITY.batch, fairnessKey: reclassifyId },
+      }),
+    );
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../src/api/app.js';
 import type { ReclassifyReport } from '../../src/documents/reclassify.js';
 import { testApi, type TestApi } from '../helpers/api.js';
 import { startDocket, TEST_TOKENS, type DocketTestEnv } from '../helpers/docket.js';
@@ -164,6 +167,25 @@ describe('reclassify', () => {
       diff.changed.find((c) => c.id === id),
       { id, from: 'business', to: 'marketing', decidedBy: 'human', applied: true },
     );
+  });
+
+  it('answers 503 with what to do when Temporal does not accept the starts', async () => {
+    const id = `rc-down-${Date.now()}`;
+    await api.submit({ id, text: `${id} the contract clause limits liability under GDPR` });
+    await api.waitForStatus(id, 'completed');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const down = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }) });
+    const app = createApp({ pool: env.pool, client: down, config: env.config, logger: env.logger });
+    const res = await app.request('/v1/reclassify', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ selection: { category: 'legal', since: '1h' } }),
+    });
+    assert.equal(res.status, 503);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, /send the same selection again/);
   });
 
   it('rejects an empty selection with 400, a reviewer with 403, and an unknown id with 404', async () => {

@@ -19,7 +19,7 @@ export function registerReclassifyRoutes(app: ApiApp, deps: AppDeps): void {
       security,
       middleware: [needsRole(deps.config, 'admin')] as const,
       request: { body: { content: { 'application/json': { schema: reclassifyRequestSchema } }, required: true } },
-      responses: { 202: json(reclassifyStartedSchema, 'Started'), ...errors(400, 401, 403, 413, 415) },
+      responses: { 202: json(reclassifyStartedSchema, 'Started'), ...errors(400, 401, 403, 413, 415, 503) },
     }),
     async (c) => {
       const { selection } = c.req.valid('json');
