@@ -9,6 +9,14 @@ import { CLASSIFY_TASK } from './llm/prompt.js';
 import { parseWebhookSecrets, WebhookSecretError } from './notifications/secret.js';
 import { loadPrompts } from './llm/prompts.js';
 import { DEFAULT_AUDIT_RATE } from './shared/audit.js';
+import {
+  DOCKET_MODE,
+  DOCKET_MODES,
+  type BatchApiDocumentSettings,
+  type BatchApiQueueSettings,
+  type DocketMode,
+} from './shared/batch-api.js';
+import type { LongDocumentStrategy } from './shared/long-documents.js';
 import { DEFAULT_TAXONOMY, type Taxonomy } from './shared/taxonomy.js';
 import type { ReviewTimeoutPolicy } from './shared/workflow-types.js';
 import { loadTemporalConfig, TemporalConfigError, type TemporalConfig } from './temporal-connection.js';
@@ -183,6 +191,27 @@ export const envSchema = z.object({
    * @readBy API
    */
   DOCKET_LARGE_CONTEXT_MODEL: z.string().min(1).optional(),
+  /**
+   * What a document too long for the model's context window gets (after DOCKET_LARGE_CONTEXT_MODEL, when set):
+   * `review` (a person decides, reason `input_too_long`); `first-pages` (the start of its text that fits, classified
+   * once); `chunk-vote` (its text cut into chunks that fit, at most DOCKET_LONG_DOCUMENTS_MAX_CHUNKS, each classified
+   * by its own call, then a majority vote). The strategy and the chunks are recorded on the result (`longDocument`).
+   * @readBy API
+   */
+  DOCKET_LONG_DOCUMENTS: z.enum(['review', 'first-pages', 'chunk-vote']).default('review'),
+  /**
+   * The most document tokens a chunk holds (`first-pages` and `chunk-vote`): a token budget rather than pages, since
+   * HTML, e-mail and Word text has no pages. Unset: as many as fit the model's context window beside the prompt and
+   * the answer.
+   * @readBy worker
+   */
+  DOCKET_LONG_DOCUMENTS_TOKENS: z.coerce.number().int().min(256).optional(),
+  /**
+   * Chunks classified at most per document under `chunk-vote`, from its start: bounds the calls (and the spend) of one
+   * document; the chunks past it are not read.
+   * @readBy API
+   */
+  DOCKET_LONG_DOCUMENTS_MAX_CHUNKS: z.coerce.number().int().min(2).max(20).default(5),
   /**
    * The prompt version new documents use, a file in `prompts/`. The API, the worker and `npm start` refuse to start
    * when it is not there.
@@ -424,6 +453,46 @@ export const envSchema = z.object({
    * @readBy API
    */
   DOCKET_INJECTION_POLICY: z.enum(['flag', 'review']).default('review'),
+  // The OpenAI Batch API (docs/batch-api.md).
+  /**
+   * How documents submitted without a `mode` are classified: `realtime` chat completions, or `batch_api` (half the
+   * price, answers within the provider's 24-hour window). @default realtime @readBy API
+   */
+  DOCKET_DEFAULT_MODE: z.enum(DOCKET_MODES).default(DOCKET_MODE.realtime),
+  /** Requests per Batch API job at most (OpenAI allows 50,000). @default 50000 @readBy worker */
+  DOCKET_BATCH_API_MAX_REQUESTS: z.coerce.number().int().min(1).max(50_000).default(50_000),
+  /**
+   * Bytes of JSONL per job at most (OpenAI takes 200 MB per file; the default keeps a margin). @default 199229440
+   * @readBy worker
+   */
+  DOCKET_BATCH_API_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(190 * 1024 * 1024),
+  /** A job is formed as soon as this many prompt tokens are queued. Unset: size and time only. @readBy worker */
+  DOCKET_BATCH_API_JOB_TOKENS: optionalNumber(z.number().int().positive()),
+  /** The longest a queued request waits for others before its job is formed. @default 10m @readBy worker */
+  DOCKET_BATCH_API_MAX_WAIT: durationSchema.default(10 * 60_000),
+  /**
+   * Prompt tokens in unfinished jobs per model at most (the provider's enqueued-token limit for your tier). Unset:
+   * learned from the provider's `token_limit_exceeded` refusal. @readBy worker
+   */
+  DOCKET_BATCH_API_MAX_QUEUED_TOKENS: optionalNumber(z.number().int().positive()),
+  /** The first wait between two looks at a job; it grows by half each time. @default 30s @readBy worker */
+  DOCKET_BATCH_API_POLL_INTERVAL: durationSchema.default(30_000),
+  /** The longest wait between two looks at a job. @default 10m @readBy worker */
+  DOCKET_BATCH_API_POLL_MAX: durationSchema.default(10 * 60_000),
+  /** A batch-mode document still unanswered this long after it queued falls back to realtime. @default 26h @readBy API */
+  DOCKET_BATCH_API_DEADLINE: durationSchema.default(26 * 3_600_000),
+  /** Where repairs and cascades of batch-mode documents go: the next job, or a realtime call. @default batch @readBy API */
+  DOCKET_BATCH_API_REPAIR: z.enum(['batch', 'realtime']).default('batch'),
+  /**
+   * Transient error lines (429, 5xx) of one document re-queued into later jobs before it falls back to realtime.
+   * @default 3 @readBy API
+   */
+  DOCKET_BATCH_API_MAX_REQUEUES: z.coerce.number().int().min(0).max(20).default(3),
   // Stopping (Ctrl-C under npm start, SIGTERM to a worker).
   /**
    * How long a stopping worker lets the LLM calls and activities in flight finish before it cancels them (their
@@ -473,6 +542,8 @@ export interface Config {
     rateLimitAlertAfterMs: number;
   };
   review: { timeoutMs: number; timeoutPolicy: ReviewTimeoutPolicy };
+  /** DOCKET_LONG_DOCUMENTS*: what a document over the model's context window gets. */
+  longDocuments: { strategy: 'review' | LongDocumentStrategy; tokens?: number; maxChunks: number };
   /** Files as documents: the vision model and its limits, OCR, extractions in flight. */
   extraction: ExtractionSettings;
   /** DOCKET_AUDIT_RATE: the share of confident, auto-accepted results audited. */
@@ -497,12 +568,34 @@ export interface Config {
   };
   /** DOCKET_INJECTION_POLICY. */
   injectionPolicy: InjectionPolicy;
+  /** DOCKET_DEFAULT_MODE and the DOCKET_BATCH_API_* settings. */
+  batchApi: { defaultMode: DocketMode; document: BatchApiDocumentSettings; queue: BatchApiQueueSettings };
   /** Payload encryption: keys from DOCKET_PAYLOAD_KEYS or DOCKET_PAYLOAD_KEYS_FILE (empty when neither is set). */
   payload: PayloadEncryption;
   /** DOCKET_SHUTDOWN_GRACE_MS; unset: in-flight activities are cancelled at once when a worker stops. */
   shutdownGraceMs?: number;
   /** Set by `npm start` when its simulator answers instead of a model (reports say so). */
   simulated?: boolean;
+}
+
+function batchApiConfig(e: Env): Config['batchApi'] {
+  return {
+    defaultMode: e.DOCKET_DEFAULT_MODE,
+    document: {
+      deadlineMs: e.DOCKET_BATCH_API_DEADLINE,
+      repair: e.DOCKET_BATCH_API_REPAIR,
+      maxRequeues: e.DOCKET_BATCH_API_MAX_REQUEUES,
+    },
+    queue: {
+      maxRequestsPerJob: e.DOCKET_BATCH_API_MAX_REQUESTS,
+      maxBytesPerJob: e.DOCKET_BATCH_API_MAX_BYTES,
+      ...(e.DOCKET_BATCH_API_JOB_TOKENS ? { jobTokenBudget: e.DOCKET_BATCH_API_JOB_TOKENS } : {}),
+      maxWaitMs: e.DOCKET_BATCH_API_MAX_WAIT,
+      ...(e.DOCKET_BATCH_API_MAX_QUEUED_TOKENS ? { maxQueuedTokens: e.DOCKET_BATCH_API_MAX_QUEUED_TOKENS } : {}),
+      pollInitialMs: e.DOCKET_BATCH_API_POLL_INTERVAL,
+      pollMaxMs: e.DOCKET_BATCH_API_POLL_MAX,
+    },
+  };
 }
 
 /** Where signed webhooks go. */
@@ -629,6 +722,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitAlertAfterMs: e.DOCKET_RATE_LIMIT_ALERT_AFTER,
     },
     review: { timeoutMs: e.DOCKET_REVIEW_TIMEOUT, timeoutPolicy: e.DOCKET_REVIEW_TIMEOUT_POLICY },
+    longDocuments: {
+      strategy: e.DOCKET_LONG_DOCUMENTS,
+      tokens: e.DOCKET_LONG_DOCUMENTS_TOKENS,
+      maxChunks: e.DOCKET_LONG_DOCUMENTS_MAX_CHUNKS,
+    },
     extraction: {
       vision: {
         model: e.DOCKET_VISION_MODEL,
@@ -652,6 +750,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.DOCKET_RETENTION_DAYS,
     submission: { startTimeoutMs: e.DOCKET_WORKFLOW_START_TIMEOUT, reconcileIntervalMs: e.DOCKET_RECONCILE_INTERVAL },
     injectionPolicy: e.DOCKET_INJECTION_POLICY,
+    batchApi: batchApiConfig(e),
     payload: { encrypt: e.DOCKET_PAYLOAD_ENCRYPTION === 'on', keys: payloadKeys(e) },
     shutdownGraceMs: e.DOCKET_SHUTDOWN_GRACE_MS,
   };

@@ -12,7 +12,7 @@ import { failCall } from './llm-call/failure.js';
 import { callLedger } from './llm-call/ledger.js';
 import { startedRow } from './llm-call/ledger-row.js';
 import { sendRequest, type ReceivedAnswer } from './llm-call/provider-call.js';
-import { loadDocument, loadPrompt, planRequest } from './llm-call/request.js';
+import { callInput, loadDocument, loadImageParts, loadPrompt, planRequest } from './llm-call/request.js';
 import { attemptScope, type AttemptNotes, type AttemptScope } from './llm-call/scope.js';
 import type { ClassifyWithLlmInput, ClassifyWithLlmResult, LlmActivityDeps } from './llm-call/types.js';
 
@@ -28,7 +28,8 @@ export function createClassifyWithLlm(deps: LlmActivityDeps) {
     const started = performance.now();
     const notes: AttemptNotes = { waitedMs: 0 };
     try {
-      return await attempt(attemptScope(deps, input, notes), schemas.of(input.taxonomy));
+      // A vision call goes to DOCKET_VISION_MODEL: the ledger, the pacing and the price all see that model.
+      return await attempt(attemptScope(deps, callInput(deps, input), notes), schemas.of(input.taxonomy));
     } catch (err) {
       // The database or Temporal away: retried with backoff, never a provider error, never counted toward the ceiling.
       if (!(err instanceof ApplicationFailure) && isInfrastructureError(err)) {
@@ -46,13 +47,14 @@ async function attempt(scope: AttemptScope, schemas: AnswerSchemas): Promise<Cla
   const { deps, input } = scope;
   const document = await loadDocument(deps.pool, input.documentId);
   const prompt = loadPrompt(input.promptVersion);
-  const plan = planRequest(scope, { document, prompt, schemas });
+  const images = await loadImageParts(scope);
+  const plan = planRequest(scope, { document, prompt, schemas, images });
   const ledger = callLedger({
     pool: deps.pool,
     logger: scope.log,
     sampleRate: deps.sampleRate ?? 0,
     row: startedRow(scope, prompt.hash),
-    request: plan.request,
+    request: plan.sampled,
     attempt: scope.attempt,
   });
   const admission = await admitCall(scope, plan);
@@ -67,13 +69,17 @@ async function attempt(scope: AttemptScope, schemas: AnswerSchemas): Promise<Cla
   return conclude(scope, { verdict, answer, prompt, document });
 }
 
-/** The attempt's result for the workflow, from the judged answer; a withheld answer fails the attempt. */
-async function conclude(
+/**
+ * The attempt's result for the workflow, from the judged answer; a withheld answer fails the attempt. Shared with the
+ * Batch API's settlement, so that an answer means the same whichever way it came.
+ */
+export async function conclude(
   scope: AttemptScope,
   judged: { verdict: AnswerVerdict; answer: ReceivedAnswer; prompt: PromptTemplate; document: DocumentRow },
 ): Promise<ClassifyWithLlmResult> {
   const { verdict, answer } = judged;
   const common = {
+    model: scope.input.model,
     attempt: scope.attempt,
     promptHash: judged.prompt.hash,
     latencyMs: answer.latencyMs,

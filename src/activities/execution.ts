@@ -15,3 +15,14 @@ export async function sleepWithHeartbeats(ms: number): Promise<void> {
     await ctx.sleep(Math.min(left, 5_000));
   }
 }
+
+/** Runs `work` inside an activity, heartbeating every `intervalMs`: a killed worker's attempt is retried soon. */
+export async function heartbeating<T>(work: () => Promise<T>, intervalMs = 2_000): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(), intervalMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

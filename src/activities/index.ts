@@ -1,12 +1,17 @@
 import { activityInfo } from '@temporalio/activity';
 import { createClassifyWithLlm, type LlmActivityDeps } from './classify-with-llm.js';
+import { createBatchApiActivities, type BatchApiActivityDeps } from './batch-api/index.js';
 import { createListBatchDocuments } from './batch-documents.js';
 import { createExtractDocumentText, type ExtractionActivityDeps } from './extract-document.js';
 import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
 import { retryingInfrastructure } from './infrastructure.js';
 import { createStoreClassification, type StoreClassificationDeps } from './store-classification.js';
 
-export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps & ExtractionActivityDeps & StoreClassificationDeps;
+export type ActivityDeps = LlmActivityDeps &
+  RetentionActivityDeps &
+  ExtractionActivityDeps &
+  BatchApiActivityDeps &
+  StoreClassificationDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     listBatchDocuments: retryingInfrastructure(createListBatchDocuments(deps), attempt),
     extractDocumentText: retryingInfrastructure(createExtractDocumentText(deps), attempt),
     ...createRetentionActivities(deps),
+    ...createBatchApiActivities(deps),
   };
 }
 

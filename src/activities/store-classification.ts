@@ -4,7 +4,7 @@ import { insertReviewDecision } from '../db/accuracy.js';
 import { openAudit, supersedePendingAudits } from '../db/audits.js';
 import { storeResultVersion, type NewClassification, type StoredVersion } from '../db/classifications.js';
 import type { Pool } from '../db/pool.js';
-import { inTransaction } from '../db/transaction.js';
+import { transaction } from '../db/transaction.js';
 import { isAudited } from '../shared/audit.js';
 import { statusQuery } from '../shared/messages.js';
 import type { DocumentResult } from '../shared/result.js';
@@ -49,7 +49,7 @@ export function createStoreClassification(deps: StoreClassificationDeps) {
     const runKey = `${workflowId}/${runId}`;
     const human = input.result.decidedBy === 'human';
     const pendingSince = human ? await pendingSinceOf(deps.client, workflowId, runId) : undefined;
-    await inTransaction(deps.pool, async (client) => {
+    await transaction(deps.pool, async (client) => {
       const stored = await storeResultVersion(client, record, runKey);
       if (!stored.inserted) return;
       if (human) await recordWorkflowReview(client, record, runKey, pendingSince);

@@ -6,6 +6,7 @@ import { registerBatchRoutes } from './routes/batches.js';
 import { registerCanaryRoutes } from './routes/canary.js';
 import { registerCodecRoutes } from './routes/codec.js';
 import { registerCompareRoutes } from './routes/compare.js';
+import { registerDocumentFileRoutes } from './routes/document-files.js';
 import { registerDocumentRoutes } from './routes/documents.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHome } from './routes/home.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   registerHealthRoutes(app, deps);
   registerDocumentRoutes(app, deps);
+  registerDocumentFileRoutes(app, deps);
   registerReviewRoutes(app, deps);
   registerBatchRoutes(app, deps);
   registerReportRoutes(app, deps);

@@ -58,6 +58,7 @@ const CODE_OF_KIND: Record<DomainErrorKind, HttpErrorCode> = {
   conflict: 'conflict',
   invalid_input: 'bad_request',
   too_large: 'payload_too_large',
+  unsupported_type: 'unsupported_media_type',
   unavailable: 'unavailable',
 };
 

@@ -7,19 +7,26 @@ import { formatPath } from '../validation/describe-issue.js';
 // whose meaning differs.
 const JSON_TYPE = /^application\/json\s*(?:;(.*))?$/i;
 
+/** Options of {@link jsonBody}. */
+export interface JsonBodyOptions {
+  /** The content types the route takes, as the 415 answer names them. @default 'application/json' */
+  accepted?: string;
+}
+
 /**
  * Reads a JSON body strictly before any validation: 415 for another content type or charset, 413 past `maxBytes`,
  * 400 for invalid UTF-8, malformed JSON, or JSON that would not be stored exactly (see `checkJsonText`). The
  * parsed body is then available to the route's validator.
  */
-export function jsonBody(maxBytes: number): MiddlewareHandler {
+export function jsonBody(maxBytes: number, options: JsonBodyOptions = {}): MiddlewareHandler {
+  const accepted = options.accepted ?? 'application/json';
   return async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     const match = JSON_TYPE.exec(type.trim());
     if (!match) {
       throw new HttpError(
         'unsupported_media_type',
-        `send the body as application/json (got "${type.slice(0, 100) || 'no content type'}")`,
+        `send the body as ${accepted} (got "${type.slice(0, 100) || 'no content type'}")`,
       );
     }
     const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(match[1] ?? '')?.[1];
@@ -87,6 +94,23 @@ export function checkJsonText(text: string): void {
     );
   }
   checkJsonValue(value, []);
+}
+
+/**
+ * The JSON object of a text field (a multipart `metadata` field), checked as strictly as a JSON body
+ * ({@link checkJsonText}); a string saying what to fix when it is not one.
+ */
+export function parseMetadataText(raw: string): Record<string, unknown> | string {
+  try {
+    checkJsonText(raw);
+  } catch (err) {
+    return (err as Error).message.replace(/^the body/, 'the field');
+  }
+  const value: unknown = JSON.parse(raw);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'metadata must be a JSON object such as {"team": "ops"}';
+  }
+  return value as Record<string, unknown>;
 }
 
 /** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */

@@ -75,3 +75,17 @@ export const validationHook: Hook<unknown, ApiEnv, string, unknown> = (result) =
   const context = { input: (result as { data?: unknown }).data, target: result.target, hints: FIELD_HINTS };
   throw new HttpError('bad_request', issue ? describeIssue(issue, context) : 'invalid request');
 };
+
+/**
+ * The `required` of a request body that is JSON or multipart/form-data. zod-openapi validates a required body against
+ * every content type it declares, so a file would fail the JSON schema: such a route is registered with an optional
+ * body (each schema then checks only bodies of its own type) and `documentBodyOnPost` (src/api/multipart.ts) refuses
+ * a POST without one; {@link documentBodyAsRequired} then documents it as the required body it is.
+ */
+export const EITHER_BODY_REQUIRED = false;
+
+/** Documents the body of a route registered with {@link EITHER_BODY_REQUIRED} as required, once it is registered. */
+export function documentBodyAsRequired(route: { request?: { body?: { required?: boolean } } }): void {
+  // The OpenAPI registry holds the route object itself; its validators were built when it was registered.
+  if (route.request?.body) route.request.body.required = true;
+}

@@ -39,8 +39,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** Names the files a folder held that are not plain text: the first `LIST_LIMIT`, then how many more. */
 export function skippedLines(skipped: CollectedInputs['skipped']): string[] {
   const lines = skipped.slice(0, LIST_LIMIT).map((s) => `skipped ${s.source}: ${s.reason}`);
-  if (skipped.length > LIST_LIMIT)
-    lines.push(`skipped ${skipped.length - LIST_LIMIT} more files that are not plain text`);
+  if (skipped.length > LIST_LIMIT) lines.push(`skipped ${skipped.length - LIST_LIMIT} more files that cannot be sent`);
   return lines;
 }
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { detectDocumentType, DOCUMENT_KIND, type DetectedType } from '../extraction/detect.js';
+import { UnsupportedTypeError } from '../extraction/errors.js';
 import { CliError } from './exit-codes.js';
+import { expandGlob, isGlob } from './glob.js';
 
 /** One document read from the command line's inputs. */
 export interface InputDocument {
@@ -10,6 +13,27 @@ export interface InputDocument {
   id?: string;
   text: string;
   metadata?: Record<string, unknown>;
+}
+
+/**
+ * One file read from the command line's inputs that goes to the API as a file (multipart), not as text: a PDF, a
+ * Word file, HTML, an e-mail or an image. Its bytes are read again when it is sent, so that a large folder is never
+ * held in memory at once.
+ */
+export interface InputFile {
+  /** Where it came from, for messages: a path relative to the cwd. */
+  source: string;
+  /** Its absolute path. */
+  path: string;
+  /** The name sent with it: its path relative to the cwd, so that the server keeps where it came from. */
+  fileName: string;
+  /** The type detected from its content, e.g. `application/pdf`. */
+  mediaType: string;
+  /** Its size in bytes. */
+  size: number;
+  /** The SHA-256 of its bytes (hex): with the taxonomy, the server derives its id from it. */
+  contentHash: string;
+  id?: string;
 }
 
 export interface CollectOptions {
@@ -24,9 +48,15 @@ export interface CollectOptions {
 }
 
 export interface CollectedInputs {
+  /** Documents sent as text (JSON): plain text and Markdown files, stdin, JSON Lines. */
   documents: InputDocument[];
-  /** Files in folders that were left out, and why. */
-  skipped: { source: string; reason: string }[];
+  /** Documents sent as files (multipart): PDFs, Word files, HTML, e-mails, images. */
+  files: InputFile[];
+  /**
+   * Files that were left out, and why (an unsupported type, empty, not UTF-8 text); `named` when the file was named
+   * on the command line rather than found in a folder or by a glob.
+   */
+  skipped: { source: string; reason: string; named?: true }[];
 }
 
 // Control characters other than tab, newline and carriage return mark binary content (as the API decides).
@@ -35,9 +65,11 @@ const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /**
- * Reads the documents named on the command line: files, folders (recursively; hidden entries and node_modules
- * are skipped, and so are files that are not plain UTF-8 text), `-` for stdin, and a JSON Lines file. Anything
- * named explicitly that cannot be sent is an error, before any document is submitted.
+ * Reads the documents named on the command line: files, folders (recursively; hidden entries and node_modules are
+ * left out), globs (`'inbox/**\/*.pdf'`, for shells that do not expand them), `-` for stdin, and a JSON Lines file.
+ * Each file's type is detected from its content as the server detects it: plain text and Markdown go as text, the
+ * other supported types (PDF, .docx, HTML, e-mail, images) as files; the rest are reported in `skipped`, and the
+ * others still go. A path that does not exist, or a glob that matches nothing, is an error before anything is sent.
  */
 export async function collectInputs(paths: readonly string[], options: CollectOptions): Promise<CollectedInputs> {
   const collector = new InputCollector(options);
@@ -48,7 +80,7 @@ export async function collectInputs(paths: readonly string[], options: CollectOp
 
 /** The documents and skipped files of one `collectInputs`, gathered in the order they were named. */
 class InputCollector {
-  readonly collected: CollectedInputs = { documents: [], skipped: [] };
+  readonly collected: CollectedInputs = { documents: [], files: [], skipped: [] };
   readonly #options: CollectOptions;
   readonly #extensions: Set<string>;
   #stdinUsed = false;
@@ -68,9 +100,17 @@ class InputCollector {
     }
     const absolute = resolve(this.#options.cwd, path);
     const info = await stat(absolute).catch(() => undefined);
+    if (!info && isGlob(path)) return this.#addGlob(path);
     if (!info) throw new CliError(`${path}: no such file or folder`);
     if (info.isDirectory()) await this.#walk(absolute, new Set());
     else await this.#addFile(absolute, true);
+  }
+
+  /** The files a glob matches, in name order; none is an error (as a path that does not exist). */
+  async #addGlob(pattern: string): Promise<void> {
+    const matches = await expandGlob(pattern, this.#options.cwd);
+    if (matches.length === 0) throw new CliError(`${pattern}: no file matches`);
+    for (const path of matches) await this.#addFile(path, false);
   }
 
   /** The documents of a JSON Lines file, or of stdin for `-`. */
@@ -91,21 +131,35 @@ class InputCollector {
     return readAll(this.#options.stdin);
   }
 
-  /** A file named on the command line must be plain text; one found in a folder is skipped when it is not. */
-  async #addFile(absolute: string, explicit: boolean): Promise<void> {
+  /**
+   * A file: text (plain text or Markdown) as a text document, another supported type as a file, anything else (or an
+   * empty or undecodable text) reported in `skipped`; `named` when it was named on the command line.
+   */
+  async #addFile(absolute: string, named: boolean): Promise<void> {
     const source = displayPath(absolute, this.#options.cwd);
-    const checked = checkText(await readFile(absolute));
-    if (!checked.ok) {
-      if (explicit) throw new CliError(`${source}: ${checked.reason}`);
-      this.collected.skipped.push({ source, reason: checked.reason });
+    const bytes = await readFile(absolute);
+    const detected = await detectType(bytes, source);
+    if ('reason' in detected) return this.#skip(source, detected.reason, named);
+    const id = this.#options.idFromPath ? { id: idFromPath(source) } : {};
+    if (detected.kind !== DOCUMENT_KIND.text) {
+      this.collected.files.push({
+        source,
+        path: absolute,
+        fileName: source,
+        mediaType: detected.mediaType,
+        size: bytes.length,
+        contentHash: createHash('sha256').update(bytes).digest('hex'),
+        ...id,
+      });
       return;
     }
-    this.collected.documents.push({
-      source,
-      text: checked.text,
-      metadata: { path: source },
-      ...(this.#options.idFromPath ? { id: idFromPath(source) } : {}),
-    });
+    const checked = checkText(bytes);
+    if (!checked.ok) return this.#skip(source, checked.reason, named);
+    this.collected.documents.push({ source, text: checked.text, metadata: { path: source }, ...id });
+  }
+
+  #skip(source: string, reason: string, named: boolean): void {
+    this.collected.skipped.push({ source, reason, ...(named ? { named: true as const } : {}) });
   }
 
   /** Every file below `dir` in name order, each real folder once (links may loop). */
@@ -126,6 +180,16 @@ class InputCollector {
   /** Whether `--ext` lets a file found in a folder in. */
   #wanted(name: string): boolean {
     return this.#extensions.size === 0 || this.#extensions.has(extname(name).slice(1).toLowerCase());
+  }
+}
+
+/** A file's type as the server detects it, or why it cannot be sent. */
+async function detectType(bytes: Buffer, name: string): Promise<DetectedType | { reason: string }> {
+  try {
+    return await detectDocumentType(bytes, name);
+  } catch (err) {
+    if (err instanceof UnsupportedTypeError) return { reason: err.message };
+    throw err;
   }
 }
 

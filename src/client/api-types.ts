@@ -58,7 +58,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit a document for classification */
+    /** Submit a document for classification: its text as JSON, or a file as multipart/form-data */
     post: {
       parameters: {
         query?: never;
@@ -69,6 +69,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': components['schemas']['SubmitDocument'];
+          'multipart/form-data': components['schemas']['SubmitFile'];
         };
       };
       responses: {
@@ -108,7 +109,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The id exists with other text */
+        /** @description The id exists with other text or another file */
         409: {
           headers: {
             [name: string]: unknown;
@@ -117,7 +118,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Over DOCKET_MAX_DOCUMENT_BYTES */
+        /** @description Text over DOCKET_MAX_DOCUMENT_BYTES, or a file over DOCKET_MAX_FILE_BYTES */
         413: {
           headers: {
             [name: string]: unknown;
@@ -126,7 +127,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Not application/json */
+        /** @description Neither application/json nor multipart/form-data, or a file of a type Docket does not read (the message lists those it reads) */
         415: {
           headers: {
             [name: string]: unknown;
@@ -477,6 +478,156 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/documents/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file document's original file, as submitted */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file, with its detected media type, as an attachment */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/documents/{id}/pages/{n}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The n-th page image stored for a file document (scanned pages, photos) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          n: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The page image */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/png': string;
+            'image/jpeg': string;
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reviews': {
     parameters: {
       query?: never;
@@ -650,7 +801,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit many documents */
+    /** Submit many documents: texts as JSON, or files as multipart/form-data (one part named file each) */
     post: {
       parameters: {
         query?: never;
@@ -661,6 +812,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': components['schemas']['SubmitBatch'];
+          'multipart/form-data': components['schemas']['SubmitFileBatch'];
         };
       };
       responses: {
@@ -709,7 +861,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Over DOCKET_MAX_BATCH_DOCUMENTS or DOCKET_MAX_DOCUMENT_BYTES */
+        /** @description Over DOCKET_MAX_BATCH_DOCUMENTS or DOCKET_MAX_DOCUMENT_BYTES; a file over DOCKET_MAX_FILE_BYTES, or files over 67108864 bytes in one request */
         413: {
           headers: {
             [name: string]: unknown;
@@ -718,7 +870,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Not application/json */
+        /** @description Neither application/json nor multipart/form-data, or a file of a type Docket does not read (the message names it and lists those it reads) */
         415: {
           headers: {
             [name: string]: unknown;
@@ -803,6 +955,80 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a batch: its running documents end failed (cancelled), and Batch API jobs nobody waits for are cancelled */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description What was cancelled */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BatchCancelled'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -1779,6 +2005,29 @@ export interface components {
       };
       /** @description A configured taxonomy name; `default` when omitted */
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
+    };
+    SubmitFile: {
+      /**
+       * Format: binary
+       * @description The document: PDF, .docx, HTML, e-mail, text or image
+       */
+      file: string;
+      /** @description Your id; derived from the file and taxonomy when omitted */
+      id?: string;
+      /** @description A JSON object of your own fields, as the text of the field */
+      metadata?: string;
+      /** @description A configured taxonomy name; `default` when omitted */
+      taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     Document: {
       id: string;
@@ -1803,6 +2052,40 @@ export interface components {
       pause?: {
         reason: string;
         lastError?: string;
+      };
+      /** @description Set for a document submitted as a file */
+      file?: {
+        /** @description The file name it was submitted with, if any */
+        name?: string;
+        /** @description The type detected from its content, e.g. `application/pdf` */
+        mediaType: string;
+        /** @description Its size in bytes */
+        bytes: number;
+        /** @description SHA-256 of its bytes, hex: the same file again is the same document */
+        contentHash: string;
+      };
+      /** @description A file document's extraction, once it ran */
+      extraction?: {
+        /** @enum {string} */
+        outcome: 'extracted' | 'unreadable';
+        /**
+         * @description Why the file cannot be read, when `outcome` is `unreadable`
+         * @enum {string}
+         */
+        unreadableReason?: 'encrypted' | 'corrupt' | 'empty' | 'unsupported' | 'no_vision_model';
+        /**
+         * @description How the text was obtained; absent when the file could not be opened at all
+         * @enum {string}
+         */
+        method?: 'pdf-text' | 'docx' | 'html' | 'email' | 'text' | 'vision' | 'ocr';
+        /** @description `<package>@<version>` of what read the file */
+        extractor?: string;
+        /** @description Pages in the file (PDF) */
+        pages?: number;
+        /** @description Characters of the extracted text */
+        chars: number;
+        /** @description Page images stored (scanned pages, photos): `GET /v1/documents/{id}/pages/{n}` serves the n-th */
+        images: number;
       };
       calls: number;
       costUsd: number;
@@ -1946,6 +2229,24 @@ export interface components {
         };
       }[];
       taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
+    };
+    SubmitFileBatch: {
+      /** @description One part named `file` per document */
+      file: string[];
+      /** @description A JSON object of your own fields, as the text of the field */
+      metadata?: string;
+      /** @description A configured taxonomy name; `default` when omitted */
+      taxonomy?: string;
+      /**
+       * @description `realtime` (chat completions now) or `batch_api` (the OpenAI Batch API: half the price, answers within 24 h); DOCKET_DEFAULT_MODE when omitted
+       * @enum {string}
+       */
+      mode?: 'realtime' | 'batch_api';
     };
     Batch: {
       batchId: string;
@@ -1957,6 +2258,11 @@ export interface components {
       done: boolean;
       calls: number;
       costUsd: number;
+    };
+    BatchCancelled: {
+      batchId: string;
+      /** @description Documents still running that were asked to stop */
+      cancelled: number;
     };
     Report: {
       /** @description Absent when the database has no provider state yet. */
@@ -2242,6 +2548,27 @@ export interface components {
         };
         /** @description Caveats about this section's figures. */
         notes: string[];
+      };
+      /** @description Spend, savings and the wait for an answer by mode. Present when the window has Batch API calls. */
+      modes?: {
+        byMode: {
+          /** @enum {string} */
+          mode: 'realtime' | 'batch_api';
+          calls: number;
+          /** @description Dollars of the priced calls, at the price of their mode. */
+          costUsd: number;
+          /** @description What the same calls would have cost as realtime calls. */
+          realtimeEquivalentUsd: number;
+          /** @description realtimeEquivalentUsd − costUsd: the Batch API discount earned. */
+          savedUsd: number;
+          /** @description Batch API jobs the calls came from (0 for realtime). */
+          providerJobs: number;
+          /** @description Batch API: median wait from queueing the request to its answer. Realtime: median call latency. */
+          waitP50Ms: number | null;
+          waitP95Ms: number | null;
+        }[];
+        /** @description Dollars saved by the Batch API in the window. */
+        savedUsd: number;
       };
       /** @description The accuracy of auto-accepted results, from audits. Present when the window has audits. */
       accuracy?: {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ExtractionMethod, UnreadableReason } from '../shared/extraction.js';
 import type { Pool } from './pool.js';
 import type { StartOnCommit } from './queries.js';
+import { transaction } from './transaction.js';
 import { insertWorkflowStart } from './workflow-starts.js';
 
 /** How a document came in: as text (JSON), or as a file whose extracted text the extraction activity writes. */
@@ -268,6 +269,27 @@ export async function listDocumentImages(pool: Pool, documentId: string): Promis
   }));
 }
 
+/** A document's `position`-th page image (0-based, in page order), or `undefined` when it has fewer. */
+export async function getDocumentImage(
+  pool: Pool,
+  documentId: string,
+  position: number,
+): Promise<StoredImage | undefined> {
+  const { rows } = await pool.query(
+    'SELECT page, media_type, width, height, bytes FROM document_images WHERE document_id = $1 AND position = $2',
+    [documentId, position],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    ...(r.page !== null ? { page: r.page as number } : {}),
+    mediaType: r.media_type,
+    width: r.width,
+    height: r.height,
+    bytes: r.bytes as Buffer,
+  };
+}
+
 /** The sizes of a document's page images in page order, without their bytes (to count their tokens). */
 export async function listDocumentImageSizes(
   pool: Pool,
@@ -278,21 +300,6 @@ export async function listDocumentImageSizes(
     [documentId],
   );
   return rows;
-}
-
-async function transaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /** The bytes as a Buffer over the same memory: `pg` sends Buffers as bytea. */

@@ -1,4 +1,6 @@
+import { DOCKET_MODE, type DocketMode } from '../shared/batch-api.js';
 import type { Pool } from './pool.js';
+import type { Queryable } from './transaction.js';
 import { insertWorkflowStart, type WorkflowStart } from './workflow-starts.js';
 
 export interface DocumentRow {
@@ -112,6 +114,10 @@ export interface LlmCallRow {
   startedAt: Date;
   /** Failed while the outage breaker was open: not counted toward the document's ceiling. @default false */
   outage?: boolean;
+  /** How the call was made. @default 'realtime' */
+  mode?: DocketMode;
+  /** The provider's job, for a line of a Batch API job. */
+  providerJobId?: string | null;
 }
 
 /**
@@ -119,16 +125,16 @@ export interface LlmCallRow {
  * request as `started`, with no latency, and completes it with {@link completeLlmCall}.
  */
 export async function insertLlmCall(
-  pool: Pool,
+  pool: Queryable,
   c: Omit<LlmCallRow, 'latencyMs'> & { latencyMs: number | null },
 ): Promise<void> {
   await pool.query(
     `INSERT INTO llm_calls (call_key, document_id, workflow_id, run_id, activity_attempt, purpose, model,
        prompt_version, taxonomy, input_tokens, cached_tokens, output_tokens, cost_usd, priced, latency_ms,
        http_status, outcome, error_class, error_type, finish_reason, parse_ok, request_id, started_at, prompt_hash,
-       variant, confidence, outage)
+       variant, confidence, outage, mode, provider_job_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-       $24, $25, $26, $27)
+       $24, $25, $26, $27, $28, $29)
      ON CONFLICT (call_key) DO NOTHING`,
     [
       c.callKey,
@@ -158,6 +164,8 @@ export async function insertLlmCall(
       c.variant,
       c.confidence ?? null,
       c.outage ?? false,
+      c.mode ?? DOCKET_MODE.realtime,
+      c.providerJobId ?? null,
     ],
   );
 }
@@ -449,6 +457,12 @@ export async function eraseDocumentRows(
       ]),
     ];
     const samples = await client.query('DELETE FROM samples WHERE document_id = $1', [documentId]);
+    // A Batch API request holds the prompt (the text) and its line the answer: both go with the document.
+    await client.query(
+      `DELETE FROM batch_api_lines WHERE custom_id IN (SELECT custom_id FROM batch_api_requests WHERE document_id = $1)`,
+      [documentId],
+    );
+    await client.query('DELETE FROM batch_api_requests WHERE document_id = $1', [documentId]);
     const results = await client.query('DELETE FROM classifications WHERE document_id = $1', [documentId]);
     const documents = await client.query('DELETE FROM documents WHERE id = $1', [documentId]);
     const { rows } = await client.query(

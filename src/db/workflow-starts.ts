@@ -1,8 +1,5 @@
-import type pg from 'pg';
 import type { Pool } from './pool.js';
-
-/** A pool or a client inside a transaction. */
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+import type { Queryable } from './transaction.js';
 
 /** One workflow Docket owes a start: the outbox row of `workflow_starts`. */
 export interface WorkflowStart {

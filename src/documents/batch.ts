@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { getBatchSummary, insertBatch } from '../db/queries.js';
+import type { Config } from '../config.js';
 import { isBatchStartPending } from '../db/workflow-starts.js';
+import { DOCKET_MODE, type DocketMode } from '../shared/batch-api.js';
 import { batchWorkflowId, WORKFLOW_TYPES } from '../shared/names.js';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS, DOCUMENT_STATUSES } from '../shared/status.js';
@@ -15,6 +17,8 @@ import { batchStart, startOwedWorkflow } from './workflow-start.js';
 export interface SubmitBatch {
   documents: { id?: string; text: string; metadata?: Record<string, unknown> }[];
   taxonomy?: string;
+  /** How the documents' model calls are made. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /** How long a batch view waits for Temporal visibility, ms. */
@@ -46,14 +50,22 @@ export async function submitBatch(deps: ServiceDeps, batch: SubmitBatch): Promis
   return { ...accepted, queued: true };
 }
 
+/**
+ * Children of a batch in flight at once: DOCKET_BATCH_WINDOW, except in `batch_api` mode, where a document waits
+ * hours for its job doing nothing: all of them wait together, so that the jobs fill up.
+ */
+export function batchWindow(config: Config, document: { mode?: DocketMode }): number {
+  return document.mode === DOCKET_MODE.batchApi ? Number.MAX_SAFE_INTEGER : config.api.batchWindow;
+}
+
 /** Stores the batch, its documents and the start of its workflow in one transaction; returns the start owed. */
 async function storeBatch(deps: ServiceDeps, batchId: string, batch: SubmitBatch, checked: CheckedDocument[]) {
   const taxonomy = resolveTaxonomy(deps.config, batch.taxonomy);
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const route = await routeDocument(deps.pool, deps.config, taxonomy, batch.mode);
   const start = batchStart({
     batchId,
     total: batch.documents.length,
-    window: deps.config.api.batchWindow,
+    window: batchWindow(deps.config, route.document),
     document: route.document,
     ...(route.canary ? { canary: route.canary } : {}),
   });

@@ -12,8 +12,10 @@ export const DOMAIN_ERROR_KIND = {
   conflict: 'conflict',
   /** The request itself is wrong: its message says what to fix. */
   invalidInput: 'invalid_input',
-  /** Over a configured limit (document bytes, documents per batch). */
+  /** Over a configured limit (document bytes, file bytes, documents per batch). */
   tooLarge: 'too_large',
+  /** A file of a type Docket does not read: its message lists what it reads. */
+  unsupportedType: 'unsupported_type',
   /** Temporal or the database did not answer in time: the same request may succeed later. */
   unavailable: 'unavailable',
 } as const;
@@ -55,6 +57,13 @@ export class TooLargeError extends DomainError {
   override name = 'TooLargeError';
   constructor(message: string) {
     super(DOMAIN_ERROR_KIND.tooLarge, message);
+  }
+}
+
+export class UnsupportedFileTypeError extends DomainError {
+  override name = 'UnsupportedFileTypeError';
+  constructor(message: string) {
+    super(DOMAIN_ERROR_KIND.unsupportedType, message);
   }
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { insertReviewDecision } from '../db/accuracy.js';
 import { closeAudit, pendingAuditOf, type PendingAudit } from '../db/audits.js';
 import { getClassification, storeResultVersion, type ClassificationRecord } from '../db/classifications.js';
-import { inTransaction } from '../db/transaction.js';
+import { transaction } from '../db/transaction.js';
 import type { DocumentResult } from '../shared/result.js';
 import { REVIEW_REASON } from '../shared/status.js';
 import type { ServiceDeps } from './deps.js';
@@ -32,7 +32,7 @@ export async function decideAudit(
       `"${decision.category}" is not in taxonomy "${doc.taxonomy}": use one of ${categories.join(', ')}`,
     );
   }
-  return inTransaction(deps.pool, async (client) => {
+  return transaction(deps.pool, async (client) => {
     const audit = await pendingAuditOf(client, doc.id, true);
     const current = await getClassification(client, doc.id);
     if (!audit || !current) {

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { EXTRACTION_METHOD, UNREADABLE_REASON } from '../shared/extraction.js';
 import { documentResultSchema } from '../shared/result.js';
 import { DOCUMENT_STATUSES } from '../shared/status.js';
 
 // The shapes the document services answer with. Their TypeScript types are inferred from them, the API's OpenAPI
 // document shows them (the `id` names its component), and the typed client is generated from that document.
+
+const EXTRACTION_METHODS = Object.values(EXTRACTION_METHOD);
+const UNREADABLE_REASONS = Object.values(UNREADABLE_REASON);
 
 /** A document's status, as DESIGN.md §5 names it. */
 export const statusSchema = z.enum(DOCUMENT_STATUSES);
@@ -44,6 +48,39 @@ export const resultVersionSchema = resultSchema
   })
   .meta({ id: 'ResultVersion' });
 
+/** A file document's file as stored: never its bytes (`GET /v1/documents/{id}/file` serves them). */
+export const documentFileSchema = z
+  .object({
+    name: z.string().optional().meta({ description: 'The file name it was submitted with, if any' }),
+    mediaType: z.string().meta({ description: 'The type detected from its content, e.g. `application/pdf`' }),
+    bytes: z.number().int().meta({ description: 'Its size in bytes' }),
+    contentHash: z
+      .string()
+      .meta({ description: 'SHA-256 of its bytes, hex: the same file again is the same document' }),
+  })
+  .meta({ id: 'DocumentFile' });
+
+/** A file document's extraction as stored: how its text was obtained, or why it could not be. */
+export const documentExtractionSchema = z
+  .object({
+    outcome: z.enum(['extracted', 'unreadable']),
+    unreadableReason: z
+      .enum(UNREADABLE_REASONS)
+      .optional()
+      .meta({ description: 'Why the file cannot be read, when `outcome` is `unreadable`' }),
+    method: z
+      .enum(EXTRACTION_METHODS)
+      .optional()
+      .meta({ description: 'How the text was obtained; absent when the file could not be opened at all' }),
+    extractor: z.string().optional().meta({ description: '`<package>@<version>` of what read the file' }),
+    pages: z.number().int().optional().meta({ description: 'Pages in the file (PDF)' }),
+    chars: z.number().int().meta({ description: 'Characters of the extracted text' }),
+    images: z.number().int().meta({
+      description: 'Page images stored (scanned pages, photos): `GET /v1/documents/{id}/pages/{n}` serves the n-th',
+    }),
+  })
+  .meta({ id: 'DocumentExtraction' });
+
 /** `GET /v1/documents/:id`: the stored result, or the workflow's live state. */
 export const documentViewSchema = z
   .object({
@@ -68,6 +105,8 @@ export const documentViewSchema = z
       })
       .optional(),
     pause: z.object({ reason: z.string(), lastError: z.string().optional() }).optional(),
+    file: documentFileSchema.optional().meta({ description: 'Set for a document submitted as a file' }),
+    extraction: documentExtractionSchema.optional().meta({ description: "A file document's extraction, once it ran" }),
     calls: z.number().int(),
     costUsd: z.number(),
     workflowUrl: z.string(),
@@ -103,6 +142,14 @@ export const batchViewSchema = z
     costUsd: z.number(),
   })
   .meta({ id: 'Batch' });
+
+/** What cancelling a batch did. */
+export const batchCancelledSchema = z
+  .object({
+    batchId: z.string(),
+    cancelled: z.number().int().meta({ description: 'Documents still running that were asked to stop' }),
+  })
+  .meta({ id: 'BatchCancelled' });
 
 /** Characters of each document sent with the review queue; the whole text is one request away when it is opened. */
 export const EXCERPT_CHARS = 500;
@@ -182,6 +229,7 @@ export type ResultVersionView = z.infer<typeof resultVersionSchema>;
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;
+export type BatchCancelled = z.infer<typeof batchCancelledSchema>;
 export type ReviewQueueItem = z.infer<typeof reviewQueueItemSchema>;
 export type ReviewQueuePage = z.infer<typeof reviewQueueSchema>;
 export type DocumentText = z.infer<typeof documentTextSchema>;

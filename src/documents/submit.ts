@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
+import type { DocketMode } from '../shared/batch-api.js';
 import { getClassification } from '../db/classifications.js';
 import { insertDocument } from '../db/queries.js';
-import { getWorkflowStart, markWorkflowStarted } from '../db/workflow-starts.js';
+import { getWorkflowStart, markWorkflowStarted, type WorkflowStart } from '../db/workflow-starts.js';
 import { applyVariant } from '../shared/split.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
 import type { Taxonomy } from '../shared/taxonomy.js';
@@ -20,6 +21,8 @@ export interface SubmitDocument {
   metadata?: Record<string, unknown>;
   taxonomy?: string;
   batchId?: string;
+  /** How the model is called. @default DOCKET_DEFAULT_MODE */
+  mode?: DocketMode;
 }
 
 /** What a submission answers: the document's id and where it stands. */
@@ -76,18 +79,22 @@ export function checkDocument(config: Config, doc: SubmitDocument): CheckedDocum
   return { taxonomy, id: doc.id ?? derivedDocumentId(doc.text, taxonomy.name), hash: contentHash(doc.text) };
 }
 
-/** The input of a document's workflow: routed now (canary included), fixed for the workflow's life. */
-async function documentInput(
+/**
+ * The input of a document's workflow: routed now (canary included), fixed for the workflow's life. `fromFile`: the
+ * document was submitted as a file, whose text the workflow extracts first.
+ */
+export async function documentInput(
   deps: ServiceDeps,
   documentId: string,
   taxonomy: Taxonomy,
-  batchId?: string,
+  options: { batchId?: string; fromFile?: boolean; mode?: DocketMode } = {},
 ): Promise<ClassifyDocumentInput> {
-  const route = await routeDocument(deps.pool, deps.config, taxonomy);
+  const route = await routeDocument(deps.pool, deps.config, taxonomy, options.mode);
   return {
     ...applyVariant(route.document, documentId, route.canary),
     documentId,
-    ...(batchId ? { batchId } : {}),
+    ...(options.batchId ? { batchId: options.batchId } : {}),
+    ...(options.fromFile ? { fromFile: true } : {}),
   };
 }
 
@@ -101,7 +108,7 @@ export async function startDocumentWorkflow(
   taxonomy: Taxonomy,
   batchId?: string,
 ): Promise<void> {
-  const start = documentStart(await documentInput(deps, documentId, taxonomy, batchId));
+  const start = documentStart(await documentInput(deps, documentId, taxonomy, { batchId }));
   const outcome = await startOwedWorkflow(deps, start, deps.config.submission.startTimeoutMs);
   if (!outcome.started) throw new Error(`could not start ${start.workflowId}: ${outcome.error}`);
 }
@@ -117,7 +124,7 @@ export async function startDocumentWorkflow(
  */
 export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Promise<Submitted> {
   const { taxonomy, id, hash } = checkDocument(deps.config, doc);
-  const start = documentStart(await documentInput(deps, id, taxonomy, doc.batchId));
+  const start = documentStart(await documentInput(deps, id, taxonomy, { batchId: doc.batchId, mode: doc.mode }));
   const { row, created } = await insertDocument(
     deps.pool,
     {
@@ -129,7 +136,7 @@ export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Pr
       batchId: doc.batchId,
     },
     // The reconciler keeps off while this request makes its own attempt.
-    { start, holdMs: deps.config.submission.startTimeoutMs + START_HOLD_MARGIN_MS },
+    { start, holdMs: startHoldMs(deps) },
   );
   if (row.contentHash !== hash) {
     throw new ConflictError(`document ${id} already exists with different text; submit it under a new id`);
@@ -137,6 +144,25 @@ export async function submitDocument(deps: ServiceDeps, doc: SubmitDocument): Pr
   if (row.taxonomy !== taxonomy.name) {
     throw new ConflictError(`document ${id} already exists under taxonomy "${row.taxonomy}"`);
   }
+  return startStoredDocument(deps, id, start, created);
+}
+
+/** The hold that keeps the reconciler off while a submission makes its own start attempt, ms. */
+export function startHoldMs(deps: ServiceDeps): number {
+  return deps.config.submission.startTimeoutMs + START_HOLD_MARGIN_MS;
+}
+
+/**
+ * The end of a submission, text or file, once its document is stored with the start it is owed: nothing when it is
+ * decided already; else the start recorded the first time (a resubmission starts what was owed then), tried now.
+ * Temporal not accepting it in time leaves the document accepted and queued for the reconciler.
+ */
+export async function startStoredDocument(
+  deps: ServiceDeps,
+  id: string,
+  start: WorkflowStart,
+  created: boolean,
+): Promise<Submitted> {
   if (await getClassification(deps.pool, id)) {
     // Decided already: nothing is owed (a document stored before the outbox gets its row only now).
     await markWorkflowStarted(deps.pool, start.workflowId);

@@ -1,4 +1,6 @@
 import { getClassification, readResultVersions } from '../db/classifications.js';
+import { getDocumentFileInfo, getExtraction } from '../db/document-files.js';
+import type { Pool } from '../db/pool.js';
 import { documentCallSummary, getDocument } from '../db/queries.js';
 import { statusQuery } from '../shared/messages.js';
 import { documentWorkflowId } from '../shared/names.js';
@@ -14,14 +16,16 @@ import { workflowUrl } from './web-ui.js';
 export async function getDocumentView(deps: ServiceDeps, id: string): Promise<DocumentView> {
   const doc = await getDocument(deps.pool, id);
   if (!doc) throw new NotFoundError(`no document with id ${id}`);
-  const [classification, summary] = await Promise.all([
+  const [classification, summary, file] = await Promise.all([
     getClassification(deps.pool, id),
     documentCallSummary(deps.pool, id),
+    fileDetails(deps.pool, id),
   ]);
   const view: DocumentView = {
     id,
     status: DOCUMENT_STATUS.classifying,
     taxonomy: doc.taxonomy,
+    ...file,
     calls: summary.calls,
     costUsd: summary.costUsd,
     workflowUrl: workflowUrl(deps.config, documentWorkflowId(id)),
@@ -63,6 +67,33 @@ async function resultHistory(
       version: v.version,
       decidedAt: v.decidedAt.toISOString(),
     })),
+  };
+}
+
+/** A file document's file and extraction, from the database (nothing for a text document). */
+async function fileDetails(pool: Pool, id: string): Promise<Pick<DocumentView, 'file' | 'extraction'>> {
+  const [file, extraction] = await Promise.all([getDocumentFileInfo(pool, id), getExtraction(pool, id)]);
+  if (!file) return {};
+  return {
+    file: {
+      ...(file.fileName ? { name: file.fileName } : {}),
+      mediaType: file.mediaType,
+      bytes: file.sizeBytes,
+      contentHash: file.contentHash,
+    },
+    ...(extraction
+      ? {
+          extraction: {
+            outcome: extraction.outcome,
+            ...(extraction.unreadableReason ? { unreadableReason: extraction.unreadableReason } : {}),
+            ...(extraction.method ? { method: extraction.method } : {}),
+            ...(extraction.extractor ? { extractor: extraction.extractor } : {}),
+            ...(extraction.pages !== undefined ? { pages: extraction.pages } : {}),
+            chars: extraction.textChars,
+            images: extraction.images,
+          },
+        }
+      : {}),
   };
 }
 

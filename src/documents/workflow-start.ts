@@ -30,7 +30,11 @@ export function batchStart(input: ClassifyBatchInput): WorkflowStart {
 
 function searchAttributes(start: WorkflowStart): SearchAttributePair[] {
   if (start.workflowType === WORKFLOW_TYPES.classifyBatch) {
-    return [{ key: SA.batchId, value: (start.input as ClassifyBatchInput).batchId }];
+    const batch = start.input as ClassifyBatchInput;
+    return [
+      { key: SA.batchId, value: batch.batchId },
+      ...(batch.document.mode ? [{ key: SA.mode, value: batch.document.mode }] : []),
+    ];
   }
   const input = start.input as ClassifyDocumentInput;
   return [
@@ -38,6 +42,7 @@ function searchAttributes(start: WorkflowStart): SearchAttributePair[] {
     { key: SA.model, value: input.model },
     { key: SA.promptVersion, value: input.promptVersion },
     ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+    ...(input.mode ? [{ key: SA.mode, value: input.mode }] : []),
   ];
 }
 

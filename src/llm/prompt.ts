@@ -12,7 +12,18 @@ export function defaultPrompt(): PromptTemplate {
   return loadPrompts().latest(CLASSIFY_TASK);
 }
 
-export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+/** An image content part (a `data:` URL and its detail), as the Chat Completions API takes it. */
+export type ImagePart = { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } };
+
+/** A part of a message's content: its text, or an image of the document (vision calls). */
+export type ContentPart = { type: 'text'; text: string } | ImagePart;
+
+/** A message of a classification request; only the document's (a user message) may hold images. */
+export type ChatMessage =
+  { role: 'system' | 'assistant'; content: string } | { role: 'user'; content: string | ContentPart[] };
+
+/** What the text part says of a document that only its images hold (a scan, a photo). */
+export const IMAGES_ONLY_TEXT = '(The document is the attached page images; it has no text layer.)';
 
 export interface RepairContext {
   /** What the model answered last time (truncated). */
@@ -23,17 +34,21 @@ export interface RepairContext {
 
 /**
  * Builds the messages. Stable instructions and the taxonomy come first and the document last, so calls for the
- * same taxonomy share a cacheable prefix.
+ * same taxonomy share a cacheable prefix. With `images` (a vision call), the document's message holds its text part
+ * and then the images, in page order.
  */
 export function buildMessages(
   taxonomy: Taxonomy,
   documentText: string,
   repair?: RepairContext,
   prompt: PromptTemplate = defaultPrompt(),
+  images: readonly ImagePart[] = [],
 ): ChatMessage[] {
+  const text = images.length > 0 && documentText.trim() === '' ? IMAGES_ONLY_TEXT : documentText;
+  const document = prompt.inputFormat === 'delimited' ? delimitDocument(text) : text;
   const messages: ChatMessage[] = [
     { role: 'system', content: `${prompt.instructions}\n\nCategories: ${taxonomy.categories.join(', ')}` },
-    { role: 'user', content: prompt.inputFormat === 'delimited' ? delimitDocument(documentText) : documentText },
+    { role: 'user', content: images.length > 0 ? [{ type: 'text', text: document }, ...images] : document },
   ];
   if (repair) {
     messages.push(
@@ -58,6 +73,12 @@ export function buildMessages(
 export function delimitDocument(documentText: string): string {
   const tag = createHash('sha256').update(documentText, 'utf8').digest('hex').slice(0, 16);
   return `<<<DOCUMENT ${tag}>>>\n${documentText}\n<<<END DOCUMENT ${tag}>>>`;
+}
+
+/** A message's text: its string content, or its text parts joined (image parts have none). */
+export function messageText(message: ChatMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 /** Keywords OpenAI's strict structured outputs reject; zod still enforces them on the answer. */

@@ -1,6 +1,13 @@
 import type { AgreementRow } from './agreement.js';
 import { accuracyText, calibrationText, reviewersText } from './format/accuracy-text.js';
-import { agreementColumns, costColumns, errorTypeColumns, shareColumns, type Column } from './format/columns.js';
+import {
+  agreementColumns,
+  costColumns,
+  errorTypeColumns,
+  modeColumns,
+  shareColumns,
+  type Column,
+} from './format/columns.js';
 import { formatCount, formatCountOf, formatMs, formatPercent, formatUsd } from './format/figures.js';
 import { textHeading as heading, textTable } from './format/text-table.js';
 import type { Report } from './report-schema.js';
@@ -82,6 +89,15 @@ function costText({ cost }: Report): string[] {
     ...costTable('by taxonomy', cost.byTaxonomy),
     ...costTable('by day (UTC)', days),
     ...(quietDays > 0 ? [`    (${formatCountOf(quietDays, 'day')} without calls not shown)`] : []),
+  ];
+}
+
+/** Present with Batch API calls: what each mode cost, what the discount saved, and how long answers took. */
+function modesText({ modes }: Report): string[] {
+  if (!modes) return [];
+  return [
+    ...heading('Modes', `${formatUsd(modes.savedUsd)} saved by the Batch API`),
+    ...textTable(modeColumns, modes.byMode, '    '),
   ];
 }
 
@@ -178,6 +194,7 @@ const SECTIONS = [
   documentsText,
   callsText,
   costText,
+  modesText,
   tokensText,
   latencyText,
   finishReasonsText,

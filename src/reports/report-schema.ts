@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accuracySectionSchema } from './sections/accuracy.js';
+import { modesSectionSchema } from './sections/modes.js';
 import { calibrationSectionSchema } from './sections/calibration.js';
 import { callsSectionSchema } from './sections/calls.js';
 import { costSectionSchema } from './sections/cost.js';
@@ -36,6 +37,9 @@ export const reportSchema = z.object({
   parse: parseSectionSchema,
   errors: errorsSectionSchema,
   review: reviewSectionSchema,
+  modes: modesSectionSchema
+    .optional()
+    .describe('Spend, savings and the wait for an answer by mode. Present when the window has Batch API calls.'),
   accuracy: accuracySectionSchema
     .optional()
     .describe('The accuracy of auto-accepted results, from audits. Present when the window has audits.'),

@@ -10,6 +10,7 @@ import { documentsSection } from './sections/documents.js';
 import { errorsSection } from './sections/errors.js';
 import { finishReasonsSection } from './sections/finish-reasons.js';
 import { latencySection } from './sections/latency.js';
+import { modesSection } from './sections/modes.js';
 import { parseSection } from './sections/parse.js';
 import { DEFAULT_RATE_LIMIT_ALERT_AFTER_MS, providerSection } from './sections/provider.js';
 import { reviewSection } from './sections/review.js';
@@ -24,6 +25,7 @@ export type { DocumentsSection } from './sections/documents.js';
 export type { ErrorsSection } from './sections/errors.js';
 export { LENGTH_SHARE_LIMIT, type FinishReasonsSection } from './sections/finish-reasons.js';
 export { LATENCY_TAIL_FACTOR, type LatencySection, type Percentiles } from './sections/latency.js';
+export type { ModesSection } from './sections/modes.js';
 export type { ParseSection } from './sections/parse.js';
 export type { ProviderSection } from './sections/provider.js';
 export type { ReviewSection } from './sections/review.js';
@@ -94,9 +96,15 @@ export function assembleReport(rows: ReportRows, options: ReportOptions = {}): R
       windowEnds: window.until !== null,
       simulated,
     }),
+    ...optional('modes', modesSection(rows.modes)),
     ...accuracySections(rows, options.accuracyTarget ?? DEFAULT_ACCURACY_TARGET),
     warnings: Object.values(warned).flatMap((section) => section.warnings),
   };
+}
+
+/** `{ [key]: section }` when the section has data, else nothing. */
+function optional<K extends string, T>(key: K, section: T | undefined): Partial<Record<K, T>> {
+  return section === undefined ? {} : ({ [key]: section } as Record<K, T>);
 }
 
 /** The accuracy, calibration and reviewer sections that have data; none for a ledger without review decisions. */

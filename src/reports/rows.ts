@@ -54,6 +54,17 @@ export interface CostGroupRow {
   outputTokens: number;
 }
 
+/** Calls, cost and the wait for an answer of one mode (`realtime` or `batch_api`). */
+export interface ModeRow {
+  mode: 'realtime' | 'batch_api';
+  calls: number;
+  costUsd: number;
+  providerJobs: number;
+  /** Of answered calls: the latency (realtime) or the wait from queueing to the answer (Batch API), ms. */
+  waitP50Ms: number | null;
+  waitP95Ms: number | null;
+}
+
 /** How many rows have one value of a column, most frequent first. */
 export interface CountRow {
   key: string;
@@ -92,6 +103,8 @@ export interface ReportRows {
   costByDay: CostGroupRow[];
   /** Models of the window's unpriced calls, in byte order. */
   unpricedModels: string[];
+  /** One row per mode that has calls, realtime first. */
+  modes: ModeRow[];
   finishReasons: CountRow[];
   errorClasses: CountRow[];
   errorTypes: ErrorTypeRow[];
@@ -112,6 +125,8 @@ const inWindow = (column: string) =>
   `($1::timestamptz IS NULL OR ${column} >= $1::timestamptz) AND ($2::timestamptz IS NULL OR ${column} < $2::timestamptz)`;
 const CALLS_IN_WINDOW = inWindow('started_at');
 const PRICED = `priced AND cost_usd IS NOT NULL`;
+const REALTIME = `mode = 'realtime'`;
+const REALTIME_OK = `mode = 'realtime' AND outcome = 'ok'`;
 // Keys sort in byte order, so PostgreSQL (locale collation) and PGlite (C) list groups identically.
 const byKey = (expr: string) => `(${expr}) COLLATE "C"`;
 
@@ -130,13 +145,22 @@ const TOTALS = `
          count(*) FILTER (WHERE http_status = 200 AND parse_ok = false)::int AS "parseFailed",
          count(*) FILTER (WHERE outage)::int AS "outageCalls",
          percentile_cont(0.5) WITHIN GROUP (ORDER BY input_tokens) FILTER (WHERE outcome = 'ok') AS "medianInputTokensOk",
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS "p50All",
-         percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS "p95All",
-         percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS "p99All",
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE outcome = 'ok') AS "p50Ok",
-         percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE outcome = 'ok') AS "p95Ok",
-         percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE outcome = 'ok') AS "p99Ok"
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME}) AS "p50All",
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME}) AS "p95All",
+         percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME}) AS "p99All",
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME_OK}) AS "p50Ok",
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME_OK}) AS "p95Ok",
+         percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE ${REALTIME_OK}) AS "p99Ok"
   FROM llm_calls WHERE ${CALLS_IN_WINDOW}`;
+
+/** By mode: a Batch API line's latency is its wait for the job (hours), reported apart from call latency. */
+const MODES = `
+  SELECT mode AS "mode", count(*)::int AS "calls",
+         coalesce(sum(cost_usd) FILTER (WHERE ${PRICED}), 0)::float8 AS "costUsd",
+         count(DISTINCT provider_job_id)::int AS "providerJobs",
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE http_status = 200) AS "waitP50Ms",
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE http_status = 200) AS "waitP95Ms"
+  FROM llm_calls WHERE ${CALLS_IN_WINDOW} GROUP BY mode ORDER BY mode DESC`;
 
 /** Groups by `expr`: the most expensive first (`cost`), or in key order (`key`, for days). */
 const costBy = (expr: string, order: 'cost' | 'key') => `
@@ -196,6 +220,7 @@ async function readCallRows(rows: Rows) {
     unpricedModels,
     finishReasons,
     errorClasses,
+    modes,
   ] = await Promise.all([
     rows<CallTotalsRow>(TOTALS),
     rows<CostGroupRow>(costBy('model', 'cost')),
@@ -205,6 +230,7 @@ async function readCallRows(rows: Rows) {
     rows<{ model: string }>(UNPRICED_MODELS),
     rows<CountRow>(countBy('finish_reason', 'finish_reason IS NOT NULL')),
     rows<CountRow>(countBy('error_class', 'error_class IS NOT NULL')),
+    rows<ModeRow>(MODES),
   ]);
   return {
     totals: single(totals),
@@ -215,6 +241,7 @@ async function readCallRows(rows: Rows) {
     unpricedModels: unpricedModels.map((r) => r.model),
     finishReasons,
     errorClasses,
+    modes,
   };
 }
 

@@ -8,6 +8,10 @@ export const WORKFLOW_TYPES = {
   classifyBatch: 'classifyBatchWorkflow',
   compareConfigurations: 'compareConfigurationsWorkflow',
   retention: 'retentionWorkflow',
+  /** One per model: groups batch-mode documents' requests into OpenAI Batch API jobs. */
+  batchApiQueue: 'batchApiQueueWorkflow',
+  /** One per provider job: creates it, waits for it, hands each document its line. */
+  batchApiJob: 'batchApiJobWorkflow',
 } as const;
 
 /** The Temporal Schedule that runs `retentionWorkflow` while `DOCKET_RETENTION_DAYS` is set. */

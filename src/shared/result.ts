@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LONG_DOCUMENT_STRATEGY } from './long-documents.js';
 import { REVIEW_REASON } from './status.js';
 
 /**
@@ -43,6 +44,19 @@ export const documentResultSchema = z.object({
   promptHash: z.string().optional(),
   /** The canary variant the document was routed to, when a canary was active. */
   variant: z.enum(['baseline', 'candidate']).optional(),
+  /** How a document over the model's context window was classified; absent when it fitted. */
+  longDocument: z
+    .object({
+      strategy: z.enum(LONG_DOCUMENT_STRATEGY),
+      /** Chunks classified: 1 under `first-pages`, at most DOCKET_LONG_DOCUMENTS_MAX_CHUNKS under `chunk-vote`. */
+      chunks: z.number().int().min(1),
+      /** Chunks the text was cut into; more than `chunks` when the rest was not read. */
+      documentChunks: z.number().int().min(1),
+      /** Each classified chunk's category, in order (`chunk-vote`); `""` for a chunk without a valid answer. */
+      votes: z.array(z.string()).optional(),
+    })
+    .optional()
+    .meta({ description: 'How a document too long for the model was classified (DOCKET_LONG_DOCUMENTS)' }),
 });
 
 export type DocumentResult = z.infer<typeof documentResultSchema>;

@@ -19,6 +19,8 @@ export const SA = {
   /** The model that answers (the routed one, or the one a cascade escalated to). */
   model: defineSearchAttributeKey('DocketModel', SearchAttributeType.KEYWORD),
   promptVersion: defineSearchAttributeKey('DocketPromptVersion', SearchAttributeType.KEYWORD),
+  /** How the document's model calls are made: `realtime` or `batch_api` (set on a batch's own workflow too). */
+  mode: defineSearchAttributeKey('DocketMode', SearchAttributeType.KEYWORD),
 } as const;
 
 export type SearchAttributeField = keyof typeof SA;

@@ -1,5 +1,8 @@
+import type { BatchApiDocumentSettings, BatchApiProgress, DocketMode } from './batch-api.js';
 import type { ClassificationOutput } from './classification.js';
 import type { ErrorClass } from './errors.js';
+import type { ExtractionMethod, UnreadableReason } from './extraction.js';
+import type { LongDocumentStrategy } from './long-documents.js';
 import type { DocumentResult } from './result.js';
 import type { DocumentStatus, PauseReason, ReviewReason } from './status.js';
 import type { CanarySplit, Variant } from './split.js';
@@ -25,6 +28,11 @@ export interface ClassifyDocumentInput {
   /** A larger-context model for a document over the first model's context window. */
   largeContextModel?: string;
   /**
+   * What a document over the model's context window gets instead of a review, after the larger-context model
+   * (DOCKET_LONG_DOCUMENTS); `maxChunks` bounds the calls of `chunk-vote`. Absent: review (`input_too_long`).
+   */
+  longDocuments?: { strategy: LongDocumentStrategy; maxChunks: number };
+  /**
    * What a document holding instructions aimed at the model gets: `review` (a person decides) or `flag` (the answer
    * is stored, marked). Absent (workflows started before it existed): `flag`.
    */
@@ -34,6 +42,10 @@ export interface ClassifyDocumentInput {
    * classified. Absent: a text document, nothing to extract.
    */
   fromFile?: boolean;
+  /** How the model is called. Absent (workflows started before modes existed): `realtime`. */
+  mode?: DocketMode;
+  /** The Batch API path's settings, with `mode: 'batch_api'`. */
+  batchApi?: BatchApiDocumentSettings;
 }
 
 /** What happens when nobody decides a review in time. */
@@ -69,7 +81,38 @@ export interface DocumentProgress {
   /** Injection signals found in the document, when any. */
   suspiciousInstructions?: string[];
   failureReason?: string;
+  /** A file document's extraction, once it ran (absent for a text document). */
+  extraction?: ExtractionProgress;
+  /** How the document's model calls are made, when it was submitted with a mode. */
+  mode?: DocketMode;
+  /** The Batch API request the document waits for (or last waited for), and its provider job once created. */
+  batchApi?: BatchApiProgress;
 }
+
+/**
+ * What the `status` query tells of a file document's extraction: small facts, never its text. `unreadable`: the
+ * file cannot be read (the reason says why) and the document waits for review with reason `unreadable`.
+ */
+export type ExtractionProgress =
+  | {
+      outcome: 'extracted';
+      method: ExtractionMethod;
+      /** `<package>@<version>` of what read the file. */
+      extractor?: string;
+      /** The file's detected type. */
+      mediaType?: string;
+      /** Pages in the file (PDF). */
+      pages?: number;
+      /** Pages read, when fewer than `pages`. */
+      pagesRead?: number;
+      /** Characters of the text the model reads. */
+      chars: number;
+      /** Page images stored (for a vision model and the review page). */
+      images: number;
+      /** The LLM call attaches the page images. */
+      needsVision: boolean;
+    }
+  | { outcome: 'unreadable'; unreadableReason: UnreadableReason };
 
 /** Input of `classifyBatchWorkflow`. The document ids live in the database (`batch_documents`), not in history. */
 export interface ClassifyBatchInput {

@@ -119,6 +119,10 @@ async function chatCompletion(c: SimContext, state: SimulatorState): Promise<Res
     recorded.model = checked.call.request.model;
     recorded.userText = checked.call.userText;
     recorded.promptTokens = checked.call.promptTokens;
+    if (checked.call.images) {
+      recorded.images = checked.call.images.count;
+      recorded.imageTokens = checked.call.images.tokens;
+    }
   }
   if (checked.error) return finish(c, state, recorded, checked.error);
   const { call } = checked;

@@ -1,6 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { batchFaultRuleSchema } from './batch-faults.js';
-import type { BatchApiOperation } from './batch-types.js';
+import { z } from 'zod';
+import { BATCH_API_OPERATIONS, type BatchApiOperation } from './batch-types.js';
 import { controlError, type Env } from './http.js';
 import type { SimulatorState } from './state.js';
 
@@ -14,8 +15,20 @@ export function batchApiRecorder(state: SimulatorState): MiddlewareHandler<Env> 
     await next();
     recorded.status = c.res.status;
     recorded.finishedAt = Date.now();
+    const delay = state.batchApiDelays.get(operation);
+    if (delay && delay.times > 0) {
+      delay.times--;
+      await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    }
   };
 }
+
+const batchApiDelaySchema = z.strictObject({
+  operation: z.enum(BATCH_API_OPERATIONS),
+  ms: z.number().min(0).max(600_000),
+  /** @default 1 */
+  times: z.int().min(1).optional(),
+});
 
 /** `/_sim/*` controls of the Batch API: fault rules, recorded requests, jobs with their lines' billing. */
 export function registerBatchControls(app: Hono<Env>, state: SimulatorState): void {
@@ -23,6 +36,13 @@ export function registerBatchControls(app: Hono<Env>, state: SimulatorState): vo
     const parsed = batchFaultRuleSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json(controlError(parsed.error.message), 400);
     state.batchRules.add(parsed.data);
+    return c.json({ ok: true }, 201);
+  });
+  // The next `times` answers of `operation` are held back `ms` after the operation took effect.
+  app.post('/_sim/batch-api-delays', async (c) => {
+    const parsed = batchApiDelaySchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(controlError(parsed.error.message), 400);
+    state.batchApiDelays.set(parsed.data.operation, { ms: parsed.data.ms, times: parsed.data.times ?? 1 });
     return c.json({ ok: true }, 201);
   });
   app.delete('/_sim/batch-rules', (c) => {

@@ -112,16 +112,18 @@ export interface BatchFaultRule {
 }
 
 /** The Files and Batches operations, named as the `openai` SDK names them. */
-export type BatchApiOperation =
-  | 'files.create'
-  | 'files.retrieve'
-  | 'files.list'
-  | 'files.delete'
-  | 'files.content'
-  | 'batches.create'
-  | 'batches.retrieve'
-  | 'batches.list'
-  | 'batches.cancel';
+export const BATCH_API_OPERATIONS = [
+  'files.create',
+  'files.retrieve',
+  'files.list',
+  'files.delete',
+  'files.content',
+  'batches.create',
+  'batches.retrieve',
+  'batches.list',
+  'batches.cancel',
+] as const;
+export type BatchApiOperation = (typeof BATCH_API_OPERATIONS)[number];
 
 /** One request to the Files or Batches API, as the simulator saw and answered it. */
 export interface BatchApiRequest {

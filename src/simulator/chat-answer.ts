@@ -1,6 +1,7 @@
 import { buildCompletion, type ChatCompletionBody } from './completion.js';
 import { faultErrorAnswer, OUTPUT_FAULTS, type ResolvedFault } from './faults.js';
 import { groundTruthAnswer } from './ground-truth.js';
+import { imagesNotSupported, readImages, type RequestImages } from './images.js';
 import { contextLengthExceeded, modelNotFound, type ErrorAnswer } from './openai-errors.js';
 import { UNLIMITED_RPM } from './rate-limit.js';
 import { parseChatRequest, type ChatRequest } from './request.js';
@@ -12,7 +13,10 @@ export interface ChatCall {
   request: ChatRequest;
   /** Concatenated user-message text (what fault rules match). */
   userText: string;
+  /** Text and image tokens of the prompt. */
   promptTokens: number;
+  /** The request's image parts; absent when it has none. */
+  images?: RequestImages;
   contextWindow: number;
   /** `max_completion_tokens` or `max_tokens`, when given. */
   completionCap: number | undefined;
@@ -34,14 +38,20 @@ export function checkChatCall(
   const parsed = parseChatRequest(body);
   if ('error' in parsed) return { error: parsed.error };
   const { request } = parsed;
+  const images = readImages(request.messages, request.model);
   const call: ChatCall = {
     request,
     userText: userText(request.messages),
-    promptTokens: countPromptTokens(request.messages),
+    promptTokens: countPromptTokens(request.messages) + ('tokens' in images ? images.tokens : 0),
+    ...('count' in images && images.count > 0 ? { images } : {}),
     contextWindow: state.contextWindow(request.model),
     completionCap: request.max_completion_tokens ?? request.max_tokens ?? undefined,
   };
   if (!isKnownModel(request.model)) return { call, error: modelNotFound(request.model) };
+  if ('error' in images) return { call, error: images.error };
+  if (call.images && state.profile.textOnlyModels?.includes(request.model)) {
+    return { call, error: imagesNotSupported(call.images.firstParam ?? 'messages') };
+  }
   if (call.promptTokens > call.contextWindow) {
     return { call, error: contextLengthExceeded(call.contextWindow, call.promptTokens) };
   }
@@ -83,6 +93,7 @@ export function answerChatCall(
     promptTokens: call.promptTokens,
     cachedTokens: seen ? cacheable : 0,
     obeyInstructions: profile.obeyInstructions ?? false,
+    ...(call.images ? { images: call.images } : {}),
     answer:
       truth && ((request, categories) => groundTruthAnswer(request, categories, truth, profile.seed, state.truth)),
   });

@@ -107,6 +107,9 @@ const KEYWORDS: Record<string, readonly string[]> = {
   ],
 };
 
+/** The confidence of {@link classify} when no keyword of any category is found. */
+export const NO_KEYWORDS_CONFIDENCE = 0.3;
+
 /** A deterministic classification of a text. */
 export interface Classification {
   category: string;
@@ -153,7 +156,7 @@ export function classify(text: string, categories: readonly string[]): Classific
     const fallback = categories.find((c) => c.toLowerCase() === 'other') ?? categories[0] ?? 'other';
     return {
       category: fallback,
-      confidence: 0.3,
+      confidence: NO_KEYWORDS_CONFIDENCE,
       reasoning: `[simulated] No category keywords found; defaulting to ${fallback}.`,
     };
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { buildAnswer, classify, findCategories, type AnswerFields } from './classify.js';
+import { buildAnswer, classify, findCategories, NO_KEYWORDS_CONFIDENCE, type AnswerFields } from './classify.js';
 import type { ResolvedFault } from './faults.js';
+import type { RequestImages } from './images.js';
 import type { ChatRequest, JsonSchema } from './request.js';
 import { countTokens, userText } from './tokens.js';
 
@@ -55,6 +56,8 @@ export interface CompletionOptions {
   fault?: ResolvedFault | undefined;
   promptTokens: number;
   cachedTokens: number;
+  /** The request's image parts: a text without category keywords is classified from them. */
+  images?: RequestImages;
   /** Obey an instruction found in the user text (profile `obeyInstructions`). */
   obeyInstructions?: boolean;
   /** Decides the answer instead of the keyword classifier (ground truth mode). */
@@ -93,7 +96,7 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
   const categories = findCategories(request, schema);
   const fields: AnswerFields = options.answer
     ? options.answer(request, categories)
-    : classify(userText(request.messages), categories);
+    : classifyWithImages(userText(request.messages), categories, options.images);
   const order = options.obeyInstructions ? obeyedInstruction(userText(request.messages), categories) : undefined;
   if (order) Object.assign(fields, order);
   if (fault?.category !== undefined) fields.category = fault.category;
@@ -169,6 +172,21 @@ export function buildCompletion(request: ChatRequest, options: CompletionOptions
     },
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
+  };
+}
+
+/**
+ * The keyword classifier's answer for the text; when the text names no category and the request has images, a
+ * category chosen by the images' digest with confidence 0.9, so that the same images always get the same answer.
+ */
+function classifyWithImages(text: string, categories: readonly string[], images?: RequestImages): AnswerFields {
+  const fromText = classify(text, categories);
+  if (!images || fromText.confidence > NO_KEYWORDS_CONFIDENCE || categories.length === 0) return fromText;
+  const category = categories[Number.parseInt(images.digest.slice(0, 8), 16) % categories.length] ?? fromText.category;
+  return {
+    category,
+    confidence: 0.9,
+    reasoning: `[simulated] Read ${images.count} image${images.count === 1 ? '' : 's'}; they look like ${category}.`,
   };
 }
 

@@ -43,6 +43,7 @@ export const profilePatchSchema = z.strictObject({
   contextWindow: z.record(z.string(), z.int().min(1)).optional(),
   defaultRetryAfterMs: nonNegative.optional(),
   obeyInstructions: z.boolean().optional(),
+  textOnlyModels: z.array(z.string().min(1)).optional(),
   groundTruth: groundTruthPatchSchema.optional(),
   batchClock: batchClockPatchSchema.optional(),
   batchLimits: batchLimitsPatchSchema.optional(),

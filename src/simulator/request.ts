@@ -6,7 +6,17 @@ const jsonSchemaObject = z.record(z.string(), z.unknown());
 const messageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z
-    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()])
+    .union([
+      z.string(),
+      z.array(
+        z.looseObject({
+          type: z.string(),
+          text: z.string().optional(),
+          image_url: z.looseObject({ url: z.string(), detail: z.enum(['low', 'high', 'auto']).optional() }).optional(),
+        }),
+      ),
+      z.null(),
+    ])
     .optional(),
   name: z.string().optional(),
 });

@@ -39,6 +39,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     batchApiRequests: state.batchApiRequests,
     addBatchRule: (rule) => state.batchRules.add(rule),
     clearBatchRules: () => state.batchRules.clear(),
+    delayBatchApi: (operation, ms, times = 1) => state.batchApiDelays.set(operation, { ms, times }),
     batchJobs: () => state.batchJobReports(state.settledNow()),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {

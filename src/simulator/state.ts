@@ -45,6 +45,11 @@ export class SimulatorState {
   readonly files = new FileStore();
   readonly batches = new BatchStore();
   readonly batchRules = new BatchRuleBook();
+  /**
+   * Answers of Files and Batches operations held back after they took effect (a job created, a file read), as a
+   * network that stalls does: how a test kills a caller between the provider acting and the caller hearing of it.
+   */
+  readonly batchApiDelays = new Map<BatchApiOperation, { ms: number; times: number }>();
   /** What ground truth mode answered, per document and model. */
   readonly truth = new TruthLedger();
   /** Shuffles jobs' lines and draws their faults, apart from realtime draws so that neither shifts the other. */
@@ -82,6 +87,7 @@ export class SimulatorState {
     this.files.clear();
     this.batches.clear();
     this.batchRules.clear();
+    this.batchApiDelays.clear();
     this.batchApiSeq = 0;
     this.limiter.clear();
     this.seenPrefixes.clear();

@@ -1,4 +1,5 @@
 import type {
+  BatchApiOperation,
   BatchApiRequest,
   BatchClock,
   BatchFaultRule,
@@ -126,6 +127,8 @@ export interface SimulatorProfile {
    * what prompt-injection hardening catches. @default false
    */
   obeyInstructions?: boolean;
+  /** Models served as not vision-capable: a request with an image part gets OpenAI's 400 for such a model. */
+  textOnlyModels?: string[];
   /**
    * Ground truth mode: each document has a known true category (a `[truth:<category>]` marker, else the keyword
    * classifier's), and the answers have a known share of confident mistakes and a known miscalibration
@@ -156,6 +159,10 @@ export interface RecordedRequest {
   /** Concatenated text of user messages (tests search it for per-document markers). */
   userText: string;
   promptTokens: number;
+  /** Image parts in the request (vision calls); absent when none. */
+  images?: number;
+  /** Input tokens of those images, included in `promptTokens`. */
+  imageTokens?: number;
   fault?: FaultKind;
   status?: number;
   /** Retry-After we sent, ms. */
@@ -187,6 +194,8 @@ export interface Simulator {
   /** Adds a Batch API fault rule, applied to the next matching job created. */
   addBatchRule(rule: BatchFaultRule): void;
   clearBatchRules(): void;
+  /** Holds back the next `times` (default 1) answers of `operation` for `ms` after it took effect. */
+  delayBatchApi(operation: BatchApiOperation, ms: number, times?: number): void;
   /** Every Batch API job, newest first, with its lines' outcomes and billing as of now. */
   batchJobs(): BatchJobReport[];
   /**

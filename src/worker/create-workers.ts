@@ -155,6 +155,8 @@ function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): Acti
     },
     providerHold: new ProviderHold(),
     extraction: config.extraction,
+    batchApi: config.batchApi.queue,
+    longDocumentTokens: config.longDocuments.tokens,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
     auditRate: config.audit.rate,

@@ -13,7 +13,9 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities, LlmActivities } from '../activities/index.js';
-import type { ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
+import type { ClassifyWithLlmInput, ClassifyWithLlmResult } from '../activities/classify-with-llm.js';
+import type { ExtractDocumentTextResult } from '../activities/extract-document.js';
+import { DOCKET_MODE } from '../shared/batch-api.js';
 import type { ClassificationOutput, ReviewDecision } from '../shared/classification.js';
 import { reviewDecisionSchema } from '../shared/classification.js';
 import {
@@ -32,8 +34,10 @@ import {
   statusQuery,
   submitReviewUpdate,
 } from '../shared/messages.js';
+import { EXTRACTION_ACTIVITY_OPTIONS, type UnreadableDetails } from '../shared/extraction.js';
 import { batchWorkflowId, LLM_TASK_QUEUE } from '../shared/names.js';
 import type { DocumentResult } from '../shared/result.js';
+import { LONG_DOCUMENT_STRATEGY } from '../shared/long-documents.js';
 import { REVIEW_FAILURE_TYPES } from '../shared/review-failures.js';
 import { SA } from '../shared/search-attributes.js';
 import {
@@ -44,12 +48,30 @@ import {
   type PauseReason,
   type ReviewReason,
 } from '../shared/status.js';
-import type { ClassifyDocumentInput, ClassifyDocumentResult, DocumentProgress } from '../shared/workflow-types.js';
+import type {
+  ClassifyDocumentInput,
+  ClassifyDocumentResult,
+  DocumentProgress,
+  ExtractionProgress,
+} from '../shared/workflow-types.js';
+import { batchApiCaller, type BatchApiCaller } from './batch-api-call.js';
+import {
+  chunkAnswered,
+  LONG_DOCUMENTS_PATCH,
+  longDocumentTag,
+  nextChunk,
+  preflightChunks,
+  startLongDocument,
+  type LongDocumentRun,
+} from './long-document.js';
 
 const { storeClassification } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
+
+// Its own retry policy: unreadable files fail at once (review), crashes of an extractor are retried without a limit.
+const { extractDocumentText } = proxyActivities<Activities>(EXTRACTION_ACTIVITY_OPTIONS);
 
 /** The failure type an activity failed with, from the `ApplicationFailure` at its root. */
 function failureType(err: unknown): { type: ErrorType; message: string; resumeAtMs?: number } {
@@ -69,6 +91,33 @@ function failureType(err: unknown): { type: ErrorType; message: string; resumeAt
 const PROVIDER_HEALTH_PATCH = 'provider-health-v1';
 /** Versions cancellation: the document ends `failed` with reason `cancelled`, not paused. */
 const CANCELLED_FAILS_PATCH = 'cancelled-ends-failed-v1';
+/** Versions the extraction step: a file document's text is extracted before the first LLM call (issue 19). */
+const EXTRACT_PATCH = 'extract-before-classify-v1';
+
+/** What the status query shows of a successful extraction. */
+function extractedProgress(r: ExtractDocumentTextResult): ExtractionProgress {
+  return {
+    outcome: 'extracted',
+    method: r.method,
+    ...(r.extractor ? { extractor: r.extractor } : {}),
+    ...(r.mediaType ? { mediaType: r.mediaType } : {}),
+    ...(r.pages !== undefined ? { pages: r.pages } : {}),
+    ...(r.pagesRead !== undefined ? { pagesRead: r.pagesRead } : {}),
+    chars: r.chars,
+    images: r.images,
+    needsVision: r.needsVision,
+  };
+}
+
+/** The reason a `DocketUnreadableDocument` failure gives in its details (`corrupt` if it gives none). */
+function unreadableReason(err: unknown): UnreadableDetails['reason'] {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const details =
+    cause instanceof ApplicationFailure ? (cause.details?.[0] as UnreadableDetails | undefined) : undefined;
+  return details?.reason ?? 'corrupt';
+}
+/** Versions the Batch API path (issue 17); asked only by documents submitted in `batch_api` mode. */
+const BATCH_API_PATCH = 'batch-api-v1';
 
 const LLM_RETRY = {
   initialInterval: '1 second',
@@ -105,17 +154,21 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     status: DOCUMENT_STATUS.classifying,
     stage: 'starting',
     attempts: 0,
+    ...(input.mode ? { mode: input.mode } : {}),
   };
   let resumeRequested = false;
   let decision: ReviewDecision | undefined;
   // The model of the next call: the routed one, then possibly the cascade's stronger or the larger-context one.
   let model = input.model;
   let promptHash: string | undefined;
+  // A document over the model's context window, read chunk by chunk (DOCKET_LONG_DOCUMENTS).
+  let longDocument: LongDocumentRun | undefined;
   /** What every stored result records beside its decision. */
   const resultTags = () => ({
     promptVersion: input.promptVersion,
     ...(promptHash ? { promptHash } : {}),
     ...(input.variant ? { variant: input.variant } : {}),
+    ...(longDocument ? { longDocument: longDocumentTag(longDocument) } : {}),
     ...(progress.suspiciousInstructions ? { suspiciousInstructions: progress.suspiciousInstructions } : {}),
   });
 
@@ -197,6 +250,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       log.warn('review signal rejected', { documentId: input.documentId, reason: (err as Error).message });
     }
   });
+
+  const batchApi: BatchApiCaller | undefined =
+    input.mode === DOCKET_MODE.batchApi && input.batchApi && patched(BATCH_API_PATCH)
+      ? batchApiCaller({
+          documentId: input.documentId,
+          settings: input.batchApi,
+          progress,
+          showStage: (stage) => setStatus(DOCUMENT_STATUS.classifying, stage),
+        })
+      : undefined;
 
   /** Waits durably for `resume`, or until `resumeAtMs` (a new budget window) when given. */
   async function pause(reason: PauseReason, resumeAtMs?: number): Promise<void> {
@@ -294,13 +357,53 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
     });
   }
 
+  /**
+   * A file document's text, extracted before the first LLM call: the review reason when the file cannot be read (an
+   * input problem: `unreadable`, from the error table), else what the LLM call must add (the page images' tokens). A
+   * crash of the extractor never surfaces here: the activity retries it, the document `classifying` at stage
+   * `extracting`.
+   */
+  async function extract(): Promise<{ review: ReviewReason } | { vision?: ClassifyWithLlmInput['vision'] }> {
+    for (;;) {
+      setStatus(DOCUMENT_STATUS.classifying, 'extracting');
+      try {
+        const extracted = await extractDocumentText({ documentId: input.documentId });
+        // A text document has nothing to extract (a batch of files and texts may mark every child `fromFile`).
+        if (extracted.source === 'file') progress.extraction = extractedProgress(extracted);
+        return extracted.needsVision ? { vision: { tokens: extracted.visionTokens ?? 0 } } : {};
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const { type, message } = failureType(err);
+        progress.lastErrorClass = ERROR_TYPE_CLASS[type];
+        progress.lastErrorType = type;
+        progress.lastErrorMessage = message;
+        const reviewReason = REVIEW_REASON_BY_TYPE[type];
+        if (reviewReason) {
+          if (type === ERROR_TYPES.unreadableDocument) {
+            progress.extraction = { outcome: 'unreadable', unreadableReason: unreadableReason(err) };
+          }
+          return { review: reviewReason };
+        }
+        // The only other failure the retry policy lets through: the document is gone (erased), an operator's matter.
+        await pause(PAUSE_REASON_BY_TYPE[type] ?? PAUSE_REASON.retriesExhausted);
+      }
+    }
+  }
+
   /** The classification itself: calls, repairs, escalations, pauses and reviews until a result or a failure. */
   async function classify(): Promise<ClassifyDocumentResult> {
     upsertSearchAttributes([
       { key: SA.model, value: input.model },
       { key: SA.promptVersion, value: input.promptVersion },
       ...(input.batchId ? [{ key: SA.batchId, value: input.batchId }] : []),
+      ...(input.mode ? [{ key: SA.mode, value: input.mode }] : []),
     ]);
+    let vision: ClassifyWithLlmInput['vision'];
+    if (input.fromFile && patched(EXTRACT_PATCH)) {
+      const extracted = await extract();
+      if ('review' in extracted) return review(extracted.review);
+      vision = extracted.vision;
+    }
     setStatus(DOCUMENT_STATUS.classifying, 'calling_llm');
 
     let repair: { previousOutput: string; errors: string[] } | undefined;
@@ -319,12 +422,29 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
       setStatus(DOCUMENT_STATUS.classifying, why === 'cascade' ? 'cascading' : 'using_large_context_model');
       return true;
     };
+    /**
+     * A document over the context window (after the larger-context model, if any): read in chunks as
+     * DOCKET_LONG_DOCUMENTS says, once. Versioned: workflows started earlier send it to review.
+     */
+    const readInChunks = (err: unknown): boolean => {
+      const chunks = preflightChunks(err);
+      if (!input.longDocuments || longDocument || chunks === undefined || !patched(LONG_DOCUMENTS_PATCH)) return false;
+      longDocument = startLongDocument(input.longDocuments, chunks);
+      repair = undefined;
+      setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+      return true;
+    };
+    /** The chunks' vote: stored when confident enough, else a person decides with the vote as suggestion. */
+    const concludeVote = (vote: ClassificationOutput): Promise<ClassifyDocumentResult> =>
+      vote.confidence < input.confidenceThreshold
+        ? review(REVIEW_REASON.lowConfidence, vote)
+        : complete({ ...vote, decidedBy: 'model', model, ...resultTags() });
     for (;;) {
       let answer: ClassifyWithLlmResult;
       progress.attempts++;
       try {
         const call = waitingForProvider ? classifyWhenProviderIsBack : classifyWithLlm;
-        answer = await call({
+        const args = {
           documentId: input.documentId,
           taxonomy: input.taxonomy,
           model,
@@ -332,10 +452,19 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           repair,
           purpose,
           ...(input.variant ? { variant: input.variant } : {}),
+          ...(vision ? { vision } : {}),
+          ...(longDocument ? { chunk: nextChunk(longDocument) } : {}),
           ...(providerHealth
-            ? { serverErrorCeiling: input.serverErrorCeiling, outage: waitingForProvider ? 'wait' : 'report' }
+            ? {
+                serverErrorCeiling: input.serverErrorCeiling,
+                outage: waitingForProvider ? ('wait' as const) : ('report' as const),
+              }
             : {}),
-        });
+        };
+        // A repair or a cascade goes realtime when so configured; so does everything once the Batch API fell back.
+        const realtimeRetry = input.batchApi?.repair === 'realtime' && (repair !== undefined || purpose !== 'classify');
+        const viaBatchApi = batchApi && !batchApi.fellBack && !realtimeRetry;
+        answer = (viaBatchApi ? await batchApi.call(args) : undefined) ?? (await call(args));
         waitingForProvider = false;
       } catch (err) {
         // A cancelled document ends failed (below), never paused for an operator.
@@ -364,6 +493,7 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         ) {
           continue;
         }
+        if (reviewReason === REVIEW_REASON.inputTooLong && readInChunks(err)) continue;
         if (reviewReason) return review(reviewReason);
         const pauseReason = PAUSE_REASON_BY_TYPE[type];
         if (pauseReason) {
@@ -394,6 +524,16 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
           setStatus(DOCUMENT_STATUS.classifying, 'repairing');
           continue;
         }
+        if (longDocument?.strategy === LONG_DOCUMENT_STRATEGY.chunkVote) {
+          // A chunk without a valid answer, even repaired, casts no vote; the others decide.
+          const counted = chunkAnswered(longDocument, undefined);
+          repair = undefined;
+          if (counted.next) {
+            setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+            continue;
+          }
+          if (counted.vote) return concludeVote(counted.vote);
+        }
         return review(REVIEW_REASON.invalidOutput);
       }
 
@@ -403,12 +543,21 @@ export async function classifyDocumentWorkflow(input: ClassifyDocumentInput): Pr
         progress.suspiciousInstructions = answer.suspiciousInstructions;
         if (input.injectionPolicy === 'review') return review(REVIEW_REASON.suspiciousInstructions, output);
       }
+      if (longDocument?.strategy === LONG_DOCUMENT_STRATEGY.chunkVote) {
+        const counted = chunkAnswered(longDocument, output);
+        repair = undefined;
+        if (counted.next) {
+          setStatus(DOCUMENT_STATUS.classifying, 'reading_long_document');
+          continue;
+        }
+        if (counted.vote) return concludeVote(counted.vote);
+      }
       if (output.confidence < input.confidenceThreshold) {
         progress.lastErrorClass = 'low_confidence';
         if (escalateTo(input.cascadeModel, 'cascade', 'cascade-v1')) continue;
         return review(REVIEW_REASON.lowConfidence, output);
       }
-      return complete({ ...output, decidedBy: 'model', model, ...resultTags() });
+      return complete({ ...output, decidedBy: 'model', model: answer.model ?? model, ...resultTags() });
     }
   }
 

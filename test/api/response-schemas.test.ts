@@ -113,7 +113,7 @@ describe('the JSON answers match the schemas the OpenAPI document declares', () 
     await answer('POST /v1/resume', '/v1/resume', 200);
   });
 
-  it('a batch: accepted, then counted', async () => {
+  it('a batch: accepted, counted, then cancelled', async () => {
     const accepted = await answer<{ batchId: string }>('POST /v1/batches', '/v1/batches', 202, {
       as: 'submitter',
       body: { documents: [{ text: `Kubernetes upgrade notes ${marker('batch')}` }] },
@@ -123,6 +123,7 @@ describe('the JSON answers match the schemas the OpenAPI document declares', () 
         answer<{ done: boolean }>('GET /v1/batches/{id}', `/v1/batches/${accepted.batchId}`, 200, { as: 'submitter' }),
       (batch) => batch.done,
     );
+    await answer('POST /v1/batches/{id}/cancel', `/v1/batches/${accepted.batchId}/cancel`, 200, { as: 'submitter' });
   });
 
   it('the report and the samples', async () => {

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { collectInputs, idFromPath, parseJsonl, type CollectOptions } from '../../src/cli/inputs.js';
+import { SUPPORTED_TYPES } from '../../src/extraction/detect.js';
+import { makeDocx, makeHtmlPage, makePng, makeTextPdf, makeZip } from '../extraction/make-files.js';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const SUPPORTED = SUPPORTED_TYPES.join(', ');
 
 describe('the inputs of docket submit and compare', () => {
   let cwd: string;
@@ -47,8 +53,54 @@ describe('the inputs of docket submit and compare', () => {
     assert.deepEqual(skipped, [
       { source: join('inbox', 'data.bin'), reason: 'binary content (control characters), not plain text' },
       { source: join('inbox', 'empty.txt'), reason: 'empty' },
-      { source: join('inbox', 'image.png'), reason: 'not valid UTF-8 text' },
+      {
+        source: join('inbox', 'image.png'),
+        reason: `unsupported file type: a file named .png whose content has no known signature and not UTF-8 text; supported: ${SUPPORTED}`,
+      },
     ]);
+  });
+
+  it('takes PDFs, Word files, HTML and images as files, detected from their content, and reports the rest', async () => {
+    const dir = join(cwd, 'mixed');
+    await mkdir(dir);
+    const pdf = await makeTextPdf(['An invoice']);
+    await writeFile(join(dir, 'invoice.pdf'), pdf);
+    await writeFile(join(dir, 'contract.bin'), await makeDocx(['A contract']));
+    await writeFile(join(dir, 'page.html'), makeHtmlPage('A job', ['Engineer wanted']));
+    await writeFile(join(dir, 'note.md'), '# A note');
+    await writeFile(join(dir, 'bundle.zip'), await makeZip());
+    const { documents, files, skipped } = await collectInputs(['mixed'], options());
+    assert.deepEqual(
+      documents.map((d) => [d.source, d.text]),
+      [[join('mixed', 'note.md'), '# A note']],
+    );
+    assert.deepEqual(
+      files.map((f) => [f.source, f.fileName, f.mediaType]),
+      [
+        [join('mixed', 'contract.bin'), join('mixed', 'contract.bin'), DOCX],
+        [join('mixed', 'invoice.pdf'), join('mixed', 'invoice.pdf'), 'application/pdf'],
+        [join('mixed', 'page.html'), join('mixed', 'page.html'), 'text/html'],
+      ],
+    );
+    const invoice = files[1];
+    assert.equal(invoice?.size, pdf.length);
+    assert.equal(invoice?.contentHash, createHash('sha256').update(pdf).digest('hex'));
+    assert.equal(skipped.length, 1);
+    assert.equal(skipped[0]?.source, join('mixed', 'bundle.zip'));
+    assert.match(skipped[0]?.reason ?? '', /^unsupported file type application\/zip .*; supported: PDF/);
+  });
+
+  it('expands a glob the shell left alone, and refuses one that matches nothing', async () => {
+    const { documents, files } = await collectInputs(['inbox/**/*.txt', 'mixed/*.{pdf,html}'], options());
+    assert.deepEqual(
+      documents.map((d) => d.source),
+      [join('inbox', 'b.txt'), join('inbox', 'sub', 'c.txt')],
+    );
+    assert.deepEqual(
+      files.map((f) => f.source),
+      [join('mixed', 'invoice.pdf'), join('mixed', 'page.html')],
+    );
+    await assert.rejects(collectInputs(['inbox/*.pdf'], options()), { message: 'inbox/*.pdf: no file matches' });
   });
 
   it('keeps only the extensions asked for, and gives ids from paths on request', async () => {
@@ -59,10 +111,23 @@ describe('the inputs of docket submit and compare', () => {
     );
   });
 
-  it('refuses a file named explicitly that is not text, and a path that does not exist', async () => {
-    await assert.rejects(collectInputs([join('inbox', 'image.png')], options()), {
-      message: `${join('inbox', 'image.png')}: not valid UTF-8 text`,
-    });
+  it('reports a file named explicitly that cannot be sent, and refuses a path that does not exist', async () => {
+    await writeFile(join(cwd, 'photo.png'), await makePng(['A receipt']));
+    const { documents, files, skipped } = await collectInputs(
+      [join('inbox', 'data.bin'), 'photo.png', join('inbox', 'b.txt')],
+      options(),
+    );
+    assert.deepEqual(skipped, [
+      { source: join('inbox', 'data.bin'), reason: 'binary content (control characters), not plain text', named: true },
+    ]);
+    assert.deepEqual(
+      files.map((f) => [f.source, f.mediaType]),
+      [['photo.png', 'image/png']],
+    );
+    assert.deepEqual(
+      documents.map((d) => d.source),
+      [join('inbox', 'b.txt')],
+    );
     await assert.rejects(collectInputs(['missing.txt'], options()), { message: 'missing.txt: no such file or folder' });
   });
 

@@ -68,7 +68,7 @@ describe('the readable output of the docket CLI', () => {
     const lines = skippedLines(skipped);
     assert.equal(lines.length, LIST_LIMIT + 1);
     assert.equal(lines[0], 'skipped f0.bin: binary');
-    assert.equal(lines.at(-1), 'skipped 3 more files that are not plain text');
+    assert.equal(lines.at(-1), 'skipped 3 more files that cannot be sent');
     assert.deepEqual(skippedLines(skipped.slice(0, 2)), ['skipped f0.bin: binary', 'skipped f1.bin: binary']);
   });
 

@@ -22,6 +22,7 @@ const EVERY_FIELD: Required<DocumentResult> = {
   suggestion: { category: 'business', confidence: 0.31 },
   promptHash: 'sha256:abc',
   variant: 'candidate',
+  longDocument: { strategy: 'chunk-vote', chunks: 3, documentChunks: 4, votes: ['legal', 'business', 'legal'] },
 };
 
 /** A result with only the fields every result has. */

@@ -6,6 +6,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
+import { loadConfig } from '../../src/config.js';
 import { getExtraction } from '../../src/db/document-files.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { getDocument } from '../../src/db/queries.js';
@@ -82,6 +83,7 @@ describe('the extraction activity on a real worker', () => {
       maxOutputTokens: 100,
       timeoutMs: 1000,
       extraction: SETTINGS,
+      batchApi: loadConfig({}).batchApi.queue,
       extractor,
     });
     const worker = await Worker.create({

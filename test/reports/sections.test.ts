@@ -11,6 +11,7 @@ import { errorsSection } from '../../src/reports/sections/errors.js';
 import { finishReasonsSection } from '../../src/reports/sections/finish-reasons.js';
 import { latencySection } from '../../src/reports/sections/latency.js';
 import { parseSection } from '../../src/reports/sections/parse.js';
+import { modesSection } from '../../src/reports/sections/modes.js';
 import { providerSection } from '../../src/reports/sections/provider.js';
 import { reviewSection } from '../../src/reports/sections/review.js';
 import { shareRows } from '../../src/reports/sections/shares.js';
@@ -332,6 +333,40 @@ describe('the provider section', () => {
   });
 });
 
+describe('the modes section', () => {
+  const realtime = {
+    mode: 'realtime' as const,
+    calls: 10,
+    costUsd: 0.4,
+    providerJobs: 0,
+    waitP50Ms: 300,
+    waitP95Ms: 900,
+  };
+  const batch = {
+    mode: 'batch_api' as const,
+    calls: 20,
+    costUsd: 0.3,
+    providerJobs: 2,
+    waitP50Ms: 3.6e6,
+    waitP95Ms: 7.2e6,
+  };
+
+  it('is absent while the window has no Batch API call', () => {
+    assert.equal(modesSection([realtime]), undefined);
+  });
+
+  it('prices Batch API calls at realtime rates to show what the discount saved', () => {
+    const section = modesSection([realtime, batch]);
+    assert.deepEqual(section?.byMode[1], {
+      ...batch,
+      realtimeEquivalentUsd: 0.6,
+      savedUsd: 0.3,
+    });
+    assert.equal(section?.byMode[0]?.savedUsd, 0);
+    assert.equal(section?.savedUsd, 0.3);
+  });
+});
+
 describe('the assembled report', () => {
   const rows: ReportRows = {
     totals: totals({
@@ -343,6 +378,7 @@ describe('the assembled report', () => {
       p95All: 100,
     }),
     costByModel: [],
+    modes: [],
     costByPromptVersion: [],
     costByTaxonomy: [],
     costByDay: [],

@@ -292,6 +292,7 @@ describe('the error taxonomy', () => {
         status: 'pending_review',
         stage: 'waiting_for_review',
         attempts: 1,
+        mode: 'realtime',
         lastErrorClass: 'low_confidence',
         reviewReason: 'low_confidence',
         suggestion: { category: 'technical', confidence: 0.3, reasoning: 'x' },

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
 import type { Pool } from '../../db/pool.js';
+import type { VisionSettings } from '../../extraction/settings.js';
 import type { InjectionSignal } from '../../llm/injection.js';
 import type { RepairContext } from '../../llm/prompt.js';
 import type { ProviderHold } from '../../llm/rate-headers.js';
@@ -30,6 +31,13 @@ export interface LlmActivityDeps {
   onCallFinished?: (call: FinishedCall) => void;
   /** The outage breaker and rate-limit storm alert shared through the database; unset = neither. */
   providerHealth?: ProviderHealthSettings;
+  /** DOCKET_VISION_MODEL and DOCKET_VISION_DETAIL: the model and detail of calls with `vision`. */
+  extraction?: { vision: Pick<VisionSettings, 'model' | 'detail'> };
+  /**
+   * DOCKET_LONG_DOCUMENTS_TOKENS: the most document tokens one chunk of a long document holds; unset = as many as fit
+   * the model's context window beside the prompt and the answer.
+   */
+  longDocumentTokens?: number;
 }
 
 /** One attempt as the worker's slot sizing sees it. */
@@ -59,11 +67,27 @@ export interface ClassifyWithLlmInput {
   serverErrorCeiling?: number;
   /** What to do while the outage breaker is open. @default 'bounded' */
   outage?: 'report' | 'wait';
+  /**
+   * The document is read from its stored page images (`document_images`): the call goes to DOCKET_VISION_MODEL with
+   * them as image parts beside the prompt's text. `tokens`: the images' input tokens as that model counts them, for
+   * the pre-flight estimate and the TPM reservation.
+   */
+  vision?: { tokens: number };
+  /**
+   * Classify only this chunk of a document too long for the model (DOCKET_LONG_DOCUMENTS): the document's text cut
+   * into pieces that each fit, `index` from 0, `count` the pieces the workflow classifies.
+   */
+  chunk?: { index: number; count: number };
 }
 
 export type ClassifyWithLlmResult = {
   /** Injection signals found in the document (src/llm/injection.ts); absent when none. */
   suspiciousInstructions?: InjectionSignal[];
+  /**
+   * The model that answered: the input's, or DOCKET_VISION_MODEL for a vision call (what the stored result should
+   * name). Absent in results recorded before it.
+   */
+  model?: string;
   attempt: number;
   promptHash: string;
   latencyMs: number;

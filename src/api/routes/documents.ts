@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import { eraseDocument } from '../../documents/erase.js';
 import { resumeAll, resumeDocument } from '../../documents/resume.js';
 import {
@@ -8,13 +8,24 @@ import {
   erasureSchema,
   resumedSchema,
 } from '../../documents/schemas.js';
+import { submitFile, type SubmitFile } from '../../documents/submit-file.js';
 import { submitDocument } from '../../documents/submit.js';
 import { getDocumentText } from '../../documents/text.js';
 import { getDocumentView } from '../../documents/view.js';
 import { HttpError } from '../http-error.js';
-import { jsonBodyOnPost } from '../json-body.js';
-import { errorResponse, errors, json, needsRole, security, type ApiApp, type AppDeps } from '../openapi.js';
-import { submitDocumentSchema } from '../schemas/requests.js';
+import { documentBodyOnPost, FORM_OVERHEAD_BYTES, isMultipart } from '../multipart.js';
+import {
+  documentBodyAsRequired,
+  EITHER_BODY_REQUIRED,
+  errorResponse,
+  errors,
+  json,
+  needsRole,
+  security,
+  type ApiApp,
+  type AppDeps,
+} from '../openapi.js';
+import { submitDocumentSchema, submitFileSchema } from '../schemas/requests.js';
 import { idParam } from '../validation.js';
 
 /**
@@ -29,32 +40,66 @@ export function registerDocumentRoutes(app: ApiApp, deps: AppDeps): void {
 }
 
 function registerSubmit(app: ApiApp, deps: AppDeps): void {
-  // A JSON-escaped document may take six bytes per byte of text, plus the metadata beside it.
-  const bodyLimit = deps.config.api.maxDocumentBytes * 6 + 64 * 1024;
-  app.use('/v1/documents', jsonBodyOnPost(bodyLimit));
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/documents',
-      summary: 'Submit a document for classification',
-      security,
-      middleware: [needsRole(deps.config, 'submitter')] as const,
-      request: { body: { content: { 'application/json': { schema: submitDocumentSchema } }, required: true } },
-      responses: {
-        202: json(
-          acceptedSchema,
-          'Stored; its workflow is running, or queued (stage `queued`) while Temporal is unavailable',
-        ),
-        ...errors(400, 401, 403, 415),
-        409: errorResponse('The id exists with other text'),
-        413: errorResponse('Over DOCKET_MAX_DOCUMENT_BYTES'),
-      },
+  const { maxDocumentBytes, maxFileBytes } = deps.config.api;
+  app.use(
+    '/v1/documents',
+    documentBodyOnPost({
+      // A JSON-escaped document may take six bytes per byte of text, plus the metadata beside it.
+      jsonBytes: maxDocumentBytes * 6 + 64 * 1024,
+      multipartBytes: maxFileBytes + FORM_OVERHEAD_BYTES,
+      tooLarge: (bytes) =>
+        `the body is ${bytes === undefined ? 'larger than that' : `${bytes} bytes`}; a file may be at most ` +
+        `${maxFileBytes} bytes (DOCKET_MAX_FILE_BYTES): split it, or submit its text`,
     }),
-    async (c) => {
-      const { id, status, stage } = await submitDocument(deps, c.req.valid('json'));
-      return c.json({ id, status, ...(stage ? { stage } : {}) }, 202);
-    },
   );
+  const route = createRoute({
+    method: 'post',
+    path: '/v1/documents',
+    summary: 'Submit a document for classification: its text as JSON, or a file as multipart/form-data',
+    security,
+    middleware: [needsRole(deps.config, 'submitter')] as const,
+    request: {
+      body: {
+        content: {
+          'application/json': { schema: submitDocumentSchema },
+          'multipart/form-data': { schema: submitFileSchema },
+        },
+        required: EITHER_BODY_REQUIRED,
+      },
+    },
+    responses: {
+      202: json(
+        acceptedSchema,
+        'Stored; its workflow is running, or queued (stage `queued`) while Temporal is unavailable',
+      ),
+      ...errors(400, 401, 403),
+      409: errorResponse('The id exists with other text or another file'),
+      413: errorResponse('Text over DOCKET_MAX_DOCUMENT_BYTES, or a file over DOCKET_MAX_FILE_BYTES'),
+      415: errorResponse(
+        'Neither application/json nor multipart/form-data, or a file of a type Docket does not read (the message lists those it reads)',
+      ),
+    },
+  });
+  app.openapi(route, async (c) => {
+    // zod-openapi types each target as any of the declared bodies; only the one of the request's type was validated.
+    const { id, status, stage } = isMultipart(c.req.header('content-type'))
+      ? await submitFile(deps, await submittedFile(c.req.valid('form') as z.output<typeof submitFileSchema>))
+      : await submitDocument(deps, c.req.valid('json') as z.output<typeof submitDocumentSchema>);
+    return c.json({ id, status, ...(stage ? { stage } : {}) }, 202);
+  });
+  documentBodyAsRequired(route);
+}
+
+/** The service's view of a validated multipart body. */
+async function submittedFile(form: z.output<typeof submitFileSchema>): Promise<SubmitFile> {
+  return {
+    bytes: new Uint8Array(await form.file.arrayBuffer()),
+    ...(form.file.name ? { fileName: form.file.name } : {}),
+    ...(form.id !== undefined ? { id: form.id } : {}),
+    ...(form.metadata !== undefined ? { metadata: form.metadata } : {}),
+    ...(form.taxonomy !== undefined ? { taxonomy: form.taxonomy } : {}),
+    ...(form.mode !== undefined ? { mode: form.mode } : {}),
+  };
 }
 
 function registerView(app: ApiApp, deps: AppDeps): void {

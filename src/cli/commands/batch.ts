@@ -6,10 +6,20 @@ import { addApiCommand, type ApiFlags } from '../options.js';
 
 /** `docket batch <batchId>`: a batch's documents per status and its cost so far. */
 export function registerBatch(program: Command, ctx: CommandContext): void {
-  addApiCommand(program, 'batch', "Show a batch's documents per status and its cost so far")
+  addApiCommand(program, 'batch', "Show a batch's documents per status and its cost so far, or cancel it")
     .argument('<batchId>', 'the batch id printed by submit')
-    .action(async (batchId: string, flags: ApiFlags) => {
-      const view = await ctx.connect(flags, 'submitter').batch(batchId);
+    .option(
+      '--cancel',
+      'cancel the batch: running documents end failed (cancelled), their Batch API jobs are cancelled',
+    )
+    .action(async (batchId: string, flags: ApiFlags & { cancel?: boolean }) => {
+      const client = ctx.connect(flags, 'submitter');
+      if (flags.cancel) {
+        const cancelled = await client.cancelBatch(batchId);
+        if (flags.json) return ctx.printJson(cancelled);
+        return ctx.print(`${batchId}: ${cancelled.cancelled} running documents cancelled`);
+      }
+      const view = await client.batch(batchId);
       if (flags.json) return ctx.printJson(view);
       ctx.print(formatBatch(view));
     });

@@ -54,14 +54,16 @@ async function compare(inputs: string[], flags: CompareFlags, ctx: CommandContex
 
 /** The documents of the inputs, naming the files skipped; an error when none is left. */
 async function readDocuments(inputs: string[], flags: CompareFlags, ctx: CommandContext): Promise<InputDocument[]> {
-  const { documents, skipped } = await collectInputs(inputs, {
+  const { documents, files, skipped } = await collectInputs(inputs, {
     jsonl: flags.jsonl,
     idFromPath: false,
     extensions: [],
     cwd: ctx.io.cwd,
     stdin: ctx.io.stdin,
   });
-  for (const line of skippedLines(skipped)) ctx.warn(line);
+  // A comparison sends text: files whose text the server extracts cannot be compared.
+  const notText = files.map((f) => ({ source: f.source, reason: `${f.mediaType}: compare takes text files only` }));
+  for (const line of skippedLines([...skipped, ...notText])) ctx.warn(line);
   if (documents.length === 0) throw new CliError('nothing to compare: no plain-text documents found in the inputs');
   return documents;
 }

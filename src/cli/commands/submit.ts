@@ -15,13 +15,14 @@ import {
   type WaitFlags,
 } from '../options.js';
 import { progressBarFor } from '../progress.js';
-import { submitDocuments, type SubmitOutcome, type SubmittedDocument } from '../submit.js';
+import { submitDocuments, submitFiles, type SubmitOutcome, type SubmittedDocument } from '../submit.js';
 import { timeoutMessage, waitExitCode, waitWithProgress } from '../wait.js';
 
 type SubmitFlags = ApiFlags &
   WaitFlags & {
     jsonl?: string;
     taxonomy?: string;
+    batchApi?: boolean;
     id?: string;
     idFromPath?: boolean;
     ext?: string[];
@@ -57,15 +58,22 @@ interface Waited {
 
 /** Text bytes per batch request. */
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** File bytes per batch request: half of what the API takes in one (MAX_FILE_BATCH_BYTES, 64 MiB). */
+const FILE_BATCH_BYTES = 32 * 1024 * 1024;
 
 const SUBMIT_HELP = `
+Each file's type is detected from its content: plain text and Markdown go as text; PDFs, Word .docx, HTML,
+e-mails (.eml) and images (PNG, JPEG, WebP, TIFF) go as files, whose text the server extracts. Other files are
+reported and left out; the rest still go (a file named on the command line that is left out makes the exit code 1).
+
 Without --id or --id-from-path the server derives each id from the content: submitting the same content again
 is the same document and costs no new LLM call. More than one document goes through POST /v1/batches in
 chunks; a chunk refused for one document is resubmitted document by document, and the refused ones are named.
 
 Examples:
-  docket submit contract.txt --wait
-  docket submit ./inbox --ext txt,md --taxonomy support --wait
+  docket submit contract.pdf --wait
+  docket submit ./inbox --ext pdf,docx,txt --taxonomy support --wait
+  docket submit 'scans/**/*.{png,jpg}' --wait
   cat note.txt | docket submit - --id note-1
   docket submit --jsonl documents.jsonl --json`;
 
@@ -77,14 +85,15 @@ export function registerSubmit(program: Command, ctx: CommandContext): void {
       'submit',
       'Submit documents for classification: files, folders, stdin (-) or a JSON Lines file',
     )
-      .argument('[inputs...]', 'files, folders (recursively: every plain-text file) or - for stdin')
+      .argument('[inputs...]', 'files, folders (recursively: every file Docket reads), globs, or - for stdin')
       .option('--jsonl <file>', 'a JSON Lines file (- for stdin) with one {"id"?, "text", "metadata"?} per line')
       .option('--taxonomy <name>', 'a taxonomy configured on the server (default: default)')
+      .option('--batch-api', 'classify through the OpenAI Batch API: half the price, answers within 24 hours')
       .option('--id <id>', 'the id of a single document (default: derived by the server from the content)')
       .option('--id-from-path', "use each file's path relative to the working directory as its id ('/' becomes ':')")
       .option(
         '--ext <list>',
-        'in folders, only files with these extensions, e.g. txt,md (default: every text file)',
+        'in folders, only files with these extensions, e.g. pdf,txt (default: every file Docket reads)',
         extensionList,
       )
       .addOption(
@@ -102,7 +111,9 @@ async function submit(inputs: string[], flags: SubmitFlags, ctx: CommandContext)
   const client = ctx.connect(flags, 'submitter');
   const submission = await send(client, await readDocuments(inputs, flags, ctx), flags, ctx);
   for (const r of submission.rejected) ctx.warn(`rejected ${r.source}: ${r.message}`);
-  const sentExitCode: ExitCode = submission.rejected.length > 0 ? EXIT_CODES.failure : EXIT_CODES.ok;
+  // A file named on the command line that could not be sent fails the command, as a refused document does.
+  const failed = submission.rejected.length > 0 || submission.skipped.some((s) => s.named);
+  const sentExitCode: ExitCode = failed ? EXIT_CODES.failure : EXIT_CODES.ok;
   if (!flags.wait) {
     if (flags.json) ctx.printJson({ documents: submission.submitted, ...outcomeJson(submission) });
     else printSubmission(submission, ctx);
@@ -133,41 +144,56 @@ async function readDocuments(inputs: string[], flags: SubmitFlags, ctx: CommandC
     stdin: ctx.io.stdin,
   });
   for (const line of skippedLines(collected.skipped)) ctx.warn(line);
-  const { documents } = collected;
-  if (documents.length === 0) throw new CliError('nothing to submit: no plain-text documents found in the inputs');
-  const first = documents[0];
+  const all = [...collected.documents, ...collected.files];
+  if (all.length === 0) throw new CliError('nothing to submit: no document Docket reads found in the inputs');
+  const first = all[0];
   if (flags.id !== undefined) {
-    if (documents.length !== 1 || !first) {
-      throw new UsageError(`--id names one document, but the inputs hold ${documents.length}`);
-    }
+    if (all.length !== 1 || !first) throw new UsageError(`--id names one document, but the inputs hold ${all.length}`);
     first.id = flags.id;
   }
   return collected;
 }
 
-/** Sends the documents the API does not hold yet, with a progress bar on a terminal. */
+/**
+ * Sends the documents the API does not hold yet, texts as JSON and then files as multipart, with one progress bar on
+ * a terminal.
+ */
 async function send(
   client: DocketClient,
-  { documents, skipped }: CollectedInputs,
+  { documents, files, skipped }: CollectedInputs,
   flags: SubmitFlags,
   ctx: CommandContext,
 ): Promise<Submission> {
   // The same folder again: documents already there are reported with their status, not sent in a new batch.
-  const { known, fresh } =
-    documents.length > 1
-      ? await findKnown(client, documents, flags.taxonomy ?? 'default')
-      : { known: [], fresh: documents };
+  const taxonomy = flags.taxonomy ?? 'default';
+  const several = documents.length + files.length > 1;
+  const texts = several ? await findKnown(client, documents, taxonomy) : { known: [], fresh: documents };
+  const binaries = several ? await findKnown(client, files, taxonomy) : { known: [], fresh: files };
+  const known: KnownDocument[] = [...texts.known, ...binaries.known];
   if (known.length > 0) ctx.warn(describeKnown(known));
-  const bar = progressBarFor(ctx.io.stderr, fresh.length, flags.json);
+  const fresh = texts.fresh.length + binaries.fresh.length;
+  const bar = progressBarFor(ctx.io.stderr, fresh, flags.json);
+  const options = {
+    taxonomy: flags.taxonomy,
+    batchSize: flags.batchSize,
+    ...(flags.batchApi ? { mode: 'batch_api' as const } : {}),
+  };
   let outcome: SubmitOutcome = { submitted: [], rejected: [], batchIds: [] };
   try {
-    if (fresh.length > 0) {
-      outcome = await submitDocuments(client, fresh, {
-        taxonomy: flags.taxonomy,
-        batchSize: flags.batchSize,
+    if (texts.fresh.length > 0) {
+      outcome = await submitDocuments(client, texts.fresh, {
+        ...options,
         batchBytes: BATCH_BYTES,
         onProgress: (done) => bar?.submitting(done),
       });
+    }
+    if (binaries.fresh.length > 0) {
+      const sent = await submitFiles(client, binaries.fresh, {
+        ...options,
+        batchBytes: FILE_BATCH_BYTES,
+        onProgress: (done) => bar?.submitting(texts.fresh.length + done),
+      });
+      outcome = mergeOutcomes(outcome, sent);
     }
   } finally {
     bar?.stop();
@@ -178,8 +204,16 @@ async function send(
     submitted: [...again, ...outcome.submitted],
     known,
     skipped,
-    fresh: fresh.length,
+    fresh,
     sent: outcome.submitted.length,
+  };
+}
+
+function mergeOutcomes(a: SubmitOutcome, b: SubmitOutcome): SubmitOutcome {
+  return {
+    submitted: [...a.submitted, ...b.submitted],
+    rejected: [...a.rejected, ...b.rejected],
+    batchIds: [...a.batchIds, ...b.batchIds],
   };
 }
 

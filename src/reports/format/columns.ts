@@ -1,8 +1,9 @@
 import type { AgreementRow } from '../agreement.js';
 import type { CostRow } from '../sections/cost.js';
+import type { ModeRowView } from '../sections/modes.js';
 import type { ErrorsSection } from '../sections/errors.js';
 import type { ShareRow } from '../sections/shares.js';
-import { formatCount, formatPercent, formatUsd, usdColumnDecimals } from './figures.js';
+import { formatCount, formatPercent, formatUsd, formatWait, usdColumnDecimals } from './figures.js';
 
 /** A table column, rendered by both `textTable` and `htmlTable`. */
 export interface Column<T> {
@@ -66,4 +67,16 @@ export const errorTypeColumns: Column<ErrorsSection['byType'][number]>[] = [
   { header: 'class', cell: (r) => r.errorClass },
   { header: 'count', cell: (r) => formatCount(r.count), numeric: true },
   { header: 'share', cell: (r) => formatPercent(r.share), numeric: true },
+];
+
+/** Spend, savings and the wait for an answer, per mode. */
+export const modeColumns: Column<ModeRowView>[] = [
+  { header: 'mode', cell: (r) => r.mode },
+  { header: 'calls', cell: (r) => formatCount(r.calls), numeric: true },
+  { header: 'cost', cell: (r) => formatUsd(r.costUsd), numeric: true },
+  { header: 'at realtime prices', cell: (r) => formatUsd(r.realtimeEquivalentUsd), numeric: true },
+  { header: 'saved', cell: (r) => formatUsd(r.savedUsd), numeric: true },
+  { header: 'jobs', cell: (r) => formatCount(r.providerJobs), numeric: true },
+  { header: 'wait p50', cell: (r) => formatWait(r.waitP50Ms), numeric: true },
+  { header: 'wait p95', cell: (r) => formatWait(r.waitP95Ms), numeric: true },
 ];

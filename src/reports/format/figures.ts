@@ -47,6 +47,15 @@ export function formatMs(ms: number | null): string {
   return ms === null ? 'n/a' : `${formatCount(ms)} ms`;
 }
 
+/** A wait as people read it: `850 ms`, `42 s`, `18 min`, `3.5 h`. */
+export function formatWait(ms: number | null): string {
+  if (ms === null) return 'n/a';
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Math.round(ms / 1_000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
 /** `2026-11-01 00:00 UTC` from an ISO instant. */
 export function formatInstant(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

@@ -1,4 +1,11 @@
-import { agreementColumns, costColumns, errorTypeColumns, shareColumns, type Column } from '../format/columns.js';
+import {
+  agreementColumns,
+  costColumns,
+  errorTypeColumns,
+  modeColumns,
+  shareColumns,
+  type Column,
+} from '../format/columns.js';
 import { formatCount, formatPercent } from '../format/figures.js';
 import { htmlTable } from '../format/html-table.js';
 import type { Report } from '../report-schema.js';
@@ -11,8 +18,9 @@ const costTable = (caption: string, keyHeader: string, rows: CostRow[]) =>
   wide(htmlTable(caption, costColumns(keyHeader, rows, 'html'), rows));
 
 /** Cost by model, prompt version, taxonomy and day (days with calls), then finish reasons and error types. */
-export function callTables({ cost, finishReasons, errors }: Report): string {
+export function callTables({ cost, modes, finishReasons, errors }: Report): string {
   return [
+    ...(modes ? [htmlTable('Cost by mode (Batch API savings, wait for an answer)', modeColumns, modes.byMode)] : []),
     costTable('Cost by model', 'model', cost.byModel),
     costTable('Cost by prompt version', 'prompt version', cost.byPromptVersion),
     costTable('Cost by taxonomy', 'taxonomy', cost.byTaxonomy),

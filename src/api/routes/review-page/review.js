@@ -1,6 +1,6 @@
 // The review page's script: vanilla JavaScript, no dependencies, inlined into the page under a per-response CSP nonce.
 // Document content only ever reaches the DOM through text nodes (the CSP also demands Trusted Types for any HTML sink).
-/* global document, window, sessionStorage, HTMLElement */
+/* global document, window, sessionStorage, HTMLElement, FileReader */
 'use strict';
 
 (() => {
@@ -16,7 +16,17 @@
     content_filtered: 'Refused / filtered',
     // A confident result already stored, drawn for a check (DOCKET_AUDIT_RATE): the document is completed.
     audit: 'Audit: a confident result, already stored',
+    unreadable: 'Unreadable file',
   };
+  const UNREADABLE = {
+    encrypted: 'it is password-protected',
+    corrupt: 'it is damaged',
+    empty: 'it holds no text',
+    unsupported: 'its type is not supported',
+    no_vision_model: 'only images hold it and no vision model is configured',
+  };
+  /** Page images shown at most per document: enough to decide, without fetching a whole long scan. */
+  const MAX_PREVIEW_PAGES = 10;
   const threshold = Number(document.body.dataset.threshold);
 
   const state = {
@@ -400,10 +410,14 @@
     );
 
     const whole = state.texts.get(item.id);
+    // An unreadable file has no text: the file panel shows its pages instead.
+    const noText = item.textLength === 0 && item.reason === 'unreadable';
     const pre = h(
       'pre',
-      { className: 'doc-text', tabindex: '0', 'aria-labelledby': 'doc-text-title' },
-      whole ?? item.excerpt,
+      { className: noText ? 'doc-text muted' : 'doc-text', tabindex: '0', 'aria-labelledby': 'doc-text-title' },
+      noText
+        ? 'No text could be read from this file: decide from its pages and the original.'
+        : (whole ?? item.excerpt),
     );
     const size = h(
       'p',
@@ -419,8 +433,104 @@
     );
     if (whole === undefined && item.textLength > item.excerpt.length) void loadText(item.id, pre, size);
 
+    // Filled in once the document's view says it came as a file: its name, how it was read, its page images.
+    const file = h('section', {
+      className: 'panel card file-panel',
+      'aria-labelledby': 'doc-file-title',
+      hidden: true,
+    });
+    void loadFile(item.id, file);
+
     const side = h('div', { className: 'side' }, suggestionPanel(item), decisionPanel(item, keyed));
-    ui.detail.replaceChildren(head, h('div', { className: 'detail-body' }, text, side));
+    ui.detail.replaceChildren(
+      head,
+      h('div', { className: 'detail-body' }, h('div', { className: 'doc-col' }, file, text), side),
+    );
+  }
+
+  /** A file document's panel, from `GET /v1/documents/:id`; a text document (or a failed fetch) keeps it hidden. */
+  async function loadFile(id, panel) {
+    try {
+      const res = await api(`/v1/documents/${encodeURIComponent(id)}`);
+      if (!res.ok) return;
+      const doc = await res.json();
+      if (doc?.file && state.shownId === id) renderFile(id, panel, doc.file, doc.extraction);
+    } catch {
+      // The text panel still shows what there is; the file is one reload away.
+    }
+  }
+
+  function renderFile(id, panel, file, extraction) {
+    const reason = extraction?.outcome === 'unreadable' ? extraction.unreadableReason : undefined;
+    const facts = [
+      file.mediaType,
+      sizeText(file.bytes),
+      extraction?.method && !reason ? `read as ${extraction.method}` : undefined,
+      extraction?.extractor ? `by ${extraction.extractor}` : undefined,
+      extraction?.pages ? `${extraction.pages} page${extraction.pages === 1 ? '' : 's'}` : undefined,
+    ].filter(Boolean);
+    const pages = h('div', { className: 'pages', role: 'group', 'aria-label': 'Page images' });
+    const download = h('button', { type: 'button', className: 'btn', id: 'download-file' }, 'Download the original');
+    download.addEventListener('click', () => void downloadFile(id, file.name ?? id));
+    panel.replaceChildren(
+      h('h3', { id: 'doc-file-title' }, 'File'),
+      h('p', { className: 'file-name', id: 'file-name' }, file.name ?? 'unnamed file'),
+      h('p', { className: 'muted file-facts', id: 'file-facts' }, facts.join(' · ')),
+      reason
+        ? h(
+            'p',
+            { className: 'file-unreadable', id: 'file-unreadable' },
+            `Its text cannot be read: ${UNREADABLE[reason] ?? reason}.`,
+          )
+        : null,
+      pages,
+      download,
+    );
+    panel.hidden = false;
+    const count = Math.min(extraction?.images ?? 0, MAX_PREVIEW_PAGES);
+    for (let n = 1; n <= count; n++) {
+      const img = h('img', { className: 'page-image', alt: `Page image ${n} of ${file.name ?? id}`, 'data-page': n });
+      pages.append(img);
+      void loadPage(id, n, img);
+    }
+  }
+
+  const sizeText = (bytes) =>
+    bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
+
+  /** Page images need the bearer token, so they come through fetch and are shown as data: URLs (the CSP allows those). */
+  async function loadPage(id, n, img) {
+    try {
+      const res = await api(`/v1/documents/${encodeURIComponent(id)}/pages/${n}`);
+      if (!res.ok) throw new Error(await errorMessage(res));
+      const blob = await res.blob();
+      if (!/^image\/(png|jpeg)$/.test(blob.type)) throw new Error(`not an image (${blob.type})`);
+      img.src = await dataUrl(blob);
+    } catch (err) {
+      img.alt = `Page image ${n} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  function dataUrl(blob) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.addEventListener('load', () => resolve(String(reader.result)));
+      reader.addEventListener('error', () => reject(reader.error));
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  /** The original file, fetched with the token and handed to the browser as a download. */
+  async function downloadFile(id, name) {
+    try {
+      const res = await api(`/v1/documents/${encodeURIComponent(id)}/file`);
+      if (!res.ok) throw new Error(await errorMessage(res));
+      const url = URL.createObjectURL(await res.blob());
+      h('a', { href: url, download: name }).click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      toast(`Could not download the file: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
   }
 
   /** The queue sends excerpts: the whole text is fetched when a document is opened, once. */
@@ -447,7 +557,13 @@
         'section',
         { className: 'panel card', 'aria-labelledby': 'suggestion-title' },
         h('h3', { id: 'suggestion-title' }, 'Model suggestion'),
-        h('p', { className: 'muted reasoning' }, 'No usable suggestion: decide from the text.'),
+        h(
+          'p',
+          { className: 'muted reasoning' },
+          item.reason === 'unreadable'
+            ? 'No suggestion: the model could not read this file. Decide from its pages or the original.'
+            : 'No usable suggestion: decide from the text.',
+        ),
       );
     }
     const value = Math.min(Math.max(s.confidence, 0), 1);

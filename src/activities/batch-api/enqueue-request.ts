@@ -1,0 +1,61 @@
+import { insertBatchApiRequest } from '../../db/batch-api.js';
+import { AnswerSchemaCache } from '../../llm/answer-schemas.js';
+import { batchApiQueuedSignal, batchApiQueueWorkflowId, type BatchApiQueueInput } from '../../shared/batch-api.js';
+import { TASK_QUEUE, WORKFLOW_TYPES } from '../../shared/names.js';
+import { loadDocument, loadPrompt, planRequest } from '../llm-call/request.js';
+import { attemptScope } from '../llm-call/scope.js';
+import type { ClassifyWithLlmInput } from '../llm-call/types.js';
+import type { BatchApiActivityDeps } from './deps.js';
+
+/** Input of `enqueueBatchApiRequest`: the same as a realtime call's, and the line's custom_id. */
+export type EnqueueBatchApiRequestInput = ClassifyWithLlmInput & { customId: string };
+
+export interface EnqueueBatchApiRequestResult {
+  customId: string;
+  promptHash: string;
+  estimatedTokens: number;
+}
+
+/**
+ * Builds the document's request exactly as a realtime call would (same prompt, same pre-flight check: a document too
+ * long for the model fails here, before anything is queued), stores it, and tells the model's queue, starting the
+ * queue's workflow when none runs. Retried, it stores nothing twice; the queue may hear twice, which only makes it
+ * look for queued requests once more.
+ */
+export function createEnqueueBatchApiRequest(deps: BatchApiActivityDeps) {
+  const schemas = new AnswerSchemaCache();
+  return async function enqueueBatchApiRequest(
+    input: EnqueueBatchApiRequestInput,
+  ): Promise<EnqueueBatchApiRequestResult> {
+    const scope = attemptScope(deps, input, { waitedMs: 0 });
+    const document = await loadDocument(deps.pool, input.documentId);
+    const prompt = loadPrompt(input.promptVersion);
+    const plan = planRequest(scope, { document, prompt, schemas: schemas.of(input.taxonomy) });
+    const body = JSON.stringify(plan.request);
+    await insertBatchApiRequest(deps.pool, {
+      customId: input.customId,
+      documentId: input.documentId,
+      workflowId: scope.workflowId,
+      model: input.model,
+      purpose: input.purpose ?? (input.repair ? 'repair' : 'classify'),
+      promptVersion: input.promptVersion,
+      promptHash: prompt.hash,
+      taxonomy: input.taxonomy.name,
+      variant: input.variant ?? null,
+      body: plan.request,
+      estimatedTokens: plan.promptTokens,
+      // The line adds its custom_id, method and url around the body.
+      bytes: Buffer.byteLength(body, 'utf8') + 100,
+    });
+    const queue: BatchApiQueueInput = { model: input.model, settings: deps.batchApi };
+    await deps.client.workflow.signalWithStart(WORKFLOW_TYPES.batchApiQueue, {
+      workflowId: batchApiQueueWorkflowId(input.model),
+      taskQueue: TASK_QUEUE,
+      args: [queue],
+      signal: batchApiQueuedSignal,
+      signalArgs: [{ requests: 1, tokens: plan.promptTokens }],
+    });
+    scope.log.info({ customId: input.customId, promptTokens: plan.promptTokens }, 'request queued for the Batch API');
+    return { customId: input.customId, promptHash: prompt.hash, estimatedTokens: plan.promptTokens };
+  };
+}
