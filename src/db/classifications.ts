@@ -117,8 +117,8 @@ export async function storeResultVersion(
     [record.documentId],
   );
   const { rows: known } = await client.query<{ version: number }>(
-    'SELECT version FROM classification_versions WHERE version_key = $1',
-    [versionKey],
+    'SELECT version FROM classification_versions WHERE document_id = $1 AND version_key = $2',
+    [record.documentId, versionKey],
   );
   if (known[0])
     return { version: known[0].version, current: current[0]?.version === known[0].version, inserted: false };

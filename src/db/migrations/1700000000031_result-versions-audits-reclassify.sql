@@ -9,7 +9,7 @@ CREATE TABLE classification_versions (
   document_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
   version integer NOT NULL CHECK (version >= 1),
   -- Makes the write idempotent: `<workflowId>/<runId>` for a workflow's result, `audit-<id>` for an audit's correction.
-  version_key text NOT NULL UNIQUE,
+  version_key text NOT NULL,
   decided_by text NOT NULL CHECK (decided_by IN ('model', 'human')),
   category text NOT NULL,
   workflow_id text NOT NULL,
@@ -17,7 +17,8 @@ CREATE TABLE classification_versions (
   decided_at timestamptz NOT NULL DEFAULT now(),
   -- The classifications row of this version, by column name.
   stored jsonb NOT NULL,
-  PRIMARY KEY (document_id, version)
+  PRIMARY KEY (document_id, version),
+  UNIQUE (document_id, version_key)
 );
 
 INSERT INTO classification_versions (document_id, version, version_key, decided_by, category, workflow_id, run_id,
