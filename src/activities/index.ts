@@ -5,9 +5,13 @@ import { createListBatchDocuments } from './batch-documents.js';
 import { createExtractDocumentText, type ExtractionActivityDeps } from './extract-document.js';
 import { createRetentionActivities, type RetentionActivityDeps } from './retention.js';
 import { retryingInfrastructure } from './infrastructure.js';
-import { createStoreClassification } from './store-classification.js';
+import { createStoreClassification, type StoreClassificationDeps } from './store-classification.js';
 
-export type ActivityDeps = LlmActivityDeps & RetentionActivityDeps & ExtractionActivityDeps & BatchApiActivityDeps;
+export type ActivityDeps = LlmActivityDeps &
+  RetentionActivityDeps &
+  ExtractionActivityDeps &
+  BatchApiActivityDeps &
+  StoreClassificationDeps;
 
 /** Activities that run on the `docket` task queue (database work). */
 export function createActivities(deps: ActivityDeps) {

@@ -10,6 +10,7 @@ import { registerDocumentFileRoutes } from './routes/document-files.js';
 import { registerDocumentRoutes } from './routes/documents.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHome } from './routes/home.js';
+import { registerReclassifyRoutes } from './routes/reclassify.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerReviewPage } from './routes/review-page.js';
 import { registerReviewRoutes } from './routes/reviews.js';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerReportRoutes(app, deps);
   registerCanaryRoutes(app, deps);
   registerCompareRoutes(app, deps);
+  registerReclassifyRoutes(app, deps);
   registerCodecRoutes(app, deps);
   registerReviewPage(app, deps);
   registerHome(app, deps);

@@ -5,6 +5,7 @@ import { registerCanary } from './commands/canary.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDev } from './commands/dev.js';
 import { registerErase } from './commands/erase.js';
+import { registerReclassify } from './commands/reclassify.js';
 import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerReview } from './commands/review.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerReport,
   registerSamples,
   registerCompare,
+  registerReclassify,
   registerCanary,
   registerDev,
 ];

@@ -1644,6 +1644,174 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reclassify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a selection of classified documents again under the current configuration, keeping every result */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['Reclassify'];
+        };
+      };
+      responses: {
+        /** @description Started */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReclassifyStarted'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Over a size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Temporal or the database did not answer in time; retry later */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reclassify/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A reclassification's progress and the documents that changed category, old → new */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The reclassification */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReclassifyReport'];
+          };
+        };
+        /** @description What to fix */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid bearer token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The token's role may not use this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown reclassification */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/codec/encode': {
     parameters: {
       query?: never;
@@ -1869,6 +2037,8 @@ export interface components {
       stage?: string;
       taxonomy: string;
       result?: components['schemas']['Result'];
+      /** @description The other versions of the result, oldest first: earlier results (a reclassification, an audit that corrected one) and model answers kept beside a person’s decision, which they never replace. Absent when there are none */
+      history?: components['schemas']['ResultVersion'][];
       review?: {
         reason: string;
         suggestion?: {
@@ -1944,6 +2114,26 @@ export interface components {
         documentChunks: number;
         votes?: string[];
       };
+    };
+    ResultVersion: {
+      category: string;
+      confidence: number;
+      reasoning: string;
+      /** @enum {string} */
+      decidedBy: 'model' | 'human';
+      reviewer?: string;
+      note?: string;
+      /** @description Nobody reviewed it in time, so the model’s suggestion was accepted */
+      unreviewed?: boolean;
+      /** @description The model that answered */
+      model: string;
+      promptVersion: string;
+      /** @description Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md) */
+      suspiciousInstructions?: string[];
+      /** @description Its version: 1 for the first result, then one more each time */
+      version: number;
+      /** @description When it was stored, ISO 8601 */
+      decidedAt: string;
     };
     DocumentText: {
       id: string;
@@ -2807,6 +2997,51 @@ export interface components {
         documentId: string;
         a: string | null;
         b: string | null;
+      }[];
+    };
+    ReclassifyStarted: {
+      reclassifyId: string;
+      /** @description Documents selected, each run again by its own workflow */
+      documents: number;
+    };
+    Reclassify: {
+      selection: components['schemas']['ReclassifySelection'];
+    };
+    ReclassifySelection: {
+      /** @description Documents of this batch */
+      batchId?: string;
+      /** @description Documents whose current result is this category */
+      category?: string;
+      /** @description Documents submitted at or after this time: ISO date or relative (7d) */
+      since?: string;
+      /** @description Documents submitted before this time */
+      until?: string;
+      /** @description Documents whose current result this prompt version decided */
+      promptVersion?: string;
+    };
+    ReclassifyReport: {
+      reclassifyId: string;
+      selection: {
+        [key: string]: unknown;
+      };
+      requestedBy: string;
+      createdAt: string;
+      total: number;
+      /** @description Documents whose new result is stored */
+      finished: number;
+      /** @description Documents still running, or waiting for a person */
+      running: number;
+      /** @description New results with the category the document had */
+      unchanged: number;
+      /** @description Documents whose new result has another category: from → to */
+      changed: {
+        id: string;
+        from: string;
+        to: string;
+        /** @enum {string} */
+        decidedBy: 'model' | 'human';
+        /** @description False when a person’s decision is kept as the current result: the new answer is stored beside it */
+        applied: boolean;
       }[];
     };
     Payloads: {

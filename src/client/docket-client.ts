@@ -51,6 +51,12 @@ export type CompareStarted = Schemas['CompareStarted'];
 export type CompareResult = Schemas['CompareResult'];
 /** `GET /v1/compare/:id`: `running`, `failed` (terminated, timed out…), or `done` with its result. */
 export type Comparison = Schemas['Comparison'];
+/** Which documents `POST /v1/reclassify` runs again; every criterion given must hold. */
+export type ReclassifySelection = Schemas['ReclassifySelection'];
+/** `202` answer of `POST /v1/reclassify`. */
+export type ReclassifyStarted = Schemas['ReclassifyStarted'];
+/** `GET /v1/reclassify/:id`: progress, and the documents that changed category. */
+export type ReclassifyReport = Schemas['ReclassifyReport'];
 
 /** The statuses after which a document's classification no longer changes by itself. */
 export const FINAL_STATUSES: readonly DocumentStatus[] = ['completed', 'failed'];
@@ -348,6 +354,16 @@ export class DocketClient {
   /** A comparison: `running`, `failed` (terminated, timed out…), or `done` with its result. */
   compare(compareId: string): Promise<Comparison> {
     return this.#request('GET', `/v1/compare/${encodeURIComponent(compareId)}`);
+  }
+
+  /** Runs a selection of classified documents again under the current configuration, keeping every result (admin). */
+  reclassify(selection: ReclassifySelection): Promise<ReclassifyStarted> {
+    return this.#request('POST', '/v1/reclassify', { selection });
+  }
+
+  /** A reclassification's progress and the documents that changed category (admin). */
+  reclassifyStatus(reclassifyId: string): Promise<ReclassifyReport> {
+    return this.#request('GET', `/v1/reclassify/${encodeURIComponent(reclassifyId)}`);
   }
 
   /** Whether the API reaches Temporal and the database. Resolves for a degraded API too; check `status`. */

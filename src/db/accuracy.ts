@@ -1,5 +1,6 @@
 import type { CheckedAnswer, ConfidenceCount, DecisionTiming } from '../reports/accuracy/index.js';
 import type { Pool } from './pool.js';
+import type { Queryable } from './transaction.js';
 
 // The SQL of accuracy, calibration, reviewer throughput and the gold set: review_decisions and gold_labels
 // (migration 1700000000020), with the human decisions that classifications recorded before review_decisions existed.
@@ -38,7 +39,7 @@ export interface NewReviewDecision {
  * way, and whether this call inserted it.
  */
 export async function insertReviewDecision(
-  pool: Pool,
+  pool: Queryable,
   d: NewReviewDecision,
 ): Promise<{ id: number; inserted: boolean }> {
   const { rows } = await pool.query<{ id: string; inserted: boolean }>(

@@ -1,6 +1,7 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { documentResultSchema, type DocumentResult } from '../shared/result.js';
-import type { Pool } from './pool.js';
+import type { Queryable } from './transaction.js';
 
 /** One row of `classifications`: a document's stored result, with the run that decided it and when. */
 export interface ClassificationRecord {
@@ -11,9 +12,11 @@ export interface ClassificationRecord {
   runId: string;
   result: DocumentResult;
   decidedAt: Date;
+  /** Which version of the document's result this is (classification_versions keeps every one). */
+  version: number;
 }
 
-export type NewClassification = Omit<ClassificationRecord, 'decidedAt'>;
+export type NewClassification = Omit<ClassificationRecord, 'decidedAt' | 'version'>;
 
 /** Where one value of the result is stored. */
 interface ResultColumn {
@@ -57,12 +60,20 @@ const RESULT_COLUMNS: readonly ResultColumn[] = Object.entries(documentResultSch
 /** The row's fields beside the result, each in the column of its snake_case name. */
 const RECORD_FIELDS = ['documentId', 'taxonomy', 'workflowId', 'runId'] as const satisfies (keyof NewClassification)[];
 
-/** Writes a document's result; replaying the same write (a retried activity) changes nothing. */
-export async function upsertClassification(pool: Pool, record: NewClassification): Promise<void> {
-  const cells: [column: string, value: unknown][] = [
+/** Every column of a record's row with its value; undefined where the result lacks one. */
+function recordCells(record: NewClassification): [column: string, value: unknown][] {
+  return [
     ...RECORD_FIELDS.map((field): [string, unknown] => [snakeCase(field), record[field]]),
     ...RESULT_COLUMNS.map(({ name, path }): [string, unknown] => [name, valueAt(record.result, path)]),
   ];
+}
+
+/**
+ * Writes a document's current result, as version `version`; replaying the same write (a retried activity) changes
+ * nothing. A new version also moves `decided_at` to now.
+ */
+export async function upsertClassification(db: Queryable, record: NewClassification, version = 1): Promise<void> {
+  const cells: [column: string, value: unknown][] = [...recordCells(record), ['version', version]];
   const params: unknown[] = [];
   // A value the result lacks writes the column's default (NULL; false for `unreviewed`), so that a rewrite also
   // clears what an earlier write set.
@@ -71,16 +82,115 @@ export async function upsertClassification(pool: Pool, record: NewClassification
   const updates = columns
     .filter((column) => column !== 'document_id')
     .map((column) => `${column} = EXCLUDED.${column}`);
-  await pool.query(
+  const decidedAt = `decided_at = CASE WHEN classifications.version = EXCLUDED.version THEN classifications.decided_at
+    ELSE now() END`;
+  await db.query(
     `INSERT INTO classifications (${columns.join(', ')}) VALUES (${values.join(', ')})
-     ON CONFLICT (document_id) DO UPDATE SET ${updates.join(', ')}`,
+     ON CONFLICT (document_id) DO UPDATE SET ${[...updates, decidedAt].join(', ')}`,
     params,
   );
 }
 
+/** How a version of a result was stored. */
+export interface StoredVersion {
+  version: number;
+  /** It is the document's current result (a model's answer never replaces a person's decision). */
+  current: boolean;
+  /** False when the same write was stored before (a retried activity): nothing changed. */
+  inserted: boolean;
+}
+
+/**
+ * Stores a new version of a document's result inside the caller's transaction, once per `versionKey`, and makes it
+ * the current one unless it is a model's answer and the current one is a person's: then it is kept beside it, never
+ * replacing it. Earlier versions stay in classification_versions.
+ */
+export async function storeResultVersion(
+  client: pg.PoolClient,
+  record: NewClassification,
+  versionKey: string,
+): Promise<StoredVersion> {
+  // Serialises the versions of one document.
+  await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [record.documentId]);
+  const { rows: current } = await client.query<{ version: number; decided_by: string }>(
+    'SELECT version, decided_by FROM classifications WHERE document_id = $1',
+    [record.documentId],
+  );
+  const { rows: known } = await client.query<{ version: number }>(
+    'SELECT version FROM classification_versions WHERE document_id = $1 AND version_key = $2',
+    [record.documentId, versionKey],
+  );
+  if (known[0])
+    return { version: known[0].version, current: current[0]?.version === known[0].version, inserted: false };
+  const version = Math.max(await lastVersion(client, record.documentId), current[0]?.version ?? 0) + 1;
+  const isCurrent = !(current[0]?.decided_by === 'human' && record.result.decidedBy === 'model');
+  const stored = Object.fromEntries([...recordCells(record), ['version', version]].map(([c, v]) => [c, v ?? null]));
+  await client.query(
+    `INSERT INTO classification_versions (document_id, version, version_key, decided_by, category, workflow_id, run_id,
+       stored) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      record.documentId,
+      version,
+      versionKey,
+      record.result.decidedBy,
+      record.result.category,
+      record.workflowId,
+      record.runId,
+      JSON.stringify(stored),
+    ],
+  );
+  if (isCurrent) await upsertClassification(client, record, version);
+  return { version, current: isCurrent, inserted: true };
+}
+
+/** The highest version the document's results reached, 0 when none. */
+export async function lastVersion(db: Queryable, documentId: string): Promise<number> {
+  const { rows } = await db.query<{ last: number }>(
+    'SELECT coalesce(max(version), 0)::int AS last FROM classification_versions WHERE document_id = $1',
+    [documentId],
+  );
+  return rows[0]?.last ?? 0;
+}
+
+/** One stored version of a document's result. */
+export interface ResultVersion {
+  version: number;
+  current: boolean;
+  /** The workflow that produced it, or the audit that corrected it (`audit-<id>`). */
+  versionKey: string;
+  decidedAt: Date;
+  result: DocumentResult;
+}
+
+/** Every version of a document's result, oldest first; empty when it has none. */
+export async function readResultVersions(db: Queryable, documentId: string): Promise<ResultVersion[]> {
+  const { rows } = await db.query<{
+    version: number;
+    current: boolean;
+    version_key: string;
+    decided_at: Date;
+    stored: Record<string, unknown>;
+  }>(
+    `SELECT v.version, v.version = c.version AS current, v.version_key, v.decided_at, v.stored
+     FROM classification_versions v LEFT JOIN classifications c ON c.document_id = v.document_id
+     WHERE v.document_id = $1 ORDER BY v.version`,
+    [documentId],
+  );
+  return rows.map((r) => ({
+    version: r.version,
+    current: r.current === true,
+    versionKey: r.version_key,
+    decidedAt: r.decided_at,
+    result: resultOfRow(r.stored),
+  }));
+}
+
 /** A document's stored result, or undefined while it has none. */
-export async function getClassification(pool: Pool, documentId: string): Promise<ClassificationRecord | undefined> {
-  const recordFields = [...RECORD_FIELDS, 'decidedAt'];
+export async function getClassification(
+  pool: Queryable,
+  documentId: string,
+): Promise<ClassificationRecord | undefined> {
+  const recordFields = [...RECORD_FIELDS, 'decidedAt', 'version'];
   const columns = [...recordFields.map(snakeCase), ...RESULT_COLUMNS.map((column) => column.name)];
   const { rows } = await pool.query(`SELECT ${columns.join(', ')} FROM classifications WHERE document_id = $1`, [
     documentId,

@@ -41,6 +41,14 @@ export const resultSchema = documentResultSchema
   })
   .meta({ id: 'Result' });
 
+/** A version of a document's result other than the current one (results are versioned, never overwritten). */
+export const resultVersionSchema = resultSchema
+  .extend({
+    version: z.number().int().meta({ description: 'Its version: 1 for the first result, then one more each time' }),
+    decidedAt: z.string().meta({ description: 'When it was stored, ISO 8601' }),
+  })
+  .meta({ id: 'ResultVersion' });
+
 /** A file document's file as stored: never its bytes (`GET /v1/documents/{id}/file` serves them). */
 export const documentFileSchema = z
   .object({
@@ -82,6 +90,14 @@ export const documentViewSchema = z
     stage: stageSchema,
     taxonomy: z.string(),
     result: resultSchema.optional(),
+    history: z
+      .array(resultVersionSchema)
+      .optional()
+      .meta({
+        description:
+          'The other versions of the result, oldest first: earlier results (a reclassification, an audit that corrected ' +
+          'one) and model answers kept beside a person’s decision, which they never replace. Absent when there are none',
+      }),
     review: z
       .object({
         reason: z.string(),
@@ -210,6 +226,7 @@ export const erasureSchema = z
   .meta({ id: 'Erasure' });
 
 export type DocumentView = z.infer<typeof documentViewSchema>;
+export type ResultVersionView = z.infer<typeof resultVersionSchema>;
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;

@@ -1,4 +1,4 @@
-import { getClassification } from '../db/classifications.js';
+import { getClassification, readResultVersions } from '../db/classifications.js';
 import { getDocumentFileInfo, getExtraction } from '../db/document-files.js';
 import type { Pool } from '../db/pool.js';
 import { documentCallSummary, getDocument } from '../db/queries.js';
@@ -9,7 +9,7 @@ import type { DocumentProgress } from '../shared/workflow-types.js';
 import type { ServiceDeps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import { liveStatus } from './status.js';
-import { resultSchema, type DocumentView } from './schemas.js';
+import { resultSchema, type DocumentView, type ResultVersionView } from './schemas.js';
 import { workflowUrl } from './web-ui.js';
 
 /** What `GET /v1/documents/:id` shows: the stored result, or the workflow's live state. */
@@ -30,8 +30,15 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     costUsd: summary.costUsd,
     workflowUrl: workflowUrl(deps.config, documentWorkflowId(id)),
   };
-  if (classification)
-    return { ...view, status: DOCUMENT_STATUS.completed, result: resultSchema.parse(classification.result) };
+  if (classification) {
+    const history = await resultHistory(deps, id, classification.version);
+    return {
+      ...view,
+      status: DOCUMENT_STATUS.completed,
+      result: resultSchema.parse(classification.result),
+      ...history,
+    };
+  }
   const live = await liveStatus(deps, id);
   view.status = live.status;
   if (live.stage) view.stage = live.stage;
@@ -41,6 +48,26 @@ export async function getDocumentView(deps: ServiceDeps, id: string): Promise<Do
     if (stored) return { ...view, result: resultSchema.parse(stored.result) };
   }
   return { ...view, ...(await waitingDetails(deps, view)) };
+}
+
+/**
+ * The document's other result versions, oldest first (earlier results, and model answers kept beside a person's
+ * decision); nothing when the current one is the only one.
+ */
+async function resultHistory(
+  deps: ServiceDeps,
+  id: string,
+  currentVersion: number,
+): Promise<{ history?: ResultVersionView[] }> {
+  const others = (await readResultVersions(deps.pool, id)).filter((v) => v.version !== currentVersion);
+  if (others.length === 0) return {};
+  return {
+    history: others.map((v) => ({
+      ...resultSchema.parse(v.result),
+      version: v.version,
+      decidedAt: v.decidedAt.toISOString(),
+    })),
+  };
 }
 
 /** A file document's file and extraction, from the database (nothing for a text document). */
@@ -91,10 +118,14 @@ async function waitingDetails(deps: ServiceDeps, view: DocumentView): Promise<Pi
   };
 }
 
-/** The workflow's `status` query; undefined when no worker answers. */
-export async function queryProgress(deps: ServiceDeps, id: string): Promise<DocumentProgress | undefined> {
+/** The `status` query of the document's workflow (or of `workflowId`); undefined when no worker answers. */
+export async function queryProgress(
+  deps: ServiceDeps,
+  id: string,
+  workflowId = documentWorkflowId(id),
+): Promise<DocumentProgress | undefined> {
   try {
-    return await deps.client.workflow.getHandle(documentWorkflowId(id)).query(statusQuery);
+    return await deps.client.workflow.getHandle(workflowId).query(statusQuery);
   } catch {
     return undefined;
   }

@@ -18,17 +18,34 @@ export const WORKFLOW_TYPES = {
 export const RETENTION_SCHEDULE_ID = 'docket-retention';
 
 /** How each kind of workflow ID begins: the business id follows. */
-const WORKFLOW_ID_PREFIX = { document: 'classify-', batch: 'batch-', compare: 'compare-' } as const;
+const WORKFLOW_ID_PREFIX = {
+  document: 'classify-',
+  batch: 'batch-',
+  compare: 'compare-',
+  reclassify: 'reclassify-',
+} as const;
 
 /** Workflow ID of a document's classification: `classify-<documentId>`. */
 export function documentWorkflowId(documentId: string): string {
   return `${WORKFLOW_ID_PREFIX.document}${documentId}`;
 }
 
-/** The document a classification's workflow ID names: the inverse of {@link documentWorkflowId}. */
+/**
+ * Workflow ID of a document's reclassification (a `classifyDocumentWorkflow` run again under the current
+ * configuration): `reclassify-<documentId>-<version>`, the version its result will be.
+ */
+export function reclassifyWorkflowId(documentId: string, version: number): string {
+  return `${WORKFLOW_ID_PREFIX.reclassify}${documentId}-${version}`;
+}
+
+/**
+ * The document a classification's workflow ID names: the inverse of {@link documentWorkflowId} and of
+ * {@link reclassifyWorkflowId}.
+ */
 export function documentIdOfWorkflow(workflowId: string): string {
-  const prefix = WORKFLOW_ID_PREFIX.document;
-  return workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : workflowId;
+  const { document, reclassify } = WORKFLOW_ID_PREFIX;
+  if (workflowId.startsWith(reclassify)) return workflowId.slice(reclassify.length).replace(/-\d+$/, '');
+  return workflowId.startsWith(document) ? workflowId.slice(document.length) : workflowId;
 }
 
 /** Workflow ID of a batch: `batch-<batchId>`. */

@@ -159,6 +159,7 @@ function activityDepsOf(deps: WorkerDeps, client: Client, slots: LlmSlots): Acti
     longDocumentTokens: config.longDocuments.tokens,
     dailyBudgetUsd: config.dailyBudgetUsd,
     sampleRate: config.sampleRate,
+    auditRate: config.audit.rate,
     providerHealth: {
       outageThreshold: config.llm.outageThreshold,
       rateLimitAlertAfterMs: config.llm.rateLimitAlertAfterMs,

@@ -154,6 +154,26 @@ describe('the JSON answers match the schemas the OpenAPI document declares', () 
     );
   });
 
+  it('a reclassification: started, its diff, and a document with an earlier result', async () => {
+    const id = `schema-reclassify-${run}`;
+    await submit(id, `The api server crashed with a stack trace ${marker('reclassify')}`);
+    await waitForStatus(id, 'completed');
+    env.sim.addRule({
+      match: marker('reclassify'),
+      faults: [{ kind: 'low_confidence', confidence: 0.9, category: 'legal' }],
+    });
+    const { reclassifyId } = await answer<{ reclassifyId: string }>('POST /v1/reclassify', '/v1/reclassify', 202, {
+      body: { selection: { category: 'technical', since: '1h' } },
+    });
+    await waitFor(
+      () =>
+        answer<{ finished: number; total: number }>('GET /v1/reclassify/{id}', `/v1/reclassify/${reclassifyId}`, 200),
+      (r) => r.finished === r.total,
+    );
+    const doc = await view(id);
+    assert.ok('history' in doc, 'the earlier result is shown');
+  });
+
   it('the codec: payloads encrypted, then decrypted', async () => {
     const plain = {
       payloads: [

@@ -95,6 +95,7 @@ describe('the HTTP API', () => {
         'GET /v1/documents/{id}/file',
         'GET /v1/documents/{id}/pages/{n}',
         'GET /v1/documents/{id}/text',
+        'GET /v1/reclassify/{id}',
         'GET /v1/report',
         'GET /v1/reports/agreement',
         'GET /v1/reviews',
@@ -110,6 +111,7 @@ describe('the HTTP API', () => {
         'POST /v1/documents',
         'POST /v1/documents/{id}/resume',
         'POST /v1/documents/{id}/review',
+        'POST /v1/reclassify',
         'POST /v1/resume',
       ]);
     });

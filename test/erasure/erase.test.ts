@@ -38,7 +38,8 @@ describe('erasing a document', () => {
     assert.equal(review.status, 200);
     // Before: the text is stored, the note is in the result and in the workflow's history, a sample holds the prompt.
     assert.deepEqual((await rowsHolding(text)).sort(), ['documents: 1', 'samples: 1']);
-    assert.deepEqual(await rowsHolding(note), ['classifications: 1']);
+    // The note is in the current result and in its version (classification_versions keeps every version).
+    assert.deepEqual((await rowsHolding(note)).sort(), ['classification_versions: 1', 'classifications: 1']);
     const { stdout: before } = await workflowShow(documentWorkflowId(id));
     assert.ok(before.includes(id), 'the history exists before the erasure');
 

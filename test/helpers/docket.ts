@@ -103,6 +103,8 @@ export async function startDocket(options: DocketTestOptions = {}): Promise<Dock
     DOCKET_LOG_LEVEL: 'warn',
     DOCKET_LLM_TIMEOUT_MS: '5000',
     DOCKET_PAYLOAD_KEYS: testPayloadKeysEnv(),
+    // No audits unless a test asks: 2% of documents drawn by id would put audits in other tests' review queues.
+    DOCKET_AUDIT_RATE: '0',
     ...options.env,
   };
   const config = loadConfig(childEnv);

@@ -14,6 +14,8 @@
     invalid_output: 'Unusable model output',
     input_too_long: 'Too long for the model',
     content_filtered: 'Refused / filtered',
+    // A confident result already stored, drawn for a check (DOCKET_AUDIT_RATE): the document is completed.
+    audit: 'Audit: a confident result, already stored',
     unreadable: 'Unreadable file',
   };
   const UNREADABLE = {
