@@ -2130,6 +2130,14 @@ export interface components {
       promptVersion: string;
       /** @description Instructions aimed at the model found in the document: ignore_instructions, role_play, answer_directive, fake_turn, delimiter_spoof, prompt_extraction (docs/input-safety.md) */
       suspiciousInstructions?: string[];
+      /** @description How a document too long for the model was classified (DOCKET_LONG_DOCUMENTS) */
+      longDocument?: {
+        /** @enum {string} */
+        strategy: 'first-pages' | 'chunk-vote';
+        chunks: number;
+        documentChunks: number;
+        votes?: string[];
+      };
       /** @description Its version: 1 for the first result, then one more each time */
       version: number;
       /** @description When it was stored, ISO 8601 */
