@@ -362,7 +362,10 @@ describe('simulator Batches API', () => {
     });
 
     it('cancels a validating job without any file, and refuses to cancel a job that has ended', async () => {
+      // Validating long enough for the cancel to reach it on a loaded machine.
+      sim.setProfile({ batchClock: { ...FAST_CLOCK, validatingMs: 10_000 } });
       const validating = await createJob(client, documentLines(3));
+      sim.setProfile({ batchClock: FAST_CLOCK });
       const cancelled = await waitForJob(client, (await client.batches.cancel(validating.id)).id);
       assert.equal(cancelled.batch.status, 'cancelled');
       assert.equal(cancelled.batch.in_progress_at, null);
