@@ -109,14 +109,26 @@ async function reserveBudgetOrPause(
   if (state) return state.day;
   if (options.tpm) await returnTokens(options.pool, tpmBucket(options.tpm), reserved.tokens);
   if (options.rpm) await returnTokens(options.pool, rpmBucket(options.rpm), 1);
+  throw budgetExhausted(options, budget, reserved.costUsd);
+}
+
+/**
+ * The operator failure of a call the daily budget cannot take (`DocketBudgetExhausted`: the document pauses until the
+ * next UTC day or a resume), counted and logged.
+ */
+export function budgetExhausted(
+  options: Pick<SpendGuardOptions, 'logger' | 'onBudgetEvent'>,
+  budget: number,
+  costUsd: number,
+): ApplicationFailure {
   options.onBudgetEvent?.('exhausted');
   options.logger.error(
     { budgetUsd: budget },
     'daily budget exhausted: documents pause until the next UTC day or resume',
   );
-  throw ApplicationFailure.create({
+  return ApplicationFailure.create({
     type: ERROR_TYPES.budgetExhausted,
-    message: `the daily budget of $${budget} would be exceeded by this call (worst case $${reserved.costUsd.toFixed(6)})`,
+    message: `the daily budget of $${budget} would be exceeded by this call (worst case $${costUsd.toFixed(6)})`,
     nonRetryable: true,
     details: [{ errorClass: 'operator', resumeAtMs: nextBudgetWindow() }],
   });

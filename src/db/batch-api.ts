@@ -17,6 +17,8 @@ export interface NewBatchApiRequest {
   body: unknown;
   estimatedTokens: number;
   bytes: number;
+  /** The worst-case cost reserved against the daily budget, and the budget's day; unset without a budget. */
+  budget?: { day: string; reservedUsd: number };
 }
 
 export type BatchApiRequestState = 'queued' | 'submitted' | 'answered' | 'error_line' | 'withdrawn';
@@ -55,8 +57,8 @@ export interface BatchApiLine {
 export async function insertBatchApiRequest(pool: Pool, r: NewBatchApiRequest): Promise<void> {
   await pool.query(
     `INSERT INTO batch_api_requests (custom_id, document_id, workflow_id, model, purpose, prompt_version, prompt_hash,
-       taxonomy, variant, body, estimated_tokens, bytes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       taxonomy, variant, body, estimated_tokens, bytes, budget_day, reserved_usd)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (custom_id) DO NOTHING`,
     [
       r.customId,
@@ -71,6 +73,8 @@ export async function insertBatchApiRequest(pool: Pool, r: NewBatchApiRequest): 
       JSON.stringify(r.body),
       r.estimatedTokens,
       r.bytes,
+      r.budget?.day ?? null,
+      r.budget?.reservedUsd ?? null,
     ],
   );
 }
@@ -260,6 +264,8 @@ export interface StoredRequest {
   queuedAt: Date;
   state: BatchApiRequestState;
   jobKey: string | null;
+  /** The budget reservation made when it was queued. */
+  budget?: { day: string; reservedUsd: number };
 }
 
 /**
@@ -267,7 +273,11 @@ export interface StoredRequest {
  * after a crash) inserts nothing and returns false. A line whose request is not in this job, or was withdrawn, is
  * stored and priced (it was paid) but changes no request.
  */
-export async function recordBatchApiLine(pool: Pool, jobKey: string, received: ReceivedLine): Promise<boolean> {
+export async function recordBatchApiLine(
+  pool: Pool,
+  jobKey: string,
+  received: ReceivedLine,
+): Promise<false | { request?: StoredRequest; call?: LlmCallRow }> {
   return transaction(pool, async (client) => {
     const { line } = received;
     const inserted = await client.query(
@@ -283,14 +293,15 @@ export async function recordBatchApiLine(pool: Pool, jobKey: string, received: R
     );
     if ((inserted.rowCount ?? 0) === 0) return false;
     const request = await getBatchApiRequest(client, line.customId);
-    if (!request) return true;
-    await insertLlmCall(client, received.ledger(request));
+    if (!request) return {};
+    const call = received.ledger(request);
+    await insertLlmCall(client, call);
     await client.query(
       `UPDATE batch_api_requests SET state = $2, answered_at = now()
        WHERE custom_id = $1 AND job_key = $3 AND state = 'submitted'`,
       [line.customId, received.state, jobKey],
     );
-    return true;
+    return { request, call };
   });
 }
 
@@ -308,6 +319,8 @@ export async function getBatchApiRequest(pool: Queryable, customId: string): Pro
     queued_at: Date;
     state: BatchApiRequestState;
     job_key: string | null;
+    budget_day: string | null;
+    reserved_usd: number | null;
   }>(`SELECT * FROM batch_api_requests WHERE custom_id = $1`, [customId]);
   const r = rows[0];
   if (!r) return undefined;
@@ -324,6 +337,9 @@ export async function getBatchApiRequest(pool: Queryable, customId: string): Pro
     queuedAt: r.queued_at,
     state: r.state,
     jobKey: r.job_key,
+    ...(r.budget_day !== null && r.reserved_usd !== null
+      ? { budget: { day: r.budget_day, reservedUsd: r.reserved_usd } }
+      : {}),
   };
 }
 
@@ -407,15 +423,24 @@ export async function requeueUnanswered(
 export async function withdrawBatchApiRequest(
   pool: Pool,
   customId: string,
-): Promise<{ jobKey: string | null; waiting: number }> {
+): Promise<{ jobKey: string | null; waiting: number; unspent?: { day: string; reservedUsd: number } }> {
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ job_key: string | null }>(
+    const { rows } = await client.query<{
+      job_key: string | null;
+      budget_day: string | null;
+      reserved_usd: number | null;
+    }>(
       `UPDATE batch_api_requests SET state = 'withdrawn' WHERE custom_id = $1 AND state IN ('queued', 'submitted')
-       RETURNING job_key`,
+       RETURNING job_key, budget_day, reserved_usd`,
       [customId],
     );
     const jobKey = rows[0]?.job_key ?? null;
-    if (!jobKey) return { jobKey: null, waiting: 0 };
+    if (!jobKey) {
+      // Never sent: its budget reservation is given back.
+      const day = rows[0]?.budget_day;
+      const reservedUsd = rows[0]?.reserved_usd;
+      return { jobKey: null, waiting: 0, ...(day && reservedUsd ? { unspent: { day, reservedUsd } } : {}) };
+    }
     // Withdrawals of one job's requests take turns here, so the last one sees every other committed and knows the
     // job is waited for by nobody.
     await client.query('SELECT 1 FROM batch_api_jobs WHERE job_key = $1 FOR UPDATE', [jobKey]);

@@ -11,6 +11,7 @@ import {
   type ReceivedLine,
   type StoredRequest,
 } from '../../db/batch-api.js';
+import { settleBudget } from '../../db/limits.js';
 import type { LlmCallRow } from '../../db/queries.js';
 import { answerUsage, finishReason } from '../../llm/answer.js';
 import { priceUsage } from '../../llm/pricing.js';
@@ -68,6 +69,16 @@ async function collect(deps: BatchApiActivityDeps, input: CollectBatchApiJobInpu
         if (!line) continue;
         const received = receivedLine(line);
         const stored = await recordBatchApiLine(deps.pool, job.jobKey, received);
+        const reserved = stored ? stored.request?.budget : undefined;
+        // The reservation made when the request was queued becomes the line's real cost.
+        if (reserved && stored && stored.call) {
+          await settleBudget(
+            deps.pool,
+            reserved.day,
+            reserved.reservedUsd,
+            stored.call.costUsd ?? reserved.reservedUsd,
+          );
+        }
         if (!stored) counts.duplicates++;
         else if (received.state === 'answered') counts.answered++;
         else counts.errorLines++;

@@ -1,8 +1,13 @@
-import { insertBatchApiRequest } from '../../db/batch-api.js';
+import type { Logger } from 'pino';
+import { getBatchApiRequest, insertBatchApiRequest } from '../../db/batch-api.js';
+import { reserveBudget } from '../../db/limits.js';
+import { BATCH_TIER_DISCOUNT, worstCaseCostUsd } from '../../llm/pricing.js';
+import { recordBudgetEvent } from '../metrics.js';
+import { budgetExhausted } from '../spend-guard.js';
 import { AnswerSchemaCache } from '../../llm/answer-schemas.js';
 import { batchApiQueuedSignal, batchApiQueueWorkflowId, type BatchApiQueueInput } from '../../shared/batch-api.js';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../../shared/names.js';
-import { loadDocument, loadPrompt, planRequest } from '../llm-call/request.js';
+import { loadDocument, loadPrompt, planRequest, type PlannedRequest } from '../llm-call/request.js';
 import { attemptScope } from '../llm-call/scope.js';
 import type { ClassifyWithLlmInput } from '../llm-call/types.js';
 import type { BatchApiActivityDeps } from './deps.js';
@@ -32,6 +37,7 @@ export function createEnqueueBatchApiRequest(deps: BatchApiActivityDeps) {
     const prompt = loadPrompt(input.promptVersion);
     const plan = planRequest(scope, { document, prompt, schemas: schemas.of(input.taxonomy) });
     const body = JSON.stringify(plan.request);
+    const budget = await reserveBudgetOnce(deps, scope.log, input, plan);
     await insertBatchApiRequest(deps.pool, {
       customId: input.customId,
       documentId: input.documentId,
@@ -46,6 +52,7 @@ export function createEnqueueBatchApiRequest(deps: BatchApiActivityDeps) {
       estimatedTokens: plan.promptTokens,
       // The line adds its custom_id, method and url around the body.
       bytes: Buffer.byteLength(body, 'utf8') + 100,
+      ...(budget ? { budget } : {}),
     });
     const queue: BatchApiQueueInput = { model: input.model, settings: deps.batchApi };
     await deps.client.workflow.signalWithStart(WORKFLOW_TYPES.batchApiQueue, {
@@ -58,4 +65,26 @@ export function createEnqueueBatchApiRequest(deps: BatchApiActivityDeps) {
     scope.log.info({ customId: input.customId, promptTokens: plan.promptTokens }, 'request queued for the Batch API');
     return { customId: input.customId, promptHash: prompt.hash, estimatedTokens: plan.promptTokens };
   };
+}
+
+/**
+ * Reserves the request's worst-case cost at the Batch API price against DOCKET_DAILY_BUDGET_USD before it is queued,
+ * as a realtime call does before it is sent: over the budget, the document pauses (`DocketBudgetExhausted`) and
+ * nothing is queued. A request already stored (this activity retried) keeps the reservation it has. The collection
+ * replaces the reservation by the line's real cost; a request withdrawn before any job gives it back.
+ */
+async function reserveBudgetOnce(
+  deps: BatchApiActivityDeps,
+  log: Logger,
+  input: EnqueueBatchApiRequestInput,
+  plan: PlannedRequest,
+): Promise<{ day: string; reservedUsd: number } | undefined> {
+  const budget = deps.dailyBudgetUsd;
+  if (budget === undefined) return undefined;
+  const stored = await getBatchApiRequest(deps.pool, input.customId);
+  if (stored) return stored.budget;
+  const reservedUsd = worstCaseCostUsd(input.model, plan.promptTokens, plan.maxOutputTokens) * BATCH_TIER_DISCOUNT;
+  const state = await reserveBudget(deps.pool, budget, reservedUsd);
+  if (!state) throw budgetExhausted({ logger: log, onBudgetEvent: recordBudgetEvent }, budget, reservedUsd);
+  return { day: state.day, reservedUsd };
 }

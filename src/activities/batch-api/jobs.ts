@@ -12,6 +12,7 @@ import {
   type BatchApiJobRow,
   type FormedJob,
 } from '../../db/batch-api.js';
+import { settleBudget } from '../../db/limits.js';
 import { ERROR_TYPES } from '../../shared/errors.js';
 import { heartbeating } from '../execution.js';
 import type { BatchApiActivityDeps } from './deps.js';
@@ -104,7 +105,8 @@ export function createBatchApiJobActivities(deps: BatchApiActivityDeps) {
      * provider job nobody waits for any more is cancelled (its finished lines are still collected and paid).
      */
     async withdrawBatchApiRequest(input: { customId: string }): Promise<void> {
-      const { jobKey, waiting } = await withdrawBatchApiRequest(deps.pool, input.customId);
+      const { jobKey, waiting, unspent } = await withdrawBatchApiRequest(deps.pool, input.customId);
+      if (unspent) await settleBudget(deps.pool, unspent.day, unspent.reservedUsd, 0);
       if (!jobKey || waiting > 0) return;
       const job = await requireJob(deps, jobKey);
       if (!job.providerJobId || FINAL_STATUSES.has(job.status)) return;

@@ -23,6 +23,9 @@ CREATE TABLE batch_api_requests (
   job_key text,
   -- Times the request went back to the queue (job expired or failed, line missing).
   requeues integer NOT NULL DEFAULT 0,
+  -- The worst-case cost reserved against DOCKET_DAILY_BUDGET_USD when the request was queued, and its UTC day.
+  budget_day text,
+  reserved_usd double precision,
   queued_at timestamptz NOT NULL DEFAULT now(),
   answered_at timestamptz
 );
