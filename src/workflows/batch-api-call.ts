@@ -84,9 +84,11 @@ export function batchApiCaller(ctx: BatchApiCallContext): BatchApiCaller {
     for (let transientLines = 0; ;) {
       const request = { ...args, customId: batchApiCustomId(ctx.documentId, ++requests) };
       firstQueuedAtMs ??= Date.now();
-      await enqueueBatchApiRequest(request);
+      // Before the request is queued: its job's notices can arrive in the same activation as the activity's result,
+      // and are handled first.
       line = undefined;
       ctx.progress.batchApi = { customId: request.customId, queuedAt: new Date(firstQueuedAtMs).toISOString() };
+      await enqueueBatchApiRequest(request);
       ctx.showStage(WAITING_FOR_BATCH_API);
       if (!(await waitForLine(request, firstQueuedAtMs + ctx.settings.deadlineMs))) {
         await withdrawBatchApiRequest({ customId: request.customId });
