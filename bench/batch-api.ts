@@ -5,6 +5,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { submitBatch } from '../src/documents/batch.js';
+import { parseCustomId } from '../src/shared/batch-api.js';
 import { batchWorkflowId } from '../src/shared/names.js';
 import { withTimeout } from './child-process.js';
 import { startDocketStack, type DocketStack } from './docket-side.js';
@@ -132,10 +133,8 @@ async function batchResult(stack: DocketStack, batchId: string): Promise<unknown
   }
 }
 
-/** The document a custom_id (`<documentId>:<n>`) names. */
-function docOf(customId: string): string {
-  return customId.slice(0, customId.lastIndexOf(':'));
-}
+/** The document a custom_id names. */
+const docOf = (customId: string): string => parseCustomId(customId)?.documentId ?? customId;
 
 /** Documents billed for more than one successful line across the jobs. */
 function linesPaidTwice(jobs: ReturnType<DocketStack['simulator']['batchJobs']>): number {

@@ -21,6 +21,7 @@ export async function heartbeating<T>(work: () => Promise<T>, intervalMs = 2_000
   const ctx = Context.current();
   const timer = setInterval(() => ctx.heartbeat(), intervalMs);
   try {
+    ctx.heartbeat();
     return await work();
   } finally {
     clearInterval(timer);

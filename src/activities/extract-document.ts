@@ -1,4 +1,4 @@
-import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   getDocumentFile,
@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { ERROR_TYPES } from '../shared/errors.js';
 import type { ExtractionMethod, UnreadableDetails, UnreadableReason } from '../shared/extraction.js';
 import { isInfrastructureError } from '../shared/infrastructure-errors.js';
+import { heartbeating } from './execution.js';
 
 /** Input of `extractDocumentText`. */
 export interface ExtractDocumentTextInput {
@@ -93,7 +94,7 @@ export function createExtractDocumentText(deps: ExtractionActivityDeps) {
   let ocr: Promise<OcrEngine | undefined> | undefined;
   const ocrEngine = () => (ocr ??= loadOcr(deps));
   return async function extractDocumentText(input: ExtractDocumentTextInput): Promise<ExtractDocumentTextResult> {
-    return withHeartbeats(() => extractOnce(deps, input, slots, ocrEngine));
+    return heartbeating(() => extractOnce(deps, input, slots, ocrEngine), HEARTBEAT_INTERVAL_MS);
   };
 }
 
@@ -312,15 +313,4 @@ async function loadOcr(deps: ExtractionActivityDeps): Promise<OcrEngine | undefi
         return '';
       }),
   };
-}
-
-async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  try {
-    context.heartbeat();
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { isWaitingForBatchApi } from '../db/batch-api.js';
 import { getClassification } from '../db/classifications.js';
 import { isDocumentStartPending, isInBatch } from '../db/workflow-starts.js';
-import { WAITING_FOR_BATCH_API } from '../shared/batch-api.js';
+import { DOCKET_MODE, WAITING_FOR_BATCH_API } from '../shared/batch-api.js';
 import { documentWorkflowId } from '../shared/names.js';
 import { SA } from '../shared/search-attributes.js';
 import { DOCUMENT_STATUS, type DocumentStatus } from '../shared/status.js';
@@ -26,7 +26,8 @@ export async function liveStatus(deps: ServiceDeps, id: string): Promise<{ statu
     );
     const status = workflowStatus(description.status.name, description.typedSearchAttributes.get(SA.status));
     // A batch-mode document waits hours for its job: say so, from the database (no query to a busy workflow).
-    if (status === DOCUMENT_STATUS.classifying && (await isWaitingForBatchApi(deps.pool, id))) {
+    const batchMode = description.typedSearchAttributes.get(SA.mode) === DOCKET_MODE.batchApi;
+    if (status === DOCUMENT_STATUS.classifying && batchMode && (await isWaitingForBatchApi(deps.pool, id))) {
       return { status, stage: WAITING_FOR_BATCH_API };
     }
     return { status };

@@ -1,4 +1,4 @@
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSignal } from '@temporalio/workflow';
 
 /** How a document's model call is made (DESIGN.md §2–§4): `realtime` chat completions or the OpenAI Batch API. */
 export const DOCKET_MODE = { realtime: 'realtime', batchApi: 'batch_api' } as const;
@@ -90,8 +90,6 @@ export interface BatchApiProgress {
 
 export const batchApiQueuedSignal = defineSignal<[BatchApiQueued]>('batchApiQueued');
 export const batchApiNoticeSignal = defineSignal<[BatchApiNotice]>('batchApiNotice');
-/** Asks a job's workflow to cancel the provider job (its documents were all cancelled). */
-export const batchApiCancelJobUpdate = defineUpdate<void, []>('batchApiCancelJob');
 
 /** Workflow ID of the coordinator of one model's queue. */
 export function batchApiQueueWorkflowId(model: string): string {
@@ -108,8 +106,9 @@ export function batchApiCustomId(documentId: string, n: number): string {
   return `${documentId}:${n}`;
 }
 
-/** The document a custom_id names, or undefined when it is not one of Docket's. */
-export function documentOfCustomId(customId: string): string | undefined {
+/** The document and request number a custom_id names (the inverse of {@link batchApiCustomId}), or undefined. */
+export function parseCustomId(customId: string): { documentId: string; n: number } | undefined {
   const colon = customId.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(customId.slice(colon + 1)) ? customId.slice(0, colon) : undefined;
+  const n = customId.slice(colon + 1);
+  return colon > 0 && /^\d+$/.test(n) ? { documentId: customId.slice(0, colon), n: Number(n) } : undefined;
 }

@@ -16,7 +16,7 @@ import type { LlmCallRow } from '../../db/queries.js';
 import { answerUsage, finishReason } from '../../llm/answer.js';
 import { priceUsage } from '../../llm/pricing.js';
 import { mapProviderError } from '../../llm/provider-errors/index.js';
-import { DOCKET_MODE, type BatchApiQueued } from '../../shared/batch-api.js';
+import { DOCKET_MODE, parseCustomId, type BatchApiNotice, type BatchApiQueued } from '../../shared/batch-api.js';
 import { heartbeating } from '../execution.js';
 import type { BatchApiActivityDeps } from './deps.js';
 import { noticeDocuments, tellQueue } from './notify.js';
@@ -94,13 +94,17 @@ async function collect(deps: BatchApiActivityDeps, input: CollectBatchApiJobInpu
     [
       ...settled.map((s) => ({
         workflowId: s.workflowId,
-        notice: { customId: s.customId, outcome: s.state === 'answered' ? 'answered' : 'error_line', providerJobId },
+        notice: {
+          customId: s.customId,
+          outcome: s.state === 'answered' ? 'answered' : 'error_line',
+          ...(providerJobId ? { providerJobId } : {}),
+        } satisfies BatchApiNotice,
       })),
       ...requeued.workflows.map((w) => ({
         workflowId: w.workflowId,
-        notice: { customId: w.customId, outcome: 'requeued' },
+        notice: { customId: w.customId, outcome: 'requeued' } satisfies BatchApiNotice,
       })),
-    ] as Parameters<typeof noticeDocuments>[1],
+    ],
     () => ctx.heartbeat(),
   );
   const queued: BatchApiQueued = {
@@ -145,13 +149,12 @@ function receivedLine(line: BatchApiLine): ReceivedLine {
 }
 
 function baseRow(request: StoredRequest, line: BatchApiLine): LlmCallRow {
-  const attempt = Number(request.customId.slice(request.customId.lastIndexOf(':') + 1));
   return {
     callKey: batchApiCallKey(line.providerJobId, line.customId),
     documentId: request.documentId,
     workflowId: request.workflowId,
     runId: line.providerJobId,
-    activityAttempt: Number.isFinite(attempt) ? attempt : 1,
+    activityAttempt: parseCustomId(request.customId)?.n ?? 1,
     purpose: request.purpose,
     model: request.model,
     promptVersion: request.promptVersion,

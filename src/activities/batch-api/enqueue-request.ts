@@ -1,16 +1,15 @@
 import type { Logger } from 'pino';
 import { getBatchApiRequest, insertBatchApiRequest } from '../../db/batch-api.js';
 import { reserveBudget } from '../../db/limits.js';
-import { BATCH_TIER_DISCOUNT, worstCaseCostUsd } from '../../llm/pricing.js';
-import { recordBudgetEvent } from '../metrics.js';
-import { budgetExhausted } from '../spend-guard.js';
 import { AnswerSchemaCache } from '../../llm/answer-schemas.js';
-import { batchApiQueuedSignal, batchApiQueueWorkflowId, type BatchApiQueueInput } from '../../shared/batch-api.js';
-import { TASK_QUEUE, WORKFLOW_TYPES } from '../../shared/names.js';
+import { BATCH_TIER_DISCOUNT, worstCaseCostUsd } from '../../llm/pricing.js';
 import { loadDocument, loadPrompt, planRequest, type PlannedRequest } from '../llm-call/request.js';
 import { attemptScope } from '../llm-call/scope.js';
 import type { ClassifyWithLlmInput } from '../llm-call/types.js';
+import { recordBudgetEvent } from '../metrics.js';
+import { budgetExhausted } from '../spend-guard.js';
 import type { BatchApiActivityDeps } from './deps.js';
+import { tellQueue } from './notify.js';
 
 /** Input of `enqueueBatchApiRequest`: the same as a realtime call's, and the line's custom_id. */
 export type EnqueueBatchApiRequestInput = ClassifyWithLlmInput & { customId: string };
@@ -54,14 +53,11 @@ export function createEnqueueBatchApiRequest(deps: BatchApiActivityDeps) {
       bytes: Buffer.byteLength(body, 'utf8') + 100,
       ...(budget ? { budget } : {}),
     });
-    const queue: BatchApiQueueInput = { model: input.model, settings: deps.batchApi };
-    await deps.client.workflow.signalWithStart(WORKFLOW_TYPES.batchApiQueue, {
-      workflowId: batchApiQueueWorkflowId(input.model),
-      taskQueue: TASK_QUEUE,
-      args: [queue],
-      signal: batchApiQueuedSignal,
-      signalArgs: [{ requests: 1, tokens: plan.promptTokens }],
-    });
+    await tellQueue(
+      deps.client,
+      { model: input.model, settings: deps.batchApi },
+      { requests: 1, tokens: plan.promptTokens },
+    );
     scope.log.info({ customId: input.customId, promptTokens: plan.promptTokens }, 'request queued for the Batch API');
     return { customId: input.customId, promptHash: prompt.hash, estimatedTokens: plan.promptTokens };
   };
